@@ -1,0 +1,232 @@
+package ai.geniusrise.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One unit of data flowing through a pipeline: an optional key and a value, both bytes, with
+ * headers, a timestamp, and the {@link Position} it was read from.
+ *
+ * <p>Records are immutable: every {@code with...} method returns a new record that keeps the
+ * other fields (including the source position, so an emitted record can still be traced to its
+ * input). The byte arrays handed in and out are not copied, for speed: callers must not modify
+ * them after building a record or after reading them.
+ *
+ * <p>Typed views decode on each call: {@link #valueAsString()} as UTF-8, {@link #valueAsJson()}
+ * as a Jackson tree, {@link #as(Class)} bound to a class through Jackson. A value that does not
+ * decode raises {@link RecordFormatException}, which the task's error policy handles.
+ */
+public final class Record {
+
+    static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules().build();
+
+    private final byte[] key;
+    private final byte[] value;
+    private final Map<String, byte[]> headers;
+    private final long timestamp;
+    private final Position position;
+
+    private Record(byte[] key, byte[] value, Map<String, byte[]> headers, long timestamp, Position position) {
+        this.key = key;
+        this.value = Objects.requireNonNull(value, "value");
+        this.headers = headers;
+        this.timestamp = timestamp;
+        this.position = Objects.requireNonNull(position, "position");
+    }
+
+    /** A record with this UTF-8 value, no key, no headers, timestamp 0 (unknown) and no position. */
+    public static Record of(String value) {
+        return of(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A record with these value bytes, no key, no headers, timestamp 0 and no position. */
+    public static Record of(byte[] value) {
+        return new Record(null, value, Map.of(), 0L, Position.NONE);
+    }
+
+    /** A record with a UTF-8 key and value. */
+    public static Record of(String key, String value) {
+        return of(value).withKey(key);
+    }
+
+    /** A record whose value is the JSON encoding of {@code value} (a {@link JsonNode}, a map, a Java record, ...). */
+    public static Record ofJson(Object value) {
+        try {
+            return of(JSON.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The key bytes, or {@code null} when the record has no key. */
+    public byte[] key() {
+        return key;
+    }
+
+    /** The key decoded as UTF-8, or {@code null} when the record has no key. */
+    public String keyAsString() {
+        return key == null ? null : new String(key, StandardCharsets.UTF_8);
+    }
+
+    /** The value bytes; never {@code null} (an empty value is an empty array). */
+    public byte[] value() {
+        return value;
+    }
+
+    /** The value decoded as UTF-8. */
+    public String valueAsString() {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The value parsed as JSON.
+     *
+     * @throws RecordFormatException if the value is not JSON
+     */
+    public JsonNode valueAsJson() {
+        try {
+            return JSON.readTree(value);
+        } catch (IOException e) {
+            throw new RecordFormatException("value is not JSON: " + firstLine(e), position, e);
+        }
+    }
+
+    /**
+     * The JSON value bound to {@code type} (a Java record, a POJO, a map).
+     *
+     * @throws RecordFormatException if the value is not JSON or does not fit {@code type}
+     */
+    public <T> T as(Class<T> type) {
+        try {
+            return JSON.readValue(value, type);
+        } catch (IOException e) {
+            throw new RecordFormatException("value does not bind to " + type.getSimpleName() + ": " + firstLine(e),
+                    position, e);
+        }
+    }
+
+    /** Headers in insertion order; unmodifiable. */
+    public Map<String, byte[]> headers() {
+        return headers;
+    }
+
+    /** The header's value decoded as UTF-8, if the record has it. */
+    public Optional<String> header(String name) {
+        byte[] h = headers.get(name);
+        return h == null ? Optional.empty() : Optional.of(new String(h, StandardCharsets.UTF_8));
+    }
+
+    /** Milliseconds since the epoch; 0 when unknown. */
+    public long timestamp() {
+        return timestamp;
+    }
+
+    /** Where this record (or the input record it was derived from) was read. */
+    public Position position() {
+        return position;
+    }
+
+    /** This record with a new value. */
+    public Record withValue(byte[] newValue) {
+        return new Record(key, newValue, headers, timestamp, position);
+    }
+
+    /** This record with a new UTF-8 value. */
+    public Record withValue(String newValue) {
+        return withValue(newValue.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** This record with the JSON encoding of {@code newValue} as its value. */
+    public Record withJsonValue(Object newValue) {
+        return ofJson(newValue).withKey(key).withHeadersOf(this);
+    }
+
+    /** This record with a new key ({@code null} for none). */
+    public Record withKey(byte[] newKey) {
+        return new Record(newKey, value, headers, timestamp, position);
+    }
+
+    /** This record with a new UTF-8 key ({@code null} for none). */
+    public Record withKey(String newKey) {
+        return withKey(newKey == null ? null : newKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** This record with a header added or replaced. */
+    public Record withHeader(String name, byte[] headerValue) {
+        Map<String, byte[]> copy = new LinkedHashMap<>(headers);
+        copy.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(headerValue, "headerValue"));
+        return new Record(key, value, Collections.unmodifiableMap(copy), timestamp, position);
+    }
+
+    /** This record with a UTF-8 header added or replaced. */
+    public Record withHeader(String name, String headerValue) {
+        return withHeader(name, headerValue.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** This record with a new timestamp (milliseconds since the epoch). */
+    public Record withTimestamp(long newTimestamp) {
+        return new Record(key, value, headers, newTimestamp, position);
+    }
+
+    /** This record with a new source position; used by input adapters. */
+    public Record withPosition(Position newPosition) {
+        return new Record(key, value, headers, timestamp, newPosition);
+    }
+
+    private Record withHeadersOf(Record other) {
+        return new Record(key, value, other.headers, other.timestamp, other.position);
+    }
+
+    private static String firstLine(IOException e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Record r && Arrays.equals(key, r.key) && Arrays.equals(value, r.value)
+                && timestamp == r.timestamp && headersEqual(headers, r.headers);
+    }
+
+    private static boolean headersEqual(Map<String, byte[]> a, Map<String, byte[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (Map.Entry<String, byte[]> e : a.entrySet()) {
+            if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Equality and hash cover key, value, headers and timestamp, not the source position. */
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(key) + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+        String v = valueAsString();
+        return "Record{key=" + keyAsString() + ", value=" + (v.length() > 80 ? v.substring(0, 80) + "..." : v)
+                + ", at " + position + "}";
+    }
+}

@@ -1,0 +1,42 @@
+package ai.geniusrise.core;
+
+/**
+ * A record's bytes do not have the shape expected of them: a line that is not JSON, a CSV row
+ * with the wrong number of fields, a value that does not bind to a class.
+ *
+ * <p>Thrown by input decoders and by the typed views of {@link Record}. The runtime hands it to
+ * the task's {@link ErrorPolicy}: it fails the task, skips the record, or sends it to the dead
+ * letters with {@link #position()} and {@link #rawBytes()}.
+ */
+public class RecordFormatException extends RuntimeException {
+
+    private final transient Position position;
+    private final transient byte[] rawBytes;
+
+    /** A format error at {@code position}. */
+    public RecordFormatException(String message, Position position, Throwable cause) {
+        this(message, position, null, cause);
+    }
+
+    /** A format error at {@code position} in the undecodable input {@code rawBytes}. */
+    public RecordFormatException(String message, Position position, byte[] rawBytes, Throwable cause) {
+        super(message, cause);
+        this.position = position == null ? Position.NONE : position;
+        this.rawBytes = rawBytes;
+    }
+
+    /** Where the bad input is. */
+    public Position position() {
+        return position;
+    }
+
+    /** The input that could not be decoded, when an input decoder raised this; otherwise {@code null}. */
+    public byte[] rawBytes() {
+        return rawBytes;
+    }
+
+    @Override
+    public String getMessage() {
+        return position == Position.NONE ? super.getMessage() : position + ": " + super.getMessage();
+    }
+}

@@ -1,0 +1,213 @@
+package ai.geniusrise.core.config;
+
+import ai.geniusrise.core.ConfigException;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A batch output: objects written under a location ({@code s3://bucket/prefix},
+ * {@code file:///dir} or a path), encoded by {@link #format()}.
+ *
+ * <p>Output is made visible atomically: parts are written under temporary names, then published
+ * together with a commit marker listing them. A part rolls over to the next when it reaches
+ * {@link #maxRecordsPerPart()} records or {@link #maxBytesPerPart()} bytes. Interval bolts
+ * (Kafka→S3) also write when {@link #flushInterval()} has passed.
+ *
+ * <p>Immutable and validated when built:
+ * <pre>{@code
+ * BatchOutputConfig out = BatchOutputConfig.builder("s3://my-bucket/results")
+ *         .compression(Compression.GZIP).maxBytesPerPart(64L << 20).build();
+ * }</pre>
+ */
+public final class BatchOutputConfig implements OutputConfig {
+
+    /** Default part size limit: 128 MiB before compression. */
+    public static final long DEFAULT_MAX_BYTES_PER_PART = 128L << 20;
+
+    private final String destination;
+    private final String scheme;
+    private final Format format;
+    private final Compression compression;
+    private final String partitionBy;
+    private final long maxRecordsPerPart;
+    private final long maxBytesPerPart;
+    private final Duration flushInterval;
+    private final Map<String, String> options;
+
+    private BatchOutputConfig(Builder b) {
+        this.destination = Locations.requireText("destination", b.destination,
+                "the location to write, such as s3://bucket/prefix or a folder");
+        this.scheme = Locations.schemeOf("destination", destination);
+        this.format = Objects.requireNonNull(b.format, "format");
+        if (b.compression == Compression.AUTO) {
+            throw new ConfigException("compression", "auto is for inputs only; an output takes none or gzip");
+        }
+        this.compression = Objects.requireNonNull(b.compression, "compression");
+        this.partitionBy = b.partitionBy == null || b.partitionBy.isBlank() ? null : b.partitionBy.trim();
+        this.maxRecordsPerPart = Locations.notNegative("maxRecordsPerPart", b.maxRecordsPerPart);
+        this.maxBytesPerPart = Locations.notNegative("maxBytesPerPart", b.maxBytesPerPart);
+        if (b.flushInterval != null && (b.flushInterval.isNegative() || b.flushInterval.isZero())) {
+            throw new ConfigException("flushInterval", "must be a positive duration such as 30s or 5m, got "
+                    + b.flushInterval);
+        }
+        this.flushInterval = b.flushInterval;
+        this.options = Map.copyOf(b.options);
+    }
+
+    /** A builder for an output writing under {@code destination}. */
+    public static Builder builder(String destination) {
+        return new Builder(destination);
+    }
+
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(destination);
+        b.format = format;
+        b.compression = compression;
+        b.partitionBy = partitionBy;
+        b.maxRecordsPerPart = maxRecordsPerPart;
+        b.maxBytesPerPart = maxBytesPerPart;
+        b.flushInterval = flushInterval;
+        b.options = options;
+        return b;
+    }
+
+    @Override
+    public String destination() {
+        return destination;
+    }
+
+    /** The location's scheme: {@code s3}, {@code file} (also for plain paths), ... */
+    public String scheme() {
+        return scheme;
+    }
+
+    /** How records are encoded; default {@link Format#JSONL}. */
+    public Format format() {
+        return format;
+    }
+
+    /** {@link Compression#NONE} (the default) or {@link Compression#GZIP}. */
+    public Compression compression() {
+        return compression;
+    }
+
+    /** A JSON field whose value names a sub-folder ({@code field=value/}) for each record, or {@code null}. */
+    public String partitionBy() {
+        return partitionBy;
+    }
+
+    /** Records after which a part rolls over; 0 for no limit (the default). */
+    public long maxRecordsPerPart() {
+        return maxRecordsPerPart;
+    }
+
+    /** Uncompressed bytes after which a part rolls over; 0 for no limit. Default 128 MiB. */
+    public long maxBytesPerPart() {
+        return maxBytesPerPart;
+    }
+
+    /** For interval bolts: how often buffered records are written out; {@code null} when not set. */
+    public Duration flushInterval() {
+        return flushInterval;
+    }
+
+    @Override
+    public Map<String, String> options() {
+        return options;
+    }
+
+    @Override
+    public String type() {
+        return "batch";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchOutputConfig c && c.destination.equals(destination) && c.format == format
+                && c.compression == compression && Objects.equals(c.partitionBy, partitionBy)
+                && c.maxRecordsPerPart == maxRecordsPerPart && c.maxBytesPerPart == maxBytesPerPart
+                && Objects.equals(c.flushInterval, flushInterval) && c.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(destination, format, compression, partitionBy, maxRecordsPerPart, maxBytesPerPart,
+                flushInterval, options);
+    }
+
+    @Override
+    public String toString() {
+        return "BatchOutputConfig{destination=" + destination + ", format=" + format.yamlName() + ", compression="
+                + compression.yamlName() + (partitionBy == null ? "" : ", partitionBy=" + partitionBy) + "}";
+    }
+
+    /** Builds a {@link BatchOutputConfig}; {@link #build()} validates. */
+    public static final class Builder {
+        private final String destination;
+        private Format format = Format.JSONL;
+        private Compression compression = Compression.NONE;
+        private String partitionBy;
+        private long maxRecordsPerPart;
+        private long maxBytesPerPart = DEFAULT_MAX_BYTES_PER_PART;
+        private Duration flushInterval;
+        private Map<String, String> options = Map.of();
+
+        private Builder(String destination) {
+            this.destination = destination;
+        }
+
+        /** The record format; default jsonl. */
+        public Builder format(Format value) {
+            this.format = Objects.requireNonNull(value, "format");
+            return this;
+        }
+
+        /** none (default) or gzip. */
+        public Builder compression(Compression value) {
+            this.compression = Objects.requireNonNull(value, "compression");
+            return this;
+        }
+
+        /** Partition records into sub-folders by this JSON field. */
+        public Builder partitionBy(String field) {
+            this.partitionBy = field;
+            return this;
+        }
+
+        /** Roll parts after this many records (0: no limit). */
+        public Builder maxRecordsPerPart(long value) {
+            this.maxRecordsPerPart = value;
+            return this;
+        }
+
+        /** Roll parts after this many uncompressed bytes (0: no limit). */
+        public Builder maxBytesPerPart(long value) {
+            this.maxBytesPerPart = value;
+            return this;
+        }
+
+        /** For interval bolts: write buffered records this often. */
+        public Builder flushInterval(Duration value) {
+            this.flushInterval = value;
+            return this;
+        }
+
+        /** Adapter-specific settings, replacing any set before. */
+        public Builder options(Map<String, String> value) {
+            this.options = Map.copyOf(value);
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @throws ConfigException naming the field at fault
+         */
+        public BatchOutputConfig build() {
+            return new BatchOutputConfig(this);
+        }
+    }
+}

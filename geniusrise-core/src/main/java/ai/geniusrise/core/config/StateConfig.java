@@ -1,0 +1,27 @@
+package ai.geniusrise.core.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which state manager a task uses and how to reach it: {@code type} names the backend
+ * ({@code memory}, {@code redis}, {@code postgres}, {@code dynamodb}); {@code properties} are the
+ * backend's settings ({@code url}, {@code table}, ...), which the backend validates. Secrets
+ * belong in environment variables, referenced as {@code ${VAR}} in pipeline files.
+ */
+public record StateConfig(String type, Map<String, String> properties) {
+
+    /** The in-memory state manager: state lives as long as the process. */
+    public static final StateConfig IN_MEMORY = new StateConfig("memory", Map.of());
+
+    /** Validates and copies. */
+    public StateConfig {
+        type = Locations.requireText("type", type, "the state backend: memory, redis, postgres or dynamodb");
+        properties = Map.copyOf(Objects.requireNonNull(properties, "properties"));
+    }
+
+    /** A config of {@code type} with no properties. */
+    public static StateConfig of(String type) {
+        return new StateConfig(type, Map.of());
+    }
+}

@@ -1,0 +1,131 @@
+package ai.geniusrise.core.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A streaming input: a Kafka topic read by a consumer group (for bolts), or the URL of an
+ * external event source such as {@code http://0.0.0.0:8080/events} (for streaming spouts).
+ *
+ * <p>Bootstrap servers come from here, else the pipeline's {@code defaults.kafka}, else the
+ * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}. The group id defaults to
+ * {@code <pipeline>.<task>}. {@link #properties()} pass through to the Kafka client unchanged
+ * (SASL, SSL, anything else).
+ */
+public final class StreamingInputConfig implements InputConfig {
+
+    private final String source;
+    private final String bootstrapServers;
+    private final String groupId;
+    private final Map<String, String> properties;
+
+    private StreamingInputConfig(Builder b) {
+        this.source = Locations.requireText("source", b.source, "the topic to read, or the external source's URL");
+        this.bootstrapServers = blankToNull(b.bootstrapServers);
+        this.groupId = blankToNull(b.groupId);
+        this.properties = Map.copyOf(b.properties);
+    }
+
+    /** A builder for an input reading topic (or URL) {@code source}. */
+    public static Builder builder(String source) {
+        return new Builder(source);
+    }
+
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        return new Builder(source).bootstrapServers(bootstrapServers).groupId(groupId).properties(properties);
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    /** The topic ({@link #source()}); same value, named for readers of Kafka code. */
+    public String topic() {
+        return source;
+    }
+
+    /** {@code host:port,...}, or {@code null} to take the pipeline default or the environment. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The consumer group, or {@code null} for {@code <pipeline>.<task>}. */
+    public String groupId() {
+        return groupId;
+    }
+
+    /** Client properties passed through to the consumer. */
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    /** The same as {@link #properties()}. */
+    @Override
+    public Map<String, String> options() {
+        return properties;
+    }
+
+    @Override
+    public String type() {
+        return "streaming";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StreamingInputConfig c && c.source.equals(source)
+                && Objects.equals(c.bootstrapServers, bootstrapServers) && Objects.equals(c.groupId, groupId)
+                && c.properties.equals(properties);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(source, bootstrapServers, groupId, properties);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamingInputConfig{source=" + source + (bootstrapServers == null ? "" : ", bootstrapServers="
+                + bootstrapServers) + (groupId == null ? "" : ", groupId=" + groupId) + "}";
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Builds a {@link StreamingInputConfig}. */
+    public static final class Builder {
+        private final String source;
+        private String bootstrapServers;
+        private String groupId;
+        private Map<String, String> properties = Map.of();
+
+        private Builder(String source) {
+            this.source = source;
+        }
+
+        /** {@code host:port,...}. */
+        public Builder bootstrapServers(String value) {
+            this.bootstrapServers = value;
+            return this;
+        }
+
+        /** The consumer group id. */
+        public Builder groupId(String value) {
+            this.groupId = value;
+            return this;
+        }
+
+        /** Client properties, replacing any set before. */
+        public Builder properties(Map<String, String> value) {
+            this.properties = Map.copyOf(value);
+            return this;
+        }
+
+        /** The config; throws {@link ai.geniusrise.core.ConfigException} naming the field at fault. */
+        public StreamingInputConfig build() {
+            return new StreamingInputConfig(this);
+        }
+    }
+}

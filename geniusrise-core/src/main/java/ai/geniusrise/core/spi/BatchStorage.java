@@ -1,0 +1,63 @@
+package ai.geniusrise.core.spi;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.TaskContext;
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.config.BatchOutputConfig;
+
+import java.io.IOException;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Service-provider interface of a batch store (local files, S3, ...), serving one or more
+ * location schemes. Listed in {@code META-INF/services/ai.geniusrise.core.spi.BatchStorage} and
+ * found by {@link #forScheme(String)}; the runtime drives the inputs and outputs it opens.
+ */
+public interface BatchStorage {
+
+    /** The location schemes served, such as {@code file} or {@code s3}. */
+    Set<String> schemes();
+
+    /**
+     * Opens an input over {@code config.source()}.
+     *
+     * @throws ConfigException if the config does not suit this store
+     * @throws IOException     if the store cannot be reached
+     */
+    BatchInput openInput(BatchInputConfig config, TaskContext context) throws IOException;
+
+    /**
+     * Opens an output under {@code config.destination()}.
+     *
+     * @throws ConfigException if the config does not suit this store
+     * @throws IOException     if the store cannot be reached
+     */
+    BatchOutput openOutput(BatchOutputConfig config, TaskContext context) throws IOException;
+
+    /**
+     * The storage serving {@code scheme}, found with {@link ServiceLoader}.
+     *
+     * @param configPath the config field holding the location, for the error message
+     * @throws ConfigException if no storage on the classpath serves it
+     */
+    static BatchStorage forScheme(String scheme, String configPath) {
+        Set<String> known = new TreeSet<>();
+        for (ClassLoader loader : new ClassLoader[] {BatchStorage.class.getClassLoader(),
+                Thread.currentThread().getContextClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            for (BatchStorage s : ServiceLoader.load(BatchStorage.class, loader)) {
+                if (s.schemes().contains(scheme)) {
+                    return s;
+                }
+                known.addAll(s.schemes());
+            }
+        }
+        throw new ConfigException(configPath, "no batch storage for '" + scheme + "://' locations is on the "
+                + "classpath (known: " + (known.isEmpty() ? "none" : String.join(", ", known))
+                + "); file and s3 locations come with ai.geniusrise:geniusrise-io");
+    }
+}
