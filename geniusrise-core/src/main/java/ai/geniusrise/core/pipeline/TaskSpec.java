@@ -1,0 +1,291 @@
+package ai.geniusrise.core.pipeline;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.ErrorPolicy;
+import ai.geniusrise.core.TaskArgs;
+import ai.geniusrise.core.config.InputConfig;
+import ai.geniusrise.core.config.OutputConfig;
+import ai.geniusrise.core.config.StateConfig;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything needed to run one task: what it is (spout or bolt, its class), where it reads and
+ * writes, its state, arguments and error policy, and how it is deployed. Pipeline defaults are
+ * already merged in. Immutable; built by the pipeline parser or in code with {@link #builder}.
+ */
+public final class TaskSpec {
+
+    /** Spout or bolt: the task's {@code type:} in a pipeline file. */
+    public enum Kind {
+        /** Reads an external source. */
+        SPOUT,
+        /** Reads S3, Kafka or files and operates on each record. */
+        BOLT
+    }
+
+    private final String name;
+    private final Kind kind;
+    private final String className;
+    private final InputConfig input;
+    private final OutputConfig output;
+    private final StateConfig state;
+    private final TaskArgs args;
+    private final ErrorPolicy errors;
+    private final String deadLetter;
+    private final Deployment deployment;
+    private final UnaryOperator<ConfigException> locator;
+
+    private TaskSpec(Builder b) {
+        this.name = requireName(b.name);
+        this.kind = Objects.requireNonNull(b.kind, "kind");
+        this.className = b.className == null || b.className.isBlank() ? null : b.className.trim();
+        if (b.input == null) {
+            throw new ConfigException("config.inputConfig", "is required: where task '" + name + "' reads");
+        }
+        if (b.output == null) {
+            throw new ConfigException("config.outputConfig", "is required: where task '" + name + "' writes");
+        }
+        this.input = b.input;
+        this.output = b.output;
+        this.state = Objects.requireNonNull(b.state, "state");
+        this.args = Objects.requireNonNull(b.args, "args");
+        this.errors = Objects.requireNonNull(b.errors, "errors");
+        this.deadLetter = b.deadLetter == null || b.deadLetter.isBlank() ? null : b.deadLetter.trim();
+        this.deployment = Objects.requireNonNull(b.deployment, "deployment");
+        this.locator = b.locator;
+    }
+
+    private static String requireName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new ConfigException("name", "is required: a task name of lower-case letters, digits and '-'");
+        }
+        if (!name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+            throw new ConfigException("name", "'" + name + "' is not a valid task name: use 1 to 63 lower-case "
+                    + "letters, digits and '-', starting and ending with a letter or digit (it names Kubernetes "
+                    + "objects and consumer groups)");
+        }
+        return name;
+    }
+
+    /** A builder for a task named {@code name} of kind {@code kind}. */
+    public static Builder builder(String name, Kind kind) {
+        return new Builder(name, kind);
+    }
+
+    /** A builder holding this spec's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name, kind);
+        b.className = className;
+        b.input = input;
+        b.output = output;
+        b.state = state;
+        b.args = args;
+        b.errors = errors;
+        b.deadLetter = deadLetter;
+        b.deployment = deployment;
+        b.locator = locator;
+        return b;
+    }
+
+    /** The task's name, unique in its pipeline: lower-case letters, digits and '-'. */
+    public String name() {
+        return name;
+    }
+
+    /** Spout or bolt. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The task's class, or {@code null} when a built-in task is chosen from the input's scheme. */
+    public String className() {
+        return className;
+    }
+
+    /** Where the task reads. */
+    public InputConfig input() {
+        return input;
+    }
+
+    /** Where the task writes. */
+    public OutputConfig output() {
+        return output;
+    }
+
+    /** The state backend; {@link StateConfig#IN_MEMORY} unless the file names another. */
+    public StateConfig state() {
+        return state;
+    }
+
+    /** The task's {@code args:}. */
+    public TaskArgs args() {
+        return args;
+    }
+
+    /** What happens to a record that fails; default {@link ErrorPolicy#FAIL}. */
+    public ErrorPolicy errors() {
+        return errors;
+    }
+
+    /**
+     * Where dead letters go under {@link ErrorPolicy#DEAD_LETTER}: a location for batch outputs, a
+     * topic for streaming ones. {@code null} means the default: {@code <destination>/_dead-letter}
+     * for batch, {@code <topic>.dlq} for streaming.
+     */
+    public String deadLetter() {
+        return deadLetter;
+    }
+
+    /** How the task is deployed: image, replicas, schedule, resources, secrets. */
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    /**
+     * {@code e}, located in the pipeline file this spec came from when its path (relative to the
+     * task, such as {@code config.inputConfig.source}) is known there; otherwise {@code e} with
+     * the task's name in its path.
+     */
+    public ConfigException locate(ConfigException e) {
+        if (locator != null) {
+            return locator.apply(e);
+        }
+        String path = "task '" + name + "'" + (e.path() == null ? "" : " " + e.path());
+        return e.locatedAt(null, 0, 0, path);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TaskSpec t && t.name.equals(name) && t.kind == kind
+                && Objects.equals(t.className, className) && t.input.equals(input) && t.output.equals(output)
+                && t.state.equals(state) && t.args.equals(args) && t.errors == errors
+                && Objects.equals(t.deadLetter, deadLetter) && t.deployment.equals(deployment);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, kind, className, input, output, state, args, errors, deadLetter, deployment);
+    }
+
+    @Override
+    public String toString() {
+        return "TaskSpec{" + name + ", " + kind + (className == null ? "" : ", " + className) + ", " + input + " -> "
+                + output + "}";
+    }
+
+    /**
+     * How a task runs on Kubernetes or ECS. Every field is optional; {@code null} and empty maps
+     * mean "not set". Secrets map an environment variable to a reference ({@code secret/key}),
+     * never to a value.
+     */
+    public record Deployment(String image, Integer replicas, Integer concurrency, String schedule,
+                             Integer parallelism, Map<String, String> resources, Map<String, String> env,
+                             Map<String, String> secrets, Map<String, Object> target) {
+
+        /** Nothing set. */
+        public static final Deployment NONE = new Deployment(null, null, null, null, null, Map.of(), Map.of(),
+                Map.of(), Map.of());
+
+        /** Copies the maps. */
+        public Deployment {
+            resources = Map.copyOf(resources);
+            env = Map.copyOf(env);
+            secrets = Map.copyOf(secrets);
+            target = Map.copyOf(target);
+        }
+    }
+
+    /** Builds a {@link TaskSpec}; {@link #build()} validates. */
+    public static final class Builder {
+        private final String name;
+        private final Kind kind;
+        private String className;
+        private InputConfig input;
+        private OutputConfig output;
+        private StateConfig state = StateConfig.IN_MEMORY;
+        private TaskArgs args = TaskArgs.empty();
+        private ErrorPolicy errors = ErrorPolicy.FAIL;
+        private String deadLetter;
+        private Deployment deployment = Deployment.NONE;
+        private UnaryOperator<ConfigException> locator;
+
+        private Builder(String name, Kind kind) {
+            this.name = name;
+            this.kind = kind;
+        }
+
+        /** The task's class (fully qualified). */
+        public Builder className(String value) {
+            this.className = value;
+            return this;
+        }
+
+        /** The task's class. */
+        public Builder taskClass(Class<?> value) {
+            return className(value.getName());
+        }
+
+        /** Where the task reads. */
+        public Builder input(InputConfig value) {
+            this.input = value;
+            return this;
+        }
+
+        /** Where the task writes. */
+        public Builder output(OutputConfig value) {
+            this.output = value;
+            return this;
+        }
+
+        /** The state backend. */
+        public Builder state(StateConfig value) {
+            this.state = Objects.requireNonNull(value, "state");
+            return this;
+        }
+
+        /** The task's arguments. */
+        public Builder args(TaskArgs value) {
+            this.args = Objects.requireNonNull(value, "args");
+            return this;
+        }
+
+        /** The error policy. */
+        public Builder errors(ErrorPolicy value) {
+            this.errors = Objects.requireNonNull(value, "errors");
+            return this;
+        }
+
+        /** Where dead letters go. */
+        public Builder deadLetter(String value) {
+            this.deadLetter = value;
+            return this;
+        }
+
+        /** Deployment settings. */
+        public Builder deployment(Deployment value) {
+            this.deployment = Objects.requireNonNull(value, "deployment");
+            return this;
+        }
+
+        /**
+         * How {@link TaskSpec#locate(ConfigException)} places a mistake in the file this spec came
+         * from; set by the pipeline parser.
+         */
+        public Builder locator(UnaryOperator<ConfigException> value) {
+            this.locator = value;
+            return this;
+        }
+
+        /**
+         * The spec.
+         *
+         * @throws ConfigException naming the field at fault
+         */
+        public TaskSpec build() {
+            return new TaskSpec(this);
+        }
+    }
+}
