@@ -75,4 +75,9 @@ public record Pipeline(String name, Path file, List<TaskSpec> tasks, List<String
         return task(taskName).orElseThrow(() -> new ConfigException(null, "pipeline '" + name + "' has no task named '"
                 + taskName + "'; its tasks are: " + String.join(", ", tasks.stream().map(TaskSpec::name).toList())));
     }
+
+    /** The tasks ordered so that each comes after the tasks whose output it reads (file order otherwise). */
+    public List<TaskSpec> inDependencyOrder() {
+        return PipelineGraph.dependencyOrder(tasks);
+    }
 }

@@ -1,0 +1,71 @@
+package ai.geniusrise.cli;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.Geniusrise;
+import ai.geniusrise.core.TaskFailedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code geniusrise} command. Exit codes: 0 done, 1 a task failed, 2 a configuration or
+ * usage mistake. Errors print as one line without a stack trace unless {@code --verbose}.
+ */
+@Command(name = "geniusrise", mixinStandardHelpOptions = true, versionProvider = GeniusriseCommand.Version.class,
+        description = "Batch and streaming pipelines of spouts and bolts on S3, Kafka and files.",
+        subcommands = {ValidateCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:", "  geniusrise validate pipeline.yaml",
+                "  geniusrise run pipeline.yaml --classpath target/classes",
+                "  geniusrise run pipeline.yaml --task word-count"})
+public final class GeniusriseCommand {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces and debug logs.")
+    boolean verbose;
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line, writing to {@code out} and {@code err}; returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+        GeniusriseCommand root = new GeniusriseCommand();
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = root.verbose;
+            if (e instanceof ConfigException) {
+                err.println("error: " + e.getMessage());
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+                return Geniusrise.CONFIG_ERROR;
+            }
+            err.println("error: " + (e instanceof TaskFailedException ? e.getMessage() : "unexpected " + e));
+            if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run with --verbose for details)");
+            }
+            return Geniusrise.FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = GeniusriseCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"geniusrise " + (v == null ? "(development build)" : v),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

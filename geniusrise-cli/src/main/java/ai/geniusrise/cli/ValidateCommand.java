@@ -1,0 +1,64 @@
+package ai.geniusrise.cli;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.TaskHandle;
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.pipeline.Pipeline;
+import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.spi.BatchStorage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code geniusrise validate}: checks a pipeline file without running anything. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Checks a pipeline file: syntax, keys, values, environment variables, the task graph, "
+                + "and that every task class and storage scheme can be found.",
+                "Exits 0 when the pipeline is valid, 2 with a located message when it is not."},
+        footer = {"", "Examples:", "  geniusrise validate pipeline.yaml",
+                "  geniusrise validate pipeline.yaml --classpath target/classes"})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Mixin
+    PipelineOptions pipelineOptions;
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() {
+        Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
+        ClassLoader loader = pipelineOptions.classLoader();
+        for (TaskSpec task : pipeline.tasks()) {
+            if (task.className() != null) {
+                try {
+                    TaskHandle.instantiate(task.className(), loader, "class");
+                } catch (ConfigException e) {
+                    throw task.locate(e);
+                }
+            }
+            if (task.input() instanceof BatchInputConfig in && task.kind() == TaskSpec.Kind.BOLT) {
+                checkScheme(task, in.scheme(), "config.inputConfig.source");
+            }
+            if (task.output() instanceof BatchOutputConfig out) {
+                checkScheme(task, out.scheme(), "config.outputConfig.destination");
+            }
+        }
+        command.commandLine().getOut().println(pipelineOptions.file + ": pipeline '" + pipeline.name() + "' is valid ("
+                + pipeline.tasks().size() + " task" + (pipeline.tasks().size() == 1 ? "" : "s") + ", "
+                + pipeline.warnings().size() + " warning" + (pipeline.warnings().size() == 1 ? "" : "s") + ")");
+        return 0;
+    }
+
+    private static void checkScheme(TaskSpec task, String scheme, String path) {
+        try {
+            BatchStorage.forScheme(scheme, path);
+        } catch (ConfigException e) {
+            throw task.locate(e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package ai.geniusrise.core.runtime;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The runtime's meters for one task. Workers count into their own {@link Tally} and publish it
+ * in batches, so the per-record cost is a few field increments.
+ */
+final class TaskMetrics {
+
+    final Counter in;
+    final Counter out;
+    final Counter skipped;
+    final Counter deadLettered;
+    final Timer processing;
+    private final LongAdder inTotal = new LongAdder();
+    private final LongAdder outTotal = new LongAdder();
+    private final LongAdder skippedTotal = new LongAdder();
+    private final LongAdder deadTotal = new LongAdder();
+
+    TaskMetrics(MeterRegistry registry) {
+        this.in = Counter.builder("geniusrise.records.in").description("Records read from the input")
+                .register(registry);
+        this.out = Counter.builder("geniusrise.records.out").description("Records written to the output")
+                .register(registry);
+        this.skipped = Counter.builder("geniusrise.records.failed").tag("policy", "skip")
+                .description("Records that failed and were skipped").register(registry);
+        this.deadLettered = Counter.builder("geniusrise.records.failed").tag("policy", "dead-letter")
+                .description("Records that failed and went to the dead letters").register(registry);
+        this.processing = Timer.builder("geniusrise.processing").description("Time spent in the task's code per batch of records")
+                .register(registry);
+    }
+
+    /** Per-worker counts, published with {@link #publish(Tally)}. */
+    static final class Tally {
+        long in;
+        long out;
+        long skipped;
+        long deadLettered;
+        long processingNanos;
+    }
+
+    void publish(Tally t) {
+        in.increment(t.in);
+        out.increment(t.out);
+        skipped.increment(t.skipped);
+        deadLettered.increment(t.deadLettered);
+        if (t.processingNanos > 0) {
+            processing.record(t.processingNanos, TimeUnit.NANOSECONDS);
+        }
+        inTotal.add(t.in);
+        outTotal.add(t.out);
+        skippedTotal.add(t.skipped);
+        deadTotal.add(t.deadLettered);
+        t.in = 0;
+        t.out = 0;
+        t.skipped = 0;
+        t.deadLettered = 0;
+        t.processingNanos = 0;
+    }
+
+    long inTotal() {
+        return inTotal.sum();
+    }
+
+    long outTotal() {
+        return outTotal.sum();
+    }
+
+    long skippedTotal() {
+        return skippedTotal.sum();
+    }
+
+    long deadLetteredTotal() {
+        return deadTotal.sum();
+    }
+}

@@ -1,0 +1,284 @@
+package ai.geniusrise.core.runtime;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.Task;
+import ai.geniusrise.core.TaskFailedException;
+import ai.geniusrise.core.TaskHandle;
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.state.StateManager;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one task: instantiates its class, opens its state manager, binds its input and output
+ * configs to the adapters found on the classpath, drives it, and closes everything, also on
+ * failure. The same runner serves {@code geniusrise run}, a container's {@code main} and tests.
+ *
+ * <pre>{@code
+ * RunSummary done = TaskRunner.builder(spec).pipelineName("clicks").build().run();
+ * }</pre>
+ *
+ * <p>Batch runs commit their output atomically when they finish; a run that fails or is
+ * stopped commits nothing. {@link #requestStop()} may be called from any thread (the shutdown
+ * hook installed by {@link Builder#handleSignals(Duration)} calls it on SIGTERM).
+ */
+public final class TaskRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final TaskSpec spec;
+    private final String pipelineName;
+    private final Task instance;
+    private final ClassLoader classLoader;
+    private final int httpPort;
+    private final String runId;
+    private final Duration shutdownTimeout;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile boolean ready;
+    private volatile HealthServer health;
+
+    private TaskRunner(Builder b) {
+        this.spec = b.spec;
+        this.pipelineName = b.pipelineName;
+        this.instance = b.instance;
+        this.classLoader = b.classLoader;
+        this.httpPort = b.httpPort;
+        this.runId = b.runId;
+        this.shutdownTimeout = b.shutdownTimeout;
+    }
+
+    /** A builder for running {@code spec}. */
+    public static Builder builder(TaskSpec spec) {
+        return new Builder(spec);
+    }
+
+    /**
+     * Runs the task to its end: for a batch task, one run; returns what it did.
+     *
+     * @throws ConfigException     if the spec cannot be bound (class, adapters, state backend), located in the
+     *                             pipeline file when the spec came from one
+     * @throws TaskFailedException if the task failed while running; nothing of a failed batch run is visible
+     */
+    public RunSummary run() {
+        Thread hook = shutdownTimeout == null ? null : new Thread(this::stopAndWait, "geniusrise-shutdown");
+        if (hook != null) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try {
+            return runOnce();
+        } finally {
+            finished.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it waits for the latch counted down above
+                }
+            }
+        }
+    }
+
+    private RunSummary runOnce() {
+        TaskHandle task = instance != null ? checkKind(TaskHandle.of(instance)) : instantiate();
+        MeterRegistry registry = httpPort >= 0 ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+                : new SimpleMeterRegistry();
+        registry.config().commonTags(Tags.of("pipeline", pipelineName, "task", spec.name()));
+        StateManager backend;
+        try {
+            backend = StateManager.open(spec.state());
+        } catch (ConfigException e) {
+            throw spec.locate(e.locatedAt(null, 0, 0, "config." + e.path()));
+        }
+        try (backend) {
+            RuntimeContext context = new RuntimeContext(pipelineName, spec,
+                    backend.namespaced(pipelineName + "/" + spec.name() + "/"), registry, () -> stopRequested);
+            if (httpPort >= 0) {
+                health = startHealth((PrometheusMeterRegistry) registry);
+            }
+            try {
+                task.open(context);
+            } catch (ConfigException e) {
+                throw spec.locate(e);
+            } catch (Exception e) {
+                throw new TaskFailedException("task '" + spec.name() + "' failed to open: " + Failures.describe(e), e);
+            }
+            ready = true;
+            try {
+                return dispatch(task, context, new TaskMetrics(registry));
+            } finally {
+                ready = false;
+                closeTask(task);
+            }
+        } finally {
+            if (health != null) {
+                health.close();
+            }
+            registry.close();
+        }
+    }
+
+    private RunSummary dispatch(TaskHandle task, RuntimeContext context, TaskMetrics metrics) {
+        BatchRun batch = new BatchRun(task, context, metrics, () -> stopRequested, runId);
+        if (!(spec.output() instanceof BatchOutputConfig out)) {
+            throw spec.locate(new ConfigException("config.outputConfig.type", "streaming outputs (Kafka) are not "
+                    + "available in this version of Geniusrise; use type: batch"));
+        }
+        if (task.isSpout()) {
+            return batch.spout(out);
+        }
+        if (!(spec.input() instanceof BatchInputConfig in)) {
+            throw spec.locate(new ConfigException("config.inputConfig.type", "streaming inputs (Kafka) are not "
+                    + "available in this version of Geniusrise; use type: batch"));
+        }
+        return batch.bolt(in, out);
+    }
+
+    private TaskHandle instantiate() {
+        if (spec.className() == null) {
+            throw spec.locate(new ConfigException("class", "is required: name the Spout or Bolt class that task '"
+                    + spec.name() + "' runs (no built-in task serves " + spec.input().source() + ")"));
+        }
+        try {
+            return checkKind(TaskHandle.instantiate(spec.className(), classLoader, "class"));
+        } catch (ConfigException e) {
+            throw spec.locate(e);
+        }
+    }
+
+    private TaskHandle checkKind(TaskHandle handle) {
+        boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
+        if (handle.isSpout() != spout) {
+            throw spec.locate(new ConfigException("class", handle.task().getClass().getName() + " is a "
+                    + (handle.isSpout() ? "Spout" : "Bolt") + " but the task has type: "
+                    + (spout ? "spout" : "bolt") + "; change one of them"));
+        }
+        return handle;
+    }
+
+    private HealthServer startHealth(PrometheusMeterRegistry registry) {
+        try {
+            HealthServer server = new HealthServer(httpPort, registry, () -> ready);
+            LOG.info("task '{}': health and metrics on http://0.0.0.0:{}/ (healthz, readyz, metrics)", spec.name(),
+                    server.port());
+            return server;
+        } catch (IOException e) {
+            throw new ConfigException("httpPort", "cannot listen on port " + httpPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeTask(TaskHandle task) {
+        try {
+            task.close();
+        } catch (Exception e) {
+            LOG.warn("task '{}': close() failed: {}", spec.name(), Failures.describe(e));
+        }
+    }
+
+    /** Asks the task to stop: a batch run stops reading and commits nothing; a streaming spout returns. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** True while the task is open and running (what {@code /readyz} reports). */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** The port {@code /healthz} and {@code /metrics} are served on, or -1 when off or not started. */
+    public int httpPort() {
+        HealthServer h = health;
+        return h == null ? -1 : h.port();
+    }
+
+    private void stopAndWait() {
+        requestStop();
+        try {
+            if (!finished.await(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("task '{}' did not stop within {}; exiting anyway", spec.name(), shutdownTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Builds a {@link TaskRunner}. */
+    public static final class Builder {
+        private final TaskSpec spec;
+        private String pipelineName = "default";
+        private Task instance;
+        private ClassLoader classLoader = Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : TaskRunner.class.getClassLoader();
+        private int httpPort = -1;
+        private String runId;
+        private Duration shutdownTimeout;
+
+        private Builder(TaskSpec spec) {
+            this.spec = Objects.requireNonNull(spec, "spec");
+        }
+
+        /** The pipeline's name: namespaces state and tags metrics. Default {@code default}. */
+        public Builder pipelineName(String value) {
+            this.pipelineName = Objects.requireNonNull(value, "pipelineName");
+            return this;
+        }
+
+        /** Runs this instance instead of instantiating {@link TaskSpec#className()}. */
+        public Builder task(Task value) {
+            this.instance = Objects.requireNonNull(value, "task");
+            return this;
+        }
+
+        /** Where the task class is loaded from; default the thread's context class loader. */
+        public Builder classLoader(ClassLoader value) {
+            this.classLoader = Objects.requireNonNull(value, "classLoader");
+            return this;
+        }
+
+        /** Serves {@code /healthz}, {@code /readyz} and {@code /metrics} on this port (0: any free port). Off by default. */
+        public Builder httpPort(int value) {
+            if (value < 0 || value > 65535) {
+                throw new ConfigException("httpPort", "must be a port number from 0 to 65535, got " + value);
+            }
+            this.httpPort = value;
+            return this;
+        }
+
+        /**
+         * Names the batch run: its commit marker. Default: derived from the task and its input
+         * objects (a bolt), or the start time (a spout). Re-running with the same id replaces the
+         * run's output.
+         */
+        public Builder runId(String value) {
+            this.runId = value;
+            return this;
+        }
+
+        /**
+         * On SIGTERM (a JVM shutdown), asks the task to stop and waits up to {@code timeout} for it
+         * to finish before the JVM exits.
+         */
+        public Builder handleSignals(Duration timeout) {
+            this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** The runner. */
+        public TaskRunner build() {
+            return new TaskRunner(this);
+        }
+    }
+}
