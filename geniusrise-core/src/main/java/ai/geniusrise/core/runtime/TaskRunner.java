@@ -80,6 +80,12 @@ public final class TaskRunner {
         }
         try {
             return runOnce();
+        } catch (TaskFailedException e) {
+            if (stopRequested) {
+                // on SIGTERM the JVM may halt as soon as this run returns: say why now
+                LOG.warn(e.getMessage());
+            }
+            throw e;
         } finally {
             finished.countDown();
             if (hook != null) {

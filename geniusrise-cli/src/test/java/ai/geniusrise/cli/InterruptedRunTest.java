@@ -1,0 +1,121 @@
+package ai.geniusrise.cli;
+
+import ai.geniusrise.cli.fixtures.SlowBolt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Stops a batch run in its own JVM — SIGKILL at a random moment, or SIGTERM — and checks that
+ * nothing of the run is visible, and that running it again gives exactly a clean run's output.
+ */
+class InterruptedRunTest {
+
+    private static final int OBJECTS = 6;
+    private static final int LINES = 4000;
+
+    @TempDir
+    Path dir;
+
+    private Path pipeline(String destination) throws IOException {
+        Path in = dir.resolve("in");
+        if (!Files.exists(in)) {
+            Files.createDirectories(in);
+            for (int o = 0; o < OBJECTS; o++) {
+                try (BufferedWriter w = Files.newBufferedWriter(in.resolve("part-" + o + ".jsonl"))) {
+                    for (int i = 0; i < LINES; i++) {
+                        w.write("{\"object\":" + o + ",\"line\":" + i + ",\"text\":\"some words to carry along\"}\n");
+                    }
+                }
+            }
+        }
+        Path file = dir.resolve(destination + ".yaml");
+        Files.writeString(file, """
+                name: interrupted
+                tasks:
+                  - name: slow
+                    type: bolt
+                    class: %s
+                    args: {every: 200, sleepMillis: 15}
+                    config:
+                      inputConfig: {type: batch, source: in, parallelism: 2}
+                      outputConfig: {type: batch, destination: %s, compression: gzip, maxRecordsPerPart: 1500}
+                """.formatted(SlowBolt.class.getName(), destination));
+        return file;
+    }
+
+    private Process start(Path pipelineFile) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                GeniusriseCommand.class.getName(), "run", pipelineFile.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    }
+
+    /** Waits until the child has written some part files: the moment the run is half done. */
+    private void awaitPartialOutput(Path destination, Process child) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            if (Files.exists(destination)) {
+                try (Stream<Path> files = Files.walk(destination)) {
+                    if (files.filter(Files::isRegularFile).count() >= 2) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the run wrote no parts in time; log:\n" + Files.readString(dir.resolve("child.log")));
+    }
+
+    @Test
+    void aRunKilledWithSigkillShowsNothingAndARerunEqualsACleanRun() throws Exception {
+        CliRun clean = CliRun.of("run", pipeline("clean").toString());
+        assertThat(clean.exitCode()).as(clean.err()).isZero();
+        TreeMap<String, byte[]> expected = CliRun.visibleParts(dir.resolve("clean"));
+        assertThat(expected).isNotEmpty();
+
+        Path destination = dir.resolve("out");
+        Path file = pipeline("out");
+        Process child = start(file);
+        awaitPartialOutput(destination, child);
+        Thread.sleep((long) (Math.random() * 300));
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        assertThat(CliRun.visibleParts(destination)).as("nothing of a killed run is visible").isEmpty();
+        assertThat(CliRun.filesOutsideMarkers(destination)).as("no part reached its final name").isEmpty();
+
+        CliRun rerun = CliRun.of("run", file.toString());
+        assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+        TreeMap<String, byte[]> actual = CliRun.visibleParts(destination);
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((name, bytes) -> assertThat(actual.get(name)).as(name).isEqualTo(bytes));
+        List<String> lines = new ArrayList<>(CliRun.visibleLines(destination));
+        assertThat(lines).hasSize(OBJECTS * LINES).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void sigtermStopsTheRunWithoutCommittingAnything() throws Exception {
+        Path destination = dir.resolve("out");
+        Process child = start(pipeline("out"));
+        awaitPartialOutput(destination, child);
+        child.destroy();
+
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).isNotZero();
+        assertThat(CliRun.visibleParts(destination)).isEmpty();
+        assertThat(CliRun.filesOutsideMarkers(destination)).isEmpty();
+        assertThat(Files.readString(dir.resolve("child.log"))).contains("was stopped before its run finished");
+    }
+}

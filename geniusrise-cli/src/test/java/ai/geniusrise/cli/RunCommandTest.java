@@ -1,0 +1,270 @@
+package ai.geniusrise.cli;
+
+import ai.geniusrise.cli.fixtures.NoDefaultConstructorBolt;
+import ai.geniusrise.cli.fixtures.NumbersSpout;
+import ai.geniusrise.cli.fixtures.UppercaseBolt;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunCommandTest {
+
+    @TempDir
+    Path dir;
+    Path input;
+    Path output;
+
+    @BeforeEach
+    void writeInput() throws IOException {
+        input = Files.createDirectories(dir.resolve("in"));
+        output = dir.resolve("out");
+        Files.writeString(input.resolve("a.jsonl"), "{\"v\":\"a1\"}\n{\"v\":\"a2\"}\n");
+        Files.writeString(input.resolve("b.jsonl"), "{\"v\":\"b1\"}\n{\"v\":\"poison\"}\n{\"v\":\"b3\"}\n");
+        Files.writeString(input.resolve("c.jsonl"), "{\"v\":\"c1\"}\n");
+    }
+
+    private Path pipeline(String taskYaml) throws IOException {
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, "version: 1\nname: test\ntasks:\n" + taskYaml);
+        return file;
+    }
+
+    private Path uppercase(String errors) throws IOException {
+        return pipeline("""
+                  - name: upper
+                    type: bolt
+                    class: %s
+                    errors: %s
+                    config:
+                      inputConfig: {type: batch, source: in, format: jsonl, parallelism: 2}
+                      outputConfig: {type: batch, destination: out, format: jsonl}
+                """.formatted(UppercaseBolt.class.getName(), errors));
+    }
+
+    @Test
+    void boltReadsEveryObjectAndCommitsItsOutput() throws IOException {
+        Files.delete(input.resolve("b.jsonl"));
+        CliRun run = CliRun.of("run", uppercase("fail").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(CliRun.visibleLines(output)).containsExactlyInAnyOrder("{\"V\":\"A1\"}", "{\"V\":\"A2\"}",
+                "{\"V\":\"C1\"}");
+        assertThat(run.out()).contains("task 'upper' done").contains("3 records in, 3 out").contains(output.toString());
+    }
+
+    @Test
+    void failPolicyStopsTheRunNamesTheRecordAndLeavesNoOutputVisible() throws IOException {
+        CliRun run = CliRun.of("run", uppercase("fail").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("task 'upper'").contains("b.jsonl:2").contains("cannot digest")
+                .doesNotContain("\tat ");
+        assertThat(CliRun.visibleParts(output)).isEmpty();
+        assertThat(CliRun.filesOutsideMarkers(output)).isEmpty();
+    }
+
+    @Test
+    void skipPolicyDropsTheBadRecordCountsItAndKeepsTheRest() throws IOException {
+        CliRun run = CliRun.of("run", uppercase("skip").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("6 records in, 5 out, 1 skipped");
+        assertThat(CliRun.visibleLines(output)).hasSize(5).noneMatch(l -> l.contains("POISON"));
+    }
+
+    @Test
+    void deadLetterPolicyKeepsTheOriginalBytesThePositionAndTheError() throws IOException {
+        CliRun run = CliRun.of("run", uppercase("dead-letter").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("1 dead-lettered");
+        assertThat(CliRun.visibleLines(output)).hasSize(5);
+        List<String> letters = CliRun.visibleLines(output.resolve("_dead-letter"));
+        assertThat(letters).hasSize(1);
+        JsonNode letter = new ObjectMapper().readTree(letters.get(0));
+        assertThat(letter.get("task").asText()).isEqualTo("upper");
+        assertThat(letter.get("value").asText()).isEqualTo("{\"v\":\"poison\"}");
+        assertThat(letter.get("position").asText()).isEqualTo("b.jsonl:2");
+        assertThat(letter.get("error").asText()).isEqualTo(IllegalArgumentException.class.getName());
+        assertThat(letter.get("message").asText()).contains("cannot digest");
+    }
+
+    @Test
+    void reRunningTheSameInputGivesByteIdenticalOutput() throws IOException {
+        Path file = uppercase("skip");
+        assertThat(CliRun.of("run", file.toString()).exitCode()).isZero();
+        TreeMap<String, byte[]> first = CliRun.visibleParts(output);
+        assertThat(CliRun.of("run", file.toString()).exitCode()).isZero();
+        TreeMap<String, byte[]> second = CliRun.visibleParts(output);
+
+        assertThat(second.keySet()).isEqualTo(first.keySet());
+        first.forEach((name, bytes) -> assertThat(second.get(name)).as(name).isEqualTo(bytes));
+    }
+
+    @Test
+    void aClassThatDoesNotExistIsAConfigErrorLocatedInThePipelineFile() throws IOException {
+        Path file = pipeline("""
+                  - name: upper
+                    type: bolt
+                    class: com.example.Missing
+                    config:
+                      inputConfig: {type: batch, source: in}
+                      outputConfig: {type: batch, destination: out}
+                """);
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).containsPattern("pipeline\\.yaml:6:\\d+: ").contains("com.example.Missing")
+                .contains("was not found").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aClassWithoutPublicNoArgConstructorIsAConfigError() throws IOException {
+        Path file = pipeline("""
+                  - name: upper
+                    type: bolt
+                    class: %s
+                    config:
+                      inputConfig: {type: batch, source: in}
+                      outputConfig: {type: batch, destination: out}
+                """.formatted(NoDefaultConstructorBolt.class.getName()));
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("no public no-argument constructor");
+    }
+
+    @Test
+    void aBoltClassOnASpoutTaskIsAConfigError() throws IOException {
+        Path file = pipeline("""
+                  - name: upper
+                    type: spout
+                    class: %s
+                    config:
+                      inputConfig: {type: batch, source: in}
+                      outputConfig: {type: batch, destination: out}
+                """.formatted(UppercaseBolt.class.getName()));
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("is a Bolt but the task has type: spout");
+    }
+
+    @Test
+    void aMissingInputFolderFailsTheTaskNamingTheFolder() throws IOException {
+        Path file = pipeline("""
+                  - name: upper
+                    type: bolt
+                    class: %s
+                    config:
+                      inputConfig: {type: batch, source: nowhere}
+                      outputConfig: {type: batch, destination: out}
+                """.formatted(UppercaseBolt.class.getName()));
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("task 'upper'").contains(dir.resolve("nowhere").toString());
+        assertThat(CliRun.visibleParts(output)).isEmpty();
+    }
+
+    @Test
+    void aBatchSpoutWritesItsRecordsInPartsOfTheConfiguredSize() throws IOException {
+        Path file = pipeline("""
+                  - name: numbers
+                    type: spout
+                    class: %s
+                    args: {count: 25}
+                    config:
+                      inputConfig: {type: batch, source: generated}
+                      outputConfig: {type: batch, destination: out, maxRecordsPerPart: 10, compression: gzip}
+                """.formatted(NumbersSpout.class.getName()));
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(CliRun.visibleParts(output)).hasSize(3).allSatisfy((name, bytes) -> assertThat(name).endsWith(".jsonl.gz"));
+        assertThat(CliRun.visibleLines(output)).hasSize(25).contains("{\"n\":0}", "{\"n\":24}");
+    }
+
+    @Test
+    void tasksRunInDependencyOrderWhateverTheirOrderInTheFile() throws IOException {
+        Path file = pipeline("""
+                  - name: upper
+                    type: bolt
+                    class: %s
+                    config:
+                      inputConfig: {type: batch, source: numbers}
+                      outputConfig: {type: batch, destination: out}
+                  - name: numbers
+                    type: spout
+                    class: %s
+                    args: {count: 7}
+                    config:
+                      inputConfig: {type: batch, source: generated}
+                      outputConfig: {type: batch, destination: numbers}
+                """.formatted(UppercaseBolt.class.getName(), NumbersSpout.class.getName()));
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().indexOf("task 'numbers' done")).isLessThan(run.out().indexOf("task 'upper' done"));
+        assertThat(CliRun.visibleLines(output)).hasSize(7).contains("{\"N\":6}");
+    }
+
+    @Test
+    void partitionByWritesEachRecordUnderItsFieldValueFolder() throws IOException {
+        Files.writeString(input.resolve("b.jsonl"), "{\"v\":\"b1\",\"country\":\"fr\"}\n{\"v\":\"b2\",\"country\":\"de\"}\n");
+        Files.writeString(input.resolve("a.jsonl"), "{\"v\":\"a1\",\"country\":\"fr\"}\n");
+        Files.delete(input.resolve("c.jsonl"));
+        Path file = pipeline("""
+                  - name: upper
+                    type: bolt
+                    class: %s
+                    config:
+                      inputConfig: {type: batch, source: in}
+                      outputConfig: {type: batch, destination: out, partitionBy: country}
+                """.formatted(ai.geniusrise.cli.fixtures.SlowBolt.class.getName()));
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(CliRun.visibleParts(output).keySet()).allMatch(n -> n.startsWith("country=fr/") || n.startsWith("country=de/"));
+        long fr = CliRun.visibleParts(output).keySet().stream().filter(n -> n.startsWith("country=fr/"))
+                .mapToLong(n -> new String(CliRun.visibleParts(output).get(n), StandardCharsets.UTF_8).lines().count()).sum();
+        assertThat(fr).isEqualTo(2);
+    }
+
+    @Test
+    void validateAcceptsAGoodPipelineAndChecksItsClasses() throws IOException {
+        CliRun ok = CliRun.of("validate", uppercase("fail").toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("pipeline 'test' is valid (1 task, 0 warnings)");
+
+        Path bad = pipeline("""
+                  - name: upper
+                    type: bolt
+                    class: com.example.Missing
+                    config:
+                      inputConfig: {type: batch, source: in}
+                      outputConfig: {type: batch, destination: out}
+                """);
+        CliRun run = CliRun.of("validate", bad.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("com.example.Missing");
+    }
+
+    @Test
+    void usageMistakesExitWithTwo() {
+        assertThat(CliRun.of("run").exitCode()).isEqualTo(2);
+        assertThat(CliRun.of("frobnicate").exitCode()).isEqualTo(2);
+        assertThat(CliRun.of("run", dir.resolve("absent.yaml").toString()).err()).contains("does not exist");
+    }
+}
