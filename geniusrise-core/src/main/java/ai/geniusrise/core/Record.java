@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -151,7 +150,12 @@ public final class Record {
 
     /** This record with the JSON encoding of {@code newValue} as its value. */
     public Record withJsonValue(Object newValue) {
-        return ofJson(newValue).withKey(key).withHeadersOf(this);
+        try {
+            return new Record(key, JSON.writeValueAsBytes(newValue), headers, timestamp, position);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode " + newValue.getClass().getName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
     }
 
     /** This record with a new key ({@code null} for none). */
@@ -184,10 +188,6 @@ public final class Record {
     /** This record with a new source position; used by input adapters. */
     public Record withPosition(Position newPosition) {
         return new Record(key, value, headers, timestamp, newPosition);
-    }
-
-    private Record withHeadersOf(Record other) {
-        return new Record(key, value, other.headers, other.timestamp, other.position);
     }
 
     private static String firstLine(IOException e) {
