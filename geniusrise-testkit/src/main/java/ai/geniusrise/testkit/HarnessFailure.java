@@ -13,6 +13,7 @@ public final class HarnessFailure extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The failed task's name. */
     private final String taskName;
     private final transient Position position;
 

@@ -32,7 +32,6 @@ import static org.assertj.core.api.Assertions.fail;
  * <p>To run it, extend this class in a test and implement {@link #createManager()}:
  * <pre>{@code
  * class RedisStateManagerContractTest extends StateManagerContract {
- *     @Override
  *     protected StateManager createManager() {
  *         return redis.namespaced("contract-" + UUID.randomUUID() + "/");
  *     }

@@ -120,7 +120,8 @@ class TaskHarnessSetupTest {
     @Test
     void aBuilderOpensOneHarnessOnly() {
         TaskHarness.Builder<UppercaseBolt> b = TaskHarness.of(new UppercaseBolt());
-        try (TaskHarness<UppercaseBolt> ignored = b.open()) {
+        try (TaskHarness<UppercaseBolt> opened = b.open()) {
+            assertThat(opened.taskName()).isEqualTo("uppercase-bolt");
             assertThatThrownBy(b::open).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already opened a harness");
         }
