@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,11 +34,14 @@ class RedisStateManagerRecoveryTest {
                 "initialBackoff", "20ms", "maxBackoff", "200ms")))) {
             Set<Integer> done = ConcurrentHashMap.newKeySet();
             AtomicInteger failed = new AtomicInteger();
+            AtomicLong slowest = new AtomicLong();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread writer = new Thread(() -> {
                 for (int i = 0; running.get(); i++) {
+                    long start = System.nanoTime();
                     try {
                         state.putString("w/" + i, "value " + i);
+                        slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
                         done.add(i);
                     } catch (StateException e) {
                         failed.incrementAndGet();
@@ -54,6 +58,8 @@ class RedisStateManagerRecoveryTest {
             running.set(false);
             writer.join(10_000);
 
+            assertThat(failed.get() > 0 || slowest.get() > 500_000_000L)
+                    .as("the outage hit the writer: a write failed or was retried across it").isTrue();
             for (int i : done) {
                 assertThat(state.getString("w/" + i)).as("write %d, reported done", i).contains("value " + i);
             }
