@@ -47,6 +47,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * State in one DynamoDB table ({@code stateConfig: {type: dynamodb, table: ..., region: ...}}),
@@ -85,6 +87,7 @@ public final class DynamoDBStateManager implements StateManager {
     private static final String TTL = "ttl";
     private static final Map<String, String> NAMES = Map.of("#k", KEY, "#v", VALUE, "#ver", VERSION,
             "#w", WRITER, "#exp", EXPIRES_MS, "#ttl", TTL);
+    private static final Pattern PLACEHOLDER = Pattern.compile("#\\w+");
 
     private final DynamoDbClient client;
     private final String table;
@@ -188,8 +191,9 @@ public final class DynamoDBStateManager implements StateManager {
         Map<String, AttributeValue> k = key(key);
         String writer = UUID.randomUUID().toString();
         return call("put '" + key + "'", attempt -> {
-            UpdateItemRequest.Builder r = write(k, value, ttlMillis, writer);
-            return Long.parseLong(client.updateItem(r.build()).attributes().get(VERSION).n());
+            UpdateItemRequest r = write(k, value, ttlMillis, writer).build();
+            r = r.toBuilder().expressionAttributeNames(names(r.updateExpression())).build();
+            return Long.parseLong(client.updateItem(r).attributes().get(VERSION).n());
         });
     }
 
@@ -212,7 +216,9 @@ public final class DynamoDBStateManager implements StateManager {
                 r.conditionExpression("#ver = :expected AND (attribute_not_exists(#exp) OR #exp > :now)");
                 values.put(":expected", number(expectedVersion));
             }
+            UpdateItemRequest partial = r.build();
             r.expressionAttributeValues(values)
+                    .expressionAttributeNames(names(partial.updateExpression(), partial.conditionExpression()))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
             try {
                 return OptionalLong.of(Long.parseLong(client.updateItem(r.build()).attributes().get(VERSION).n()));
@@ -292,8 +298,20 @@ public final class DynamoDBStateManager implements StateManager {
             update += " REMOVE #exp, #ttl";
         }
         return UpdateItemRequest.builder().tableName(table).key(k).updateExpression(update)
-                .expressionAttributeNames(NAMES).expressionAttributeValues(values)
+                .expressionAttributeValues(values)
                 .returnValues(ReturnValue.UPDATED_NEW);
+    }
+
+    /** The attribute-name placeholders the expressions use: DynamoDB rejects unused ones. */
+    private static Map<String, String> names(String... expressions) {
+        Map<String, String> used = new HashMap<>();
+        for (String expression : expressions) {
+            Matcher m = PLACEHOLDER.matcher(expression);
+            while (m.find()) {
+                used.put(m.group(), NAMES.get(m.group()));
+            }
+        }
+        return used;
     }
 
     private static Map<String, AttributeValue> key(String key) {
