@@ -11,6 +11,8 @@ import ai.geniusrise.state.StoreProperties;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -398,6 +400,9 @@ public final class DynamoDBStateManager implements StateManager {
     static boolean isTransient(Throwable e) {
         if (e instanceof AwsServiceException s) {
             return s.statusCode() >= 500 || s.isThrottlingException() || s.retryable();
+        }
+        if (e instanceof ApiCallAttemptTimeoutException || e instanceof ApiCallTimeoutException) {
+            return true;
         }
         if (e instanceof SdkClientException) {
             for (Throwable t = e; t != null; t = t.getCause()) {

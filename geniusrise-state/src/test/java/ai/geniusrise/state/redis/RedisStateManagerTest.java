@@ -82,6 +82,14 @@ class RedisStateManagerTest {
     }
 
     @Test
+    void redissUrlsNameATlsStore() {
+        try (RedisStateManager state = open(Map.of("url", "rediss://cache.example:6380/4", "user", "app",
+                "passwordEnv", "REDIS_PASSWORD"))) {
+            assertThat(state.store()).isEqualTo("rediss://cache.example:6380/4");
+        }
+    }
+
+    @Test
     void escapesEveryGlobCharacterOfAPrefix() {
         assertThat(RedisStateManager.escapeGlob("a*b?c[d]e\\f^g-h")).isEqualTo("a\\*b\\?c\\[d\\]e\\\\f^g-h");
     }
