@@ -44,7 +44,9 @@ import java.util.regex.Pattern;
  * version in the {@code WHERE}, so the database's row locking gives exactly one winner among
  * concurrent writers. Expiry is judged by the database's clock ({@code now()}); expired rows
  * are ignored by reads and replaced by writes, but stay in the table until written or deleted.
- * {@link #keys(String)} is an index range scan ({@code LIKE 'prefix%'} on the C-collated key).
+ * {@link #keys(String)} is {@code LIKE 'prefix%'} with the prefix's wildcards escaped, on the
+ * C-collated key; it reads every row of the table in the worst case, so it is meant for listing
+ * checkpoints, not for a hot path.
  *
  * <p>Promises: thread-safe; a write that returns was committed (durable as the server's
  * {@code synchronous_commit} makes it); transient failures (connection refused or lost, pool
