@@ -26,8 +26,9 @@ class WordCountPipelineTest {
     @Test
     void theExamplePipelineCountsTheWordsOfTheSampleBooks() throws IOException {
         Path examples = Path.of("").toAbsolutePath();
-        Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
-        copyTree(examples.resolve("data"), dir.resolve("data"));
+        Path copy = dir.resolve("geniusrise-examples");
+        Path pipelines = Files.createDirectories(copy.resolve("pipelines"));
+        copyTree(examples.resolve("data"), copy.resolve("data"));
         Files.copy(examples.resolve("pipelines/word-count.yaml"), pipelines.resolve("word-count.yaml"));
 
         StringWriter out = new StringWriter();
