@@ -56,6 +56,8 @@ public final class InMemoryStateManager implements StateManager {
         long expiry = expiry(ttl);
         AtomicReference<Entry> written = new AtomicReference<>();
         entries.compute(key, (k, old) -> {
+            // ConcurrentSkipListMap may apply this function again after a lost race: forget an earlier attempt
+            written.set(null);
             Entry current = old == null || old.expired(clock.millis()) ? null : old;
             long currentVersion = current == null ? 0 : current.version;
             if (currentVersion != expectedVersion) {
