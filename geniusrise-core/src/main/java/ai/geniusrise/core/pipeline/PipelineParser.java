@@ -23,6 +23,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -126,11 +127,22 @@ final class PipelineParser {
         LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowRecursiveKeys(false).build();
         Optional<Node> node;
         try {
-            node = new Compose(settings).composeString(yaml);
+            Iterator<Node> documents = new Compose(settings).composeAllFromString(yaml).iterator();
+            node = documents.hasNext() ? Optional.of(documents.next()) : Optional.empty();
+            if (documents.hasNext()) {
+                Node second = documents.next();
+                throw new PipelineNode(second, "", file, env).error("a pipeline file holds one YAML document, "
+                        + "but another one starts here; remove the '---' line or split the file");
+            }
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
             String problem = e.getProblem() == null ? "" : e.getProblem();
             String context = e.getContext();
+            Mark contextMark = e.getContextMark().orElse(null);
+            if (context != null && !context.isBlank() && contextMark != null && contextMark != mark) {
+                context += " started at line " + (contextMark.getLine() + 1) + ", column "
+                        + (contextMark.getColumn() + 1);
+            }
             ConfigException ce = new ConfigException(null, "invalid YAML: " + problem
                     + (context == null || context.isBlank() ? "" : " (" + context + ")"), e);
             throw mark == null ? ce.locatedAt(file, 0, 0, null)
