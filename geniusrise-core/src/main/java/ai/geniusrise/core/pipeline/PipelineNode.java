@@ -32,6 +32,9 @@ final class PipelineNode {
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
 
+    private static final int MAX_MERGE_DEPTH = 16;
+    private static final int MAX_VALUE_DEPTH = 64;
+
     private final Node node;
     private final String path;
     private final String file;
@@ -158,25 +161,50 @@ final class PipelineNode {
             if (!(current instanceof MappingNode map)) {
                 return current;
             }
-            NodeTuple best = null;
-            int bestLength = -1;
-            for (NodeTuple t : map.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k) {
-                    String key = k.getValue();
-                    boolean matches = rest.equals(key) || rest.startsWith(key + ".") || rest.startsWith(key + "[");
-                    if (matches && key.length() > bestLength) {
-                        best = t;
-                        bestLength = key.length();
-                    }
-                }
-            }
+            NodeTuple best = findKey(map, rest, 0);
             if (best == null) {
                 return current;
             }
+            int bestLength = ((ScalarNode) best.getKeyNode()).getValue().length();
             current = best.getValueNode();
             rest = rest.substring(bestLength);
         }
         return current;
+    }
+
+    /** The entry of {@code map} whose key is the longest prefix of {@code rest}, merged keys included. */
+    private static NodeTuple findKey(MappingNode map, String rest, int depth) {
+        NodeTuple best = null;
+        int bestLength = -1;
+        List<MappingNode> merged = new ArrayList<>();
+        for (NodeTuple t : map.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                if (isMergeKey(k)) {
+                    Node v = t.getValueNode();
+                    for (Node source : v instanceof SequenceNode seq ? seq.getValue() : List.of(v)) {
+                        if (source instanceof MappingNode m) {
+                            merged.add(m);
+                        }
+                    }
+                    continue;
+                }
+                String key = k.getValue();
+                boolean matches = rest.equals(key) || rest.startsWith(key + ".") || rest.startsWith(key + "[");
+                if (matches && key.length() > bestLength) {
+                    best = t;
+                    bestLength = key.length();
+                }
+            }
+        }
+        if (best == null && depth < MAX_MERGE_DEPTH) {
+            for (MappingNode m : merged) {
+                NodeTuple found = findKey(m, rest, depth + 1);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return best;
     }
 
     /** How a value is named in "got ..." messages. */
@@ -202,15 +230,27 @@ final class PipelineNode {
      * @param what how the mapping is named in the unknown-key message, such as "a task"
      */
     Map<String, PipelineNode> mapping(Collection<String> allowed, String what) {
+        return mapping(allowed, what, 0);
+    }
+
+    private Map<String, PipelineNode> mapping(Collection<String> allowed, String what, int depth) {
         if (!(node instanceof MappingNode map)) {
             throw error("expected a mapping" + (what == null ? "" : " (" + what + ")") + ", got " + describe());
         }
+        if (depth > MAX_MERGE_DEPTH) {
+            throw error("merge keys ('<<') nest more than " + MAX_MERGE_DEPTH + " deep, or refer to themselves");
+        }
         Map<String, PipelineNode> fields = new LinkedHashMap<>();
         Map<String, Node> keyNodes = new LinkedHashMap<>();
+        List<PipelineNode> mergeSources = new ArrayList<>();
         for (NodeTuple t : map.getValue()) {
             Node keyNode = t.getKeyNode();
             if (!(keyNode instanceof ScalarNode k)) {
                 throw at(keyNode, path, "expected a text key, got " + child(keyNode, path).describe());
+            }
+            if (isMergeKey(k)) {
+                mergeSources.addAll(mergeSources(t.getValueNode()));
+                continue;
             }
             String key = k.getValue();
             Node first = keyNodes.get(key);
@@ -224,19 +264,31 @@ final class PipelineNode {
             keyNodes.put(key, keyNode);
             fields.put(key, child(t.getValueNode(), childPath(key)));
         }
+        // YAML merge keys: keys of the merged mappings that this one does not set, earlier sources first.
+        for (PipelineNode source : mergeSources) {
+            for (Map.Entry<String, PipelineNode> e : source.mapping(allowed, what, depth + 1).entrySet()) {
+                fields.putIfAbsent(e.getKey(), e.getValue());
+            }
+        }
         return fields;
     }
 
-    /** The node of key {@code key} in this mapping, or this node when absent. */
-    Node keyNode(String key) {
-        if (node instanceof MappingNode map) {
-            for (NodeTuple t : map.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-                    return k;
-                }
+    private static boolean isMergeKey(ScalarNode key) {
+        return key.isPlain() && key.getValue().equals("<<");
+    }
+
+    /** The mappings merged by {@code <<: value}, each seen with this node's path. */
+    private List<PipelineNode> mergeSources(Node value) {
+        List<Node> sources = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+        List<PipelineNode> out = new ArrayList<>();
+        for (Node source : sources) {
+            if (!(source instanceof MappingNode)) {
+                throw at(source, path, "expected a mapping to merge with '<<' (such as <<: *base), got "
+                        + child(source, path).describe());
             }
+            out.add(child(source, path));
         }
-        return node;
+        return out;
     }
 
     /** A mistake about key {@code key} of this mapping that is absent: located at the mapping. */
@@ -424,17 +476,24 @@ final class PipelineNode {
      * {@code null}); quoted scalars and {@code !!str} stay text.
      */
     Object value() {
+        return value(0);
+    }
+
+    private Object value(int depth) {
+        if (depth > MAX_VALUE_DEPTH) {
+            throw error("nested more than " + MAX_VALUE_DEPTH + " levels deep, or refers to itself through an alias");
+        }
         if (node instanceof MappingNode) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<String, PipelineNode> e : mapping(null, null).entrySet()) {
-                out.put(e.getKey(), e.getValue().value());
+                out.put(e.getKey(), e.getValue().value(depth + 1));
             }
             return Collections.unmodifiableMap(out);
         }
         if (node instanceof SequenceNode) {
             List<Object> out = new ArrayList<>();
             for (PipelineNode item : sequence(null)) {
-                out.add(item.value());
+                out.add(item.value(depth + 1));
             }
             return Collections.unmodifiableList(out);
         }

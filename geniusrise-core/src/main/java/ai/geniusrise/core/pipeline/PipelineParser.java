@@ -137,6 +137,10 @@ final class PipelineParser {
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
             String problem = e.getProblem() == null ? "" : e.getProblem();
+            if (problem.contains("\\t(TAB)")) {
+                problem = "found a tab character where indentation or a value was expected; indent with spaces, "
+                        + "YAML does not allow tabs there";
+            }
             String context = e.getContext();
             Mark contextMark = e.getContextMark().orElse(null);
             if (context != null && !context.isBlank() && contextMark != null && contextMark != mark) {

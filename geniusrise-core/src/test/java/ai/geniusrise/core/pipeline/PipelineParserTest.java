@@ -302,6 +302,72 @@ class PipelineParserTest {
         assertThatThrownBy(() -> Placeholders.expand("x ${C}", env)).hasMessageContaining("'C' is not set");
     }
 
+    // ---------------------------------------------------------------- anchors and merge keys
+
+    private static final String SHARED = """
+            tasks:
+              - name: a
+                type: bolt
+                config:
+                  inputConfig: &in {type: batch, source: s3://b/in, format: csv}
+                  outputConfig: &out
+                    type: batch
+                    destination: s3://b/a
+                    format: text
+              - name: b
+                type: bolt
+                config:
+                  inputConfig: *in
+                  outputConfig:
+                    <<: *out
+                    destination: s3://b/b
+            """;
+
+    @Test
+    void anchorsAndMergeKeysShareConfigBetweenTasks() {
+        Pipeline p = parse(SHARED);
+        TaskSpec a = p.requireTask("a");
+        TaskSpec b = p.requireTask("b");
+        assertThat(b.input()).isEqualTo(a.input());
+        assertThat(b.output()).isEqualTo(BatchOutputConfig.builder("s3://b/b").format(Format.TEXT).build());
+        assertThat(b.locate(new ConfigException("config.outputConfig.format", "unsupported here")).getMessage())
+                .as("a merged key is located where it is written")
+                .isEqualTo(ORIGIN + ":9:17: tasks[1].config.outputConfig.format: unsupported here");
+    }
+
+    @Test
+    void mergedKeysAreCheckedLikeTheirOwn() {
+        ConfigException e = rejection("""
+                tasks:
+                  - name: a
+                    type: bolt
+                    args:
+                      template: &out {type: batch, destination: s3://b/x, formt: text}
+                    config:
+                      inputConfig: {type: batch, source: s3://b/in}
+                      outputConfig: {type: batch, destination: s3://b/a}
+                  - name: b
+                    type: bolt
+                    config:
+                      inputConfig: {type: batch, source: s3://b/in}
+                      outputConfig: {<<: *out, destination: s3://b/b}
+                """, Map.of());
+        assertThat(e.getMessage()).isEqualTo(ORIGIN + ":5:59: tasks[1].config.outputConfig: unknown key 'formt' in a "
+                + "batch outputConfig; did you mean 'format'?");
+    }
+
+    @Test
+    void aliasReferringToItselfIsRejectedInsteadOfLoopingForever() {
+        ConfigException e = rejection("""
+                tasks:
+                  - name: a
+                    type: bolt
+                    args: &loop {self: *loop}
+                """, Map.of());
+        assertThat(e.getMessage()).contains("refers to itself through an alias");
+        assertThat(e.file()).isEqualTo(ORIGIN.toString());
+    }
+
     // ---------------------------------------------------------------- the graph
 
     @Test
