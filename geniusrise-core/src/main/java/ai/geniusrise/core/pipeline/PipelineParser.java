@@ -60,6 +60,8 @@ final class PipelineParser {
             "keyField", "properties");
 
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
     private static final Set<String> CRON_MACROS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
             "@midnight", "@hourly");
 
@@ -271,7 +273,7 @@ final class PipelineParser {
         ErrorPolicy errors = policy(f.get("errors"));
         PipelineNode args = f.get("args");
         TaskSpec.Builder b = TaskSpec.builder(name, kind)
-                .className(text(f, "class"))
+                .className(className(f.get("class")))
                 .input(input)
                 .output(output)
                 .state(state)
@@ -300,6 +302,19 @@ final class PipelineParser {
                 merge(d.env(), textMap(f.get("env"), "environment variables")),
                 merge(d.secrets(), textMap(f.get("secrets"), "secret references")),
                 merge(d.deploy(), valueMap(f.get("deploy"), "deployment settings")));
+    }
+
+    private static String className(PipelineNode node) {
+        String text = node == null ? null : node.text();
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String name = text.trim();
+        if (!CLASS_NAME.matcher(name).matches()) {
+            throw node.error("expected a fully qualified Java class name such as com.acme.ClickCleaner, got '"
+                    + text + "'");
+        }
+        return name;
     }
 
     private static String schedule(PipelineNode node) {

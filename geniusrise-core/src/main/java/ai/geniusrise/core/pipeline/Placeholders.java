@@ -5,8 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * Expands {@code ${VAR}} and {@code ${VAR:-default}} in scalar values of a pipeline file from an
- * environment map. <code>$${</code> is a literal <code>${</code>. The default is used when the variable is
- * unset or empty, as in a POSIX shell.
+ * environment map; <code>$${</code> is a literal <code>${</code>. As in a POSIX shell,
+ * {@code ${VAR}} of a variable set to the empty string is empty, and {@code ${VAR:-default}}
+ * uses the default when the variable is unset or empty.
  */
 final class Placeholders {
 
@@ -47,12 +48,11 @@ final class Placeholders {
                             + "(write $${ for a literal ${)");
                 }
                 String value = env.get(name);
-                if (value == null || value.isEmpty()) {
-                    if (sep < 0) {
-                        throw new IllegalArgumentException("environment variable '" + name
-                                + "' is not set; set it, or give a default with ${" + name + ":-default}");
-                    }
+                if (sep >= 0 && (value == null || value.isEmpty())) {
                     value = body.substring(sep + 2);
+                } else if (value == null) {
+                    throw new IllegalArgumentException("environment variable '" + name
+                            + "' is not set; set it, or give a default with ${" + name + ":-default}");
                 }
                 out.append(value);
                 i = close + 1;

@@ -297,6 +297,7 @@ class PipelineParserTest {
         assertThat(Placeholders.expand("${A}-${B}-${C:-3}", env)).isEqualTo("1-2-3");
         assertThat(Placeholders.expand("$${A} costs $5", env)).isEqualTo("${A} costs $5");
         assertThat(Placeholders.expand("${EMPTY:-fallback}", env)).isEqualTo("fallback");
+        assertThat(Placeholders.expand("[${EMPTY}]", env)).isEqualTo("[]");
         assertThat(Placeholders.expand("${C:-}", env)).isEmpty();
         assertThatThrownBy(() -> Placeholders.expand("${A B}", env)).hasMessageContaining("not a valid placeholder");
         assertThatThrownBy(() -> Placeholders.expand("x ${C}", env)).hasMessageContaining("'C' is not set");
