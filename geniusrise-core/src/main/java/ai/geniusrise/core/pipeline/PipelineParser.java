@@ -226,11 +226,10 @@ final class PipelineParser {
     // ---------------------------------------------------------------- tasks
 
     /** A task built from the file, with the node it came from. */
-    record ParsedTask(TaskSpec spec, PipelineNode node, int index) {
+    record ParsedTask(TaskSpec spec, PipelineNode node) {
     }
 
     private ParsedTask task(PipelineNode node, Defaults d, Map<String, PipelineNode> names) {
-        int index = names.size();
         Map<String, PipelineNode> f = node.mapping(TASK_KEYS, "a task");
         PipelineNode nameNode = f.get("name");
         if (nameNode == null) {
@@ -283,7 +282,7 @@ final class PipelineParser {
                 .deployment(deployment(f, d))
                 .locator(new TaskLocator(node));
         try {
-            return new ParsedTask(b.build(), node, index);
+            return new ParsedTask(b.build(), node);
         } catch (ConfigException e) {
             throw node.relocate(e);
         }
