@@ -93,6 +93,9 @@ final class PipelineParser {
     private Pipeline parse(String yaml) {
         Node rootNode = compose(yaml);
         PipelineNode root = new PipelineNode(rootNode, "", file, env);
+        if (root.isNull()) {
+            throw root.error("this is not a pipeline file: it is empty (expected a mapping with a 'tasks' list)");
+        }
         if (!root.isMapping()) {
             throw root.error("this is not a pipeline file: expected a mapping with a 'tasks' list at the top, got "
                     + root.describe());
@@ -126,7 +129,9 @@ final class PipelineParser {
     }
 
     private Node compose(String yaml) {
-        LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowRecursiveKeys(false).build();
+        LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowRecursiveKeys(false)
+                .setAllowNonScalarKeys(true) // rejected by PipelineNode.mapping with a location
+                .build();
         Optional<Node> node;
         try {
             Iterator<Node> documents = new Compose(settings).composeAllFromString(yaml).iterator();
