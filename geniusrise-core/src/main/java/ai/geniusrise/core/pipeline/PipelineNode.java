@@ -57,11 +57,6 @@ final class PipelineNode {
         return path;
     }
 
-    /** The file name used in messages. */
-    String file() {
-        return file;
-    }
-
     /** The path of a child field {@code key} of this node. */
     String childPath(String key) {
         return path.isEmpty() ? key : path + "." + key;
@@ -73,10 +68,6 @@ final class PipelineNode {
 
     boolean isMapping() {
         return node instanceof MappingNode;
-    }
-
-    boolean isSequence() {
-        return node instanceof SequenceNode;
     }
 
     /** True for an empty value, {@code ~} or {@code null} written plainly. */
