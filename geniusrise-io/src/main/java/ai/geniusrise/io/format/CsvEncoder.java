@@ -10,11 +10,13 @@ import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * csv: each record's value must be a JSON object. The first record's field names, in their
@@ -49,7 +51,7 @@ final class CsvEncoder extends RecordEncoder {
         }
         if (node == null || !node.isObject()) {
             throw new RecordFormatException("csv output needs a JSON object as the record value, got "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)),
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)),
                     record.position(), record.value(), null);
         }
         if (header == null) {
@@ -72,9 +74,8 @@ final class CsvEncoder extends RecordEncoder {
         headerSet = new HashSet<>(names);
         CsvSchema.Builder schema = CsvSchema.builder();
         names.forEach(schema::addColumn);
-        rows = csv.createGenerator(out);
+        rows = csv.createGenerator(new RowSink(out));
         rows.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        rows.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         rows.setSchema(schema.build().withHeader());
     }
 
@@ -93,6 +94,33 @@ final class CsvEncoder extends RecordEncoder {
                             + " is missing", record.position(), record.value(), null);
                 }
             }
+        }
+    }
+
+    /**
+     * Where the CSV generator writes: straight into the counting buffer, with a flush that stops
+     * there, so each row is counted as soon as it is written without flushing gzip or the file.
+     */
+    private static final class RowSink extends OutputStream {
+        private final CountingOutput out;
+
+        RowSink(CountingOutput out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            // the part's own close flushes what is below
         }
     }
 
