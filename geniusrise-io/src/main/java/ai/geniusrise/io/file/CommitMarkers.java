@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,29 +65,46 @@ final class CommitMarkers {
 
     /**
      * The committed parts under the destination whose marker folder is {@code folder}: those
-     * listed by a commit marker, less those listed by a pending marker that no commit of the
-     * same attempt matches (a commit in progress or crashed, whose parts may be half moved).
+     * listed by a commit marker, less those listed by an unmatched pending marker (one whose run
+     * has no commit marker of the same attempt: a commit in progress, or one that crashed while
+     * moving parts). A part listed by an unmatched pending marker stays visible only if a commit
+     * marker listing it was written after the pending marker (a later run that published it
+     * again); file modification times order the markers.
      */
     static Set<String> visibleParts(Path folder) throws IOException {
         Map<String, Marker> commits = new HashMap<>();
+        Map<String, FileTime> latestCommitOfPart = new HashMap<>();
         List<Marker> pendings = new ArrayList<>();
+        List<FileTime> pendingTimes = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + SUFFIX)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 if (name.startsWith(COMMIT_PREFIX) && Files.isRegularFile(f)) {
+                    FileTime written = Files.getLastModifiedTime(f);
                     Marker m = read(f);
                     commits.put(m.runId(), m);
+                    for (String part : m.parts()) {
+                        latestCommitOfPart.merge(part, written, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                    }
                 } else if (name.startsWith(PENDING_PREFIX) && Files.isRegularFile(f)) {
+                    pendingTimes.add(Files.getLastModifiedTime(f));
                     pendings.add(read(f));
                 }
             }
         }
-        Set<String> visible = new HashSet<>();
-        commits.values().forEach(m -> visible.addAll(m.parts()));
-        for (Marker p : pendings) {
+        Set<String> visible = new HashSet<>(latestCommitOfPart.keySet());
+        for (int i = 0; i < pendings.size(); i++) {
+            Marker p = pendings.get(i);
             Marker c = commits.get(p.runId());
-            if (c == null || !c.attempt().equals(p.attempt())) {
-                p.parts().forEach(visible::remove);
+            if (c != null && c.attempt().equals(p.attempt())) {
+                continue;
+            }
+            FileTime started = pendingTimes.get(i);
+            for (String part : p.parts()) {
+                FileTime committed = latestCommitOfPart.get(part);
+                if (committed == null || committed.compareTo(started) <= 0) {
+                    visible.remove(part);
+                }
             }
         }
         return visible;

@@ -49,10 +49,11 @@ import java.util.Set;
  * </ol>
  * Every marker is written to a hidden temporary name, forced to disk and renamed atomically, and
  * folders are synced after renames. Readers treat a pending marker whose run has no commit
- * marker of the same attempt as "in progress": its parts are hidden, even if an older commit
- * lists them. So a crash at any step leaves either the previous committed state or the new one
- * visible, and a re-run with the same run id replaces the marker and converges on the same
- * output. Run ids are kept in the markers as given; in file names, bytes other than letters,
+ * marker of the same attempt as "in progress or crashed": its parts are hidden, even if an older
+ * commit lists them, until a commit marker written after it lists them again. So a crash at any
+ * step leaves either the previous committed state or nothing of the new run visible (never a
+ * mix), and a re-run (with the same run id, which replaces the markers, or another) converges on
+ * the same output. Run ids are kept in the markers as given; in file names, bytes other than letters,
  * digits and {@code . _ = + -} are written {@code %XX}.
  */
 public final class FileBatchStorage implements BatchStorage {

@@ -68,8 +68,10 @@ final class CountingOutput extends OutputStream {
             return;
         }
         closed = true;
-        try (OutputStream below = out) {
+        try {
             drain();
+        } finally {
+            out.close();
         }
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +112,19 @@ class FileCommitProtocolTest {
                 "{\"runId\":\"run-1\",\"parts\":[\"a.jsonl\"],\"attempt\":\"re-run\"}");
 
         assertThat(input().objects()).isEmpty();
+    }
+
+    @Test
+    void stalePendingMarkerIsOverruledByALaterCommitOfTheSameParts() throws IOException {
+        Path pending = Files.createDirectories(dir.resolve("_geniusrise")).resolve("pending-crashed.json");
+        Files.writeString(pending, "{\"runId\":\"crashed\",\"parts\":[\"a.jsonl\",\"b.jsonl\"],\"attempt\":\"x\"}");
+        Files.setLastModifiedTime(pending, FileTime.from(Instant.now().minusSeconds(3600)));
+
+        BatchOutput rerun = output(Compression.NONE);
+        writePart(rerun, "a", "{\"v\":1}");
+        rerun.commit("rerun", List.of("a"));
+
+        assertThat(input().objects()).containsExactly("a.jsonl");
     }
 
     @Test

@@ -74,18 +74,16 @@ class RecordCodecRoundTripTest {
         List<Record> records = sample(format);
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
-        long plainCount;
-        long gzipCount;
-        try (PartWriter p = codec.writer(plain, Compression.NONE); PartWriter g = codec.writer(gzipped, Compression.GZIP)) {
-            for (Record r : records) {
-                p.write(r);
-                g.write(r);
-            }
-            p.close();
-            g.close();
-            plainCount = p.bytesWritten();
-            gzipCount = g.bytesWritten();
+        PartWriter p = codec.writer(plain, Compression.NONE);
+        PartWriter g = codec.writer(gzipped, Compression.GZIP);
+        for (Record r : records) {
+            p.write(r);
+            g.write(r);
         }
+        p.close();
+        g.close();
+        long plainCount = p.bytesWritten();
+        long gzipCount = g.bytesWritten();
         byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(gzipped.toByteArray())).readAllBytes();
         assertThat(unzipped).isEqualTo(plain.toByteArray());
         assertThat(plainCount).isEqualTo(plain.size());
