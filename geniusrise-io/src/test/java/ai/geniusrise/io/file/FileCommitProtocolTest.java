@@ -4,7 +4,6 @@ import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.Compression;
-import ai.geniusrise.core.config.Format;
 import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.BatchOutput;
 import ai.geniusrise.core.spi.PartWriter;
@@ -18,16 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The on-disk side of the local commit protocol; the storage-agnostic side is {@link FileBatchStorageContractTest}. */
 class FileCommitProtocolTest {
 
     @TempDir
@@ -59,34 +55,38 @@ class FileCommitProtocolTest {
         }
     }
 
-    @Test
-    void uncommittedPartsAreInvisibleToReaders() throws IOException {
-        BatchOutput out = output(Compression.NONE);
-        writePart(out, "part-00000", "{\"n\":1}");
-        writePart(out, "country=fr/part-00001", "{\"n\":2}");
-
-        assertThat(input().objects()).isEmpty();
-        assertThat(Files.exists(dir.resolve("part-00000.jsonl"))).isFalse();
+    private JsonNode marker(String name) throws IOException {
+        return json.readTree(dir.resolve("_geniusrise").resolve(name).toFile());
     }
 
     @Test
-    void committedPartsAreVisibleUnderFinalNamesWithAMarkerListingThem() throws IOException {
+    void uncommittedPartsWaitInTheAttemptsTemporaryFolder() throws IOException {
+        BatchOutput out = output(Compression.GZIP);
+        writePart(out, "country=fr/part-00001", "{\"n\":2}");
+
+        assertThat(filesUnder(dir)).hasSize(5).allMatch(p -> p.startsWith("_geniusrise"))
+                .anyMatch(p -> p.matches("_geniusrise/tmp/[0-9a-f-]{36}/country=fr/part-00001\\.jsonl\\.gz"));
+        assertThat(input().objects()).isEmpty();
+        out.abort();
+    }
+
+    @Test
+    void commitMovesPartsAndWritesAMarkerListingThemThenCleansUp() throws IOException {
         BatchOutput out = output(Compression.GZIP);
         writePart(out, "part-00000", "{\"n\":1}");
-        writePart(out, "country=fr/part-00001", "{\"n\":2}", "{\"n\":3}");
+        writePart(out, "country=fr/part-00001", "{\"n\":2}");
+        Instant before = Instant.now();
 
         out.commit("run-1", List.of("part-00000", "country=fr/part-00001"));
 
-        BatchInput in = input();
-        assertThat(in.objects()).containsExactly("country=fr/part-00001.jsonl.gz", "part-00000.jsonl.gz");
-        assertThat(FileBatchInputTest.read(in, "country=fr/part-00001.jsonl.gz")).extracting(Record::valueAsString)
-                .containsExactly("{\"n\":2}", "{\"n\":3}");
-        JsonNode marker = json.readTree(dir.resolve("_geniusrise/commit-run-1.json").toFile());
+        assertThat(filesUnder(dir)).containsExactly("_geniusrise", "_geniusrise/commit-run-1.json", "country=fr",
+                "country=fr/part-00001.jsonl.gz", "part-00000.jsonl.gz");
+        JsonNode marker = marker("commit-run-1.json");
         assertThat(marker.get("runId").asText()).isEqualTo("run-1");
         assertThat(marker.get("parts")).extracting(JsonNode::asText)
                 .containsExactly("part-00000.jsonl.gz", "country=fr/part-00001.jsonl.gz");
-        assertThat(Instant.parse(marker.get("committedAt").asText())).isBeforeOrEqualTo(Instant.now());
-        assertThat(filesUnder(dir.resolve("_geniusrise"))).containsExactly("commit-run-1.json");
+        assertThat(Instant.parse(marker.get("committedAt").asText()))
+                .isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
     }
 
     @Test
@@ -128,36 +128,32 @@ class FileCommitProtocolTest {
     }
 
     @Test
-    void recommitWithTheSameRunIdReplacesTheMarkerAndTheParts() throws IOException {
+    void recommitWithTheSameRunIdReplacesTheMarker() throws IOException {
         BatchOutput first = output(Compression.NONE);
         writePart(first, "a", "{\"v\":1}");
         writePart(first, "b", "{\"v\":1}");
         first.commit("run-1", List.of("a", "b"));
+        String firstAttempt = marker("commit-run-1.json").get("attempt").asText();
 
         BatchOutput again = output(Compression.NONE);
         writePart(again, "a", "{\"v\":2}");
         again.commit("run-1", List.of("a"));
 
-        BatchInput in = input();
-        assertThat(in.objects()).containsExactly("a.jsonl");
-        assertThat(FileBatchInputTest.read(in, "a.jsonl")).extracting(Record::valueAsString)
-                .containsExactly("{\"v\":2}");
-        assertThat(json.readTree(dir.resolve("_geniusrise/commit-run-1.json").toFile()).get("parts"))
-                .extracting(JsonNode::asText).containsExactly("a.jsonl");
+        JsonNode replaced = marker("commit-run-1.json");
+        assertThat(replaced.get("parts")).extracting(JsonNode::asText).containsExactly("a.jsonl");
+        assertThat(replaced.get("attempt").asText()).isNotEqualTo(firstAttempt);
+        assertThat(filesUnder(dir.resolve("_geniusrise"))).containsExactly("commit-run-1.json");
     }
 
     @Test
-    void commitsOfSeveralRunsAreAllVisible() throws IOException {
-        BatchOutput one = output(Compression.NONE);
-        writePart(one, "dt=1/part-0", "{}");
-        one.commit("2024-01-01T00:00Z", List.of("dt=1/part-0"));
-        BatchOutput two = output(Compression.NONE);
-        writePart(two, "dt=2/part-0", "{}");
-        two.commit("2024-01-02T00:00Z", List.of("dt=2/part-0"));
+    void runIdsAreKeptInMarkersAndEscapedInTheirFileNames() throws IOException {
+        BatchOutput out = output(Compression.NONE);
+        writePart(out, "p", "{}");
+        out.commit("2024-01-01T00:00Z/retry 1", List.of("p"));
 
-        assertThat(input().objects()).containsExactly("dt=1/part-0.jsonl", "dt=2/part-0.jsonl");
-        assertThat(filesUnder(dir.resolve("_geniusrise")))
-                .containsExactly("commit-2024-01-01T00%3A00Z.json", "commit-2024-01-02T00%3A00Z.json");
+        assertThat(filesUnder(dir.resolve("_geniusrise"))).containsExactly("commit-2024-01-01T00%3A00Z%2Fretry%201.json");
+        assertThat(marker("commit-2024-01-01T00%3A00Z%2Fretry%201.json").get("runId").asText())
+                .isEqualTo("2024-01-01T00:00Z/retry 1");
     }
 
     @Test
@@ -170,11 +166,10 @@ class FileCommitProtocolTest {
         }
 
         assertThat(filesUnder(dir)).isEmpty();
-        assertThat(input().objects()).isEmpty();
     }
 
     @Test
-    void abortKeepsEarlierCommits() throws IOException {
+    void abortKeepsEarlierCommitsOnDisk() throws IOException {
         BatchOutput first = output(Compression.NONE);
         writePart(first, "a", "{}");
         first.commit("run-1", List.of("a"));
@@ -182,12 +177,11 @@ class FileCommitProtocolTest {
         writePart(second, "b", "{}");
         second.abort();
 
-        assertThat(input().objects()).containsExactly("a.jsonl");
         assertThat(filesUnder(dir)).containsExactly("_geniusrise", "_geniusrise/commit-run-1.json", "a.jsonl");
     }
 
     @Test
-    void closingWithoutCommitAbortsAndCommitRemovesUnlistedParts() throws IOException {
+    void closingWithoutCommitAbortsAndCommitDeletesUnlistedParts() throws IOException {
         try (BatchOutput out = output(Compression.NONE)) {
             writePart(out, "kept", "{}");
             writePart(out, "dropped", "{}");
@@ -199,84 +193,26 @@ class FileCommitProtocolTest {
     }
 
     @Test
-    void commitRefusesPartsStillOpenOrNotCreatedAndPublishesNothing() throws IOException {
-        BatchOutput out = output(Compression.NONE);
-        writePart(out, "done", "{}");
-        try (PartWriter open = out.createPart("open")) {
-            open.write(Record.of("{}"));
-            assertThatThrownBy(() -> out.commit("run-1", List.of("done", "open")))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("'open' is still open");
-        }
-        assertThatThrownBy(() -> out.commit("run-1", List.of("done", "never")))
-                .isInstanceOf(IOException.class).hasMessageContaining("'never' was not created");
-        assertThat(input().objects()).isEmpty();
-        assertThat(Files.exists(dir.resolve("done.jsonl"))).isFalse();
-    }
-
-    @Test
-    void partWriterCountsUncompressedBytes() throws IOException {
+    void gzipPartsAreCompressedOnDisk() throws IOException {
         BatchOutput out = output(Compression.GZIP);
         PartWriter w = out.createPart("p");
-        String value = "{\"value\":\"" + "a".repeat(47) + "\"}";
         for (int i = 0; i < 1000; i++) {
-            w.write(Record.of(value));
+            w.write(Record.of("{\"value\":\"" + "a".repeat(47) + "\"}"));
         }
         w.close();
         out.commit("r", List.of("p"));
 
-        assertThat(w.bytesWritten()).isEqualTo(1000L * (value.length() + 1));
         assertThat(Files.size(dir.resolve("p.jsonl.gz"))).isLessThan(w.bytesWritten() / 10);
     }
 
     @Test
-    void partNamesMustBeRelativeVisibleAndUnique() throws IOException {
+    void filesBesideAnOutputsMarkerFolderAreNotListed() throws IOException {
         BatchOutput out = output(Compression.NONE);
-        for (String bad : new String[] {"", "/abs", "a/../b", "a//b", "_tmp/p", "dir/.hidden"}) {
-            assertThatThrownBy(() -> out.createPart(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-        }
-        out.createPart("p").close();
-        assertThatThrownBy(() -> out.createPart("p")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("already created");
-        out.abort();
-    }
+        writePart(out, "a", "{}");
+        out.commit("r", List.of("a"));
+        Files.writeString(dir.resolve("stray.jsonl"), "{}");
 
-    @Test
-    void partsWrittenFromSeveralThreadsCommitTogether() throws Exception {
-        BatchOutput out = output(Compression.GZIP);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<String>> names = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            String name = "shard=" + (i % 2) + "/part-" + i;
-            names.add(pool.submit(() -> {
-                writePart(out, name, "{\"i\":1}", "{\"i\":2}");
-                return name;
-            }));
-        }
-        List<String> parts = new ArrayList<>();
-        for (Future<String> f : names) {
-            parts.add(f.get());
-        }
-        pool.shutdown();
-        out.commit("run-1", parts);
-
-        BatchInput in = input();
-        assertThat(in.objects()).hasSize(8).allMatch(n -> n.endsWith(".jsonl.gz"));
-        for (String o : in.objects()) {
-            assertThat(FileBatchInputTest.read(in, o)).hasSize(2);
-        }
-    }
-
-    @Test
-    void csvPartsRoundTripThroughFiles() throws IOException {
-        BatchOutput out = storage.openOutput(BatchOutputConfig.builder(dir.toUri().toString()).format(Format.CSV)
-                .build(), null);
-        writePart(out, "rows", "{\"a\":1,\"b\":\"x\"}", "{\"a\":2,\"b\":\"y\"}");
-        out.commit("r", List.of("rows"));
-
-        BatchInput in = storage.openInput(BatchInputConfig.builder(dir.toString()).format(Format.CSV).build(), null);
-        assertThat(in.objects()).containsExactly("rows.csv");
-        assertThat(FileBatchInputTest.read(in, "rows.csv")).extracting(Record::valueAsString)
-                .containsExactly("{\"a\":\"1\",\"b\":\"x\"}", "{\"a\":\"2\",\"b\":\"y\"}");
+        assertThat(input().objects()).containsExactly("a.jsonl");
     }
 
     @Test
