@@ -55,7 +55,7 @@ final class CsvEncoder extends RecordEncoder {
                     record.position(), record.value(), null);
         }
         if (header == null) {
-            startWith(node);
+            startWith(node, record);
         } else {
             check(node, record);
         }
@@ -67,9 +67,13 @@ final class CsvEncoder extends RecordEncoder {
         rows.flush();
     }
 
-    private void startWith(JsonNode first) throws IOException {
+    private void startWith(JsonNode first, Record record) throws IOException {
         List<String> names = new ArrayList<>();
         first.fieldNames().forEachRemaining(names::add);
+        if (names.isEmpty()) {
+            throw new RecordFormatException("csv output needs at least one field in the part's first record to make "
+                    + "the header, got {}", record.position(), record.value(), null);
+        }
         header = List.copyOf(names);
         headerSet = new HashSet<>(names);
         CsvSchema.Builder schema = CsvSchema.builder();

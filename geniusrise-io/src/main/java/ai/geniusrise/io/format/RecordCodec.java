@@ -44,12 +44,12 @@ import java.util.zip.GZIPOutputStream;
  * line number (for csv, the row's first line; for raw, 1).
  *
  * <p><b>Streaming and memory.</b> Readers split lines on bytes in one reused buffer of
- * {@value #READ_BUFFER_BYTES} bytes that grows only for a longer line, never past
+ * 64 KiB that grows only for a longer line, never past
  * {@link #maxLineBytes()} (plus its line break): memory does not depend on the object's size.
  * A longer line raises {@link ai.geniusrise.core.RecordFormatException} (with its position
  * and its first bytes) and is skipped up to the next line break; like every decoding error it
- * leaves the reader ready for the next record. Writers buffer {@value #WRITE_BUFFER_BYTES}
- * bytes and count {@link PartWriter#bytesWritten()} before compression.
+ * leaves the reader ready for the next record. Writers buffer 64 KiB
+ * and count {@link PartWriter#bytesWritten()} before compression.
  *
  * <p>Immutable and thread-safe; the readers and writers it makes are each for one thread.
  */

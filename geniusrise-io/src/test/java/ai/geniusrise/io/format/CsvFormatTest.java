@@ -90,6 +90,12 @@ class CsvFormatTest {
     }
 
     @Test
+    void encoderNeedsAFieldInTheFirstRecordToMakeTheHeader() {
+        assertThatThrownBy(() -> Codecs.encode(csv, Compression.NONE, List.of(Record.of("{}"))))
+                .isInstanceOf(RecordFormatException.class).hasMessageContaining("at least one field");
+    }
+
+    @Test
     void encoderRejectsARecordWithAFieldOutsideTheHeaderNamingItAndWritesNothingOfIt() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PartWriter w = csv.writer(out, Compression.NONE)) {
@@ -102,6 +108,8 @@ class CsvFormatTest {
             assertThatThrownBy(() -> w.write(Record.of("[1,2]")))
                     .isInstanceOf(RecordFormatException.class).hasMessageContaining("JSON object");
             assertThatThrownBy(() -> w.write(Record.of("not json")))
+                    .isInstanceOf(RecordFormatException.class).hasMessageContaining("not JSON");
+            assertThatThrownBy(() -> w.write(Record.of("{\"a\":1,\"b\":[\"unterminated\"")))
                     .isInstanceOf(RecordFormatException.class).hasMessageContaining("not JSON");
             w.write(Record.of("{\"b\":4,\"a\":3}"));
         }
