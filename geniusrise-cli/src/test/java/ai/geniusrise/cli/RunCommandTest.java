@@ -204,7 +204,9 @@ class RunCommandTest {
     void validateAcceptsAGoodPipelineAndChecksItsClasses() throws IOException {
         CliRun ok = CliRun.of("validate", uppercase("fail").toString());
         assertThat(ok.exitCode()).as(ok.err()).isZero();
-        assertThat(ok.out()).contains("pipeline 'test' is valid (1 task, 0 warnings)");
+        assertThat(ok.out()).contains("pipeline 'test' is valid (1 task, 1 warning)");
+        assertThat(ok.err()).containsPattern("warning: .*pipeline\\.yaml:\\d+:\\d+: tasks\\[0\\]\\.config\\.inputConfig\\.source: "
+                + "no task of this pipeline writes");
 
         Path bad = pipeline(task("upper", "bolt", "com.example.Missing", "", "source: in", "destination: out"));
         CliRun run = CliRun.of("validate", bad.toString());
