@@ -1,10 +1,14 @@
 package ai.geniusrise.core.pipeline;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.pipeline.PipelineParser.ParsedTask;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,7 +21,8 @@ import java.util.stream.Collectors;
 /**
  * The wiring of a pipeline's tasks: task A feeds bolt B when B reads what A writes: the same
  * topic, or for batch, the same location or one above or under it. Spouts' inputs are external
- * and feed nothing from inside the pipeline.
+ * and feed nothing from inside the pipeline. A bolt that no task feeds gets a warning, unless it
+ * reads a local folder that exists already.
  */
 final class PipelineGraph {
 
@@ -50,7 +55,7 @@ final class PipelineGraph {
                     fed = true;
                 }
             }
-            if (!fed) {
+            if (!fed && !existingLocalFolder(r.spec().input())) {
                 warnings.add(sourceProblem(r, unfedMessage(r.spec().input())).getMessage());
             }
         }
@@ -67,6 +72,18 @@ final class PipelineGraph {
 
     private static ConfigException sourceProblem(ParsedTask task, String problem) {
         return task.node().relocate(new ConfigException("config.inputConfig.source", problem));
+    }
+
+    /** A local folder or file that is already there is data made outside the pipeline on purpose. */
+    private static boolean existingLocalFolder(InputConfig input) {
+        if (!(input instanceof BatchInputConfig batch) || !batch.scheme().equals("file")) {
+            return false;
+        }
+        try {
+            return Files.exists(Path.of(normalize(batch.source())));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     private static String unfedMessage(InputConfig input) {
