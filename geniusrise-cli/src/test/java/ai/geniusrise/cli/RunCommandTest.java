@@ -204,9 +204,15 @@ class RunCommandTest {
     void validateAcceptsAGoodPipelineAndChecksItsClasses() throws IOException {
         CliRun ok = CliRun.of("validate", uppercase("fail").toString());
         assertThat(ok.exitCode()).as(ok.err()).isZero();
-        assertThat(ok.out()).contains("pipeline 'test' is valid (1 task, 1 warning)");
-        assertThat(ok.err()).containsPattern("warning: .*pipeline\\.yaml:\\d+:\\d+: tasks\\[0\\]\\.config\\.inputConfig\\.source: "
-                + "no task of this pipeline writes");
+        assertThat(ok.out()).contains("pipeline 'test' is valid (1 task, 0 warnings)");
+
+        Path unfed = pipeline(task("upper", "bolt", UppercaseBolt.class.getName(), "",
+                "source: made-elsewhere", "destination: out"));
+        CliRun warned = CliRun.of("validate", unfed.toString());
+        assertThat(warned.exitCode()).as(warned.err()).isZero();
+        assertThat(warned.out()).contains("(1 task, 1 warning)");
+        assertThat(warned.err()).containsPattern("warning: .*pipeline\\.yaml:\\d+:\\d+: tasks\\[0\\]\\.config\\.inputConfig"
+                + "\\.source: no task of this pipeline writes");
 
         Path bad = pipeline(task("upper", "bolt", "com.example.Missing", "", "source: in", "destination: out"));
         CliRun run = CliRun.of("validate", bad.toString());
