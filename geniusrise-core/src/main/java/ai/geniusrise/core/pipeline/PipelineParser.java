@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -65,11 +66,12 @@ final class PipelineParser {
     private static final Set<String> CRON_MACROS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
             "@midnight", "@hourly");
 
-    private static final Map<String, TaskSpec.Kind> KINDS = choices(TaskSpec.Kind.values());
-    private static final Map<String, Format> FORMATS = formats();
-    private static final Map<String, Compression> COMPRESSIONS = compressions();
-    private static final Map<String, ErrorPolicy> POLICIES = policies();
-    private static final Map<String, String> FAMILIES = familyChoices();
+    private static final Map<String, TaskSpec.Kind> KINDS = choices(TaskSpec.Kind.values(),
+            k -> k.name().toLowerCase(Locale.ROOT));
+    private static final Map<String, Format> FORMATS = choices(Format.values(), Format::yamlName);
+    private static final Map<String, Compression> COMPRESSIONS = choices(Compression.values(), Compression::yamlName);
+    private static final Map<String, ErrorPolicy> POLICIES = choices(ErrorPolicy.values(), ErrorPolicy::yamlName);
+    private static final Map<String, String> FAMILIES = choices(new String[] {"batch", "streaming"}, f -> f);
 
     private final Path origin;
     private final String file;
@@ -532,42 +534,12 @@ final class PipelineParser {
         return out;
     }
 
-    private static Map<String, TaskSpec.Kind> choices(TaskSpec.Kind[] kinds) {
-        Map<String, TaskSpec.Kind> m = new LinkedHashMap<>();
-        for (TaskSpec.Kind k : kinds) {
-            m.put(k.name().toLowerCase(Locale.ROOT), k);
+    /** The values a key accepts, by their name in pipeline files, in declaration order. */
+    private static <T> Map<String, T> choices(T[] values, Function<T, String> name) {
+        Map<String, T> m = new LinkedHashMap<>();
+        for (T v : values) {
+            m.put(name.apply(v), v);
         }
-        return m;
-    }
-
-    private static Map<String, Format> formats() {
-        Map<String, Format> m = new LinkedHashMap<>();
-        for (Format f : Format.values()) {
-            m.put(f.yamlName(), f);
-        }
-        return m;
-    }
-
-    private static Map<String, Compression> compressions() {
-        Map<String, Compression> m = new LinkedHashMap<>();
-        for (Compression c : Compression.values()) {
-            m.put(c.yamlName(), c);
-        }
-        return m;
-    }
-
-    private static Map<String, ErrorPolicy> policies() {
-        Map<String, ErrorPolicy> m = new LinkedHashMap<>();
-        for (ErrorPolicy p : ErrorPolicy.values()) {
-            m.put(p.yamlName(), p);
-        }
-        return m;
-    }
-
-    private static Map<String, String> familyChoices() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("batch", "batch");
-        m.put("streaming", "streaming");
         return m;
     }
 }
