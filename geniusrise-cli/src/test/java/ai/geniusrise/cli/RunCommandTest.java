@@ -221,6 +221,31 @@ class RunCommandTest {
     }
 
     @Test
+    void aCsvRowThatDoesNotDecodeIsDeadLetteredWithItsRawBytesAndLine() throws IOException {
+        Path csv = Files.createDirectories(dir.resolve("csv"));
+        Files.writeString(csv.resolve("people.csv"), "name,age\nana,31\nbob,40,extra\ncid,22\n");
+        Path file = pipeline(task("upper", "bolt", UppercaseBolt.class.getName(), "errors: dead-letter\n",
+                "source: csv, format: csv", "destination: out"));
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(CliRun.visibleLines(output)).containsExactly("{\"NAME\":\"ANA\",\"AGE\":\"31\"}",
+                "{\"NAME\":\"CID\",\"AGE\":\"22\"}");
+        JsonNode letter = new ObjectMapper().readTree(CliRun.visibleLines(output.resolve("_dead-letter")).get(0));
+        assertThat(letter.get("position").asText()).isEqualTo("people.csv:3");
+        assertThat(letter.get("value").asText()).isEqualTo("bob,40,extra");
+        assertThat(letter.get("error").asText()).isEqualTo("ai.geniusrise.core.RecordFormatException");
+    }
+
+    @Test
+    void verboseAddsTheStackTraceToAFailure() throws IOException {
+        CliRun run = CliRun.of("run", uppercase("fail").toString(), "--verbose");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("b.jsonl:2").contains("\tat ").contains("UppercaseBolt.process");
+    }
+
+    @Test
     void usageMistakesExitWithTwo() {
         assertThat(CliRun.of("run").exitCode()).isEqualTo(2);
         assertThat(CliRun.of("frobnicate").exitCode()).isEqualTo(2);
