@@ -57,6 +57,9 @@ public final class BatchFileBenchmark implements Callable<Integer> {
     @Option(names = "--rounds", description = "Rounds; medians are reported (default ${DEFAULT-VALUE}).")
     int rounds = 3;
 
+    @Option(names = "--warmup", description = "Rounds run first and not counted (default ${DEFAULT-VALUE}).")
+    int warmup = 1;
+
     @Option(names = "--parallelism", description = "Workers of the parallel run (default: the number of cores).")
     int parallelism = Runtime.getRuntime().availableProcessors();
 
@@ -74,34 +77,47 @@ public final class BatchFileBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "input: %s, %d files, %.1f MiB; max heap %d MiB; %d cores%n", input, files,
                 bytes / 1048576.0, Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
 
-        List<Double> hand = new ArrayList<>();
-        List<Double> one = new ArrayList<>();
-        List<Double> many = new ArrayList<>();
-        List<Double> manyCores = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            hand.add(measure("hand-written", bytes, () -> handWritten(input, dir.resolve("out-hand")))[0]);
-            one.add(measure("geniusrise p=1", bytes, () -> geniusrise(input, dir.resolve("out-p1"), 1))[0]);
-            double[] m = measure("geniusrise p=" + parallelism, bytes,
-                    () -> geniusrise(input, dir.resolve("out-pn"), parallelism));
-            many.add(m[0]);
-            manyCores.add(m[1]);
+        for (int r = 0; r < warmup; r++) {
+            System.out.println("warm-up round " + (r + 1) + " (not counted)");
+            round(input, bytes);
         }
-        double h = median(hand);
-        double o = median(one);
-        double n = median(many);
-        System.out.printf(Locale.ROOT, "%nmedian of %d rounds:%n", rounds);
-        System.out.printf(Locale.ROOT, "  hand-written loop, 1 thread : %7.1f MB/s%n", h);
-        System.out.printf(Locale.ROOT, "  geniusrise, parallelism 1   : %7.1f MB/s  (%.2fx the loop)%n", o, o / h);
-        System.out.printf(Locale.ROOT, "  geniusrise, parallelism %d   : %7.1f MB/s  (%.2fx the loop), %.2f cores busy%n",
-                parallelism, n, n / h, median(manyCores));
+        List<double[][]> results = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            System.out.println("round " + (r + 1));
+            results.add(round(input, bytes));
+        }
+        System.out.printf(Locale.ROOT, "%nmedians of %d rounds (MB/s of wall time; MB per CPU-second, which noise from "
+                + "other processes on the machine disturbs less):%n", rounds);
+        String[] names = {"hand-written loop, 1 thread", "geniusrise, parallelism 1", "geniusrise, parallelism " + parallelism};
+        double handWall = median(results, 0, 0);
+        double handCpu = median(results, 0, 2);
+        for (int i = 0; i < names.length; i++) {
+            double wall = median(results, i, 0);
+            double perCpu = median(results, i, 2);
+            System.out.printf(Locale.ROOT, "  %-30s %7.1f MB/s (%.2fx)   %7.1f MB/cpu-s (%.2fx)   %.2f cores busy%n",
+                    names[i], wall, wall / handWall, perCpu, perCpu / handCpu, median(results, i, 1));
+        }
         return 0;
+    }
+
+    /** One round: {MB/s, cores busy, MB per CPU-second} for the loop, p=1 and p=N. */
+    private double[][] round(Path input, long bytes) throws Exception {
+        Path dir = input.getParent();
+        return new double[][] {
+                measure("hand-written", bytes, () -> handWritten(input, dir.resolve("out-hand"))),
+                measure("geniusrise p=1", bytes, () -> geniusrise(input, dir.resolve("out-p1"), 1)),
+                measure("geniusrise p=" + parallelism, bytes, () -> geniusrise(input, dir.resolve("out-pn"), parallelism))};
+    }
+
+    private static double median(List<double[][]> results, int job, int metric) {
+        return median(results.stream().map(r -> r[job][metric]).toList());
     }
 
     interface Job {
         void run() throws Exception;
     }
 
-    /** Runs {@code job}; returns {MB/s, CPU seconds per wall second}. */
+    /** Runs {@code job}; returns {MB/s, CPU seconds per wall second, MB per CPU second}. */
     private static double[] measure(String name, long bytes, Job job) throws Exception {
         System.gc();
         long cpu0 = processCpuNanos();
@@ -112,7 +128,7 @@ public final class BatchFileBenchmark implements Callable<Integer> {
         double mbs = bytes / 1e6 / (wall / 1e9);
         double cores = (double) cpu / wall;
         System.out.printf(Locale.ROOT, "  %-16s %7.1f MB/s  %5.2f s  %.2f cores%n", name, mbs, wall / 1e9, cores);
-        return new double[] {mbs, cores};
+        return new double[] {mbs, cores, bytes / 1e6 / (cpu / 1e9)};
     }
 
     private static long processCpuNanos() {

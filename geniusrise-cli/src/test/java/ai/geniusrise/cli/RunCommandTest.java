@@ -2,6 +2,7 @@ package ai.geniusrise.cli;
 
 import ai.geniusrise.cli.fixtures.NoDefaultConstructorBolt;
 import ai.geniusrise.cli.fixtures.NumbersSpout;
+import ai.geniusrise.cli.fixtures.SlowBolt;
 import ai.geniusrise.cli.fixtures.UppercaseBolt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,16 +41,21 @@ class RunCommandTest {
         return file;
     }
 
+    /** One task of a pipeline file; {@code extra} holds more task keys, one per line. */
+    private static String task(String name, String type, String className, String extra, String input, String output) {
+        StringBuilder sb = new StringBuilder()
+                .append("  - name: ").append(name).append('\n')
+                .append("    type: ").append(type).append('\n')
+                .append("    class: ").append(className).append('\n');
+        extra.lines().forEach(line -> sb.append("    ").append(line).append('\n'));
+        return sb.append("    config:\n")
+                .append("      inputConfig: {type: batch, ").append(input).append("}\n")
+                .append("      outputConfig: {type: batch, ").append(output).append("}\n").toString();
+    }
+
     private Path uppercase(String errors) throws IOException {
-        return pipeline("""
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    errors: %s
-                    config:
-                      inputConfig: {type: batch, source: in, format: jsonl, parallelism: 2}
-                      outputConfig: {type: batch, destination: out, format: jsonl}
-                """.formatted(UppercaseBolt.class.getName(), errors));
+        return pipeline(task("upper", "bolt", UppercaseBolt.class.getName(), "errors: " + errors + "\n",
+                "source: in, format: jsonl, parallelism: 2", "destination: out, format: jsonl"));
     }
 
     @Test
@@ -80,7 +86,8 @@ class RunCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("6 records in, 5 out, 1 skipped");
-        assertThat(CliRun.visibleLines(output)).hasSize(5).noneMatch(l -> l.contains("POISON"));
+        assertThat(CliRun.visibleLines(output)).as("what a failed record emitted is dropped").hasSize(5)
+                .noneMatch(l -> l.contains("poison") || l.contains("POISON"));
     }
 
     @Test
@@ -114,14 +121,7 @@ class RunCommandTest {
 
     @Test
     void aClassThatDoesNotExistIsAConfigErrorLocatedInThePipelineFile() throws IOException {
-        Path file = pipeline("""
-                  - name: upper
-                    type: bolt
-                    class: com.example.Missing
-                    config:
-                      inputConfig: {type: batch, source: in}
-                      outputConfig: {type: batch, destination: out}
-                """);
+        Path file = pipeline(task("upper", "bolt", "com.example.Missing", "", "source: in", "destination: out"));
         CliRun run = CliRun.of("run", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
@@ -131,14 +131,8 @@ class RunCommandTest {
 
     @Test
     void aClassWithoutPublicNoArgConstructorIsAConfigError() throws IOException {
-        Path file = pipeline("""
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    config:
-                      inputConfig: {type: batch, source: in}
-                      outputConfig: {type: batch, destination: out}
-                """.formatted(NoDefaultConstructorBolt.class.getName()));
+        Path file = pipeline(task("upper", "bolt", NoDefaultConstructorBolt.class.getName(), "",
+                "source: in", "destination: out"));
         CliRun run = CliRun.of("run", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
@@ -147,14 +141,8 @@ class RunCommandTest {
 
     @Test
     void aBoltClassOnASpoutTaskIsAConfigError() throws IOException {
-        Path file = pipeline("""
-                  - name: upper
-                    type: spout
-                    class: %s
-                    config:
-                      inputConfig: {type: batch, source: in}
-                      outputConfig: {type: batch, destination: out}
-                """.formatted(UppercaseBolt.class.getName()));
+        Path file = pipeline(task("upper", "spout", UppercaseBolt.class.getName(), "",
+                "source: in", "destination: out"));
         CliRun run = CliRun.of("run", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
@@ -163,14 +151,8 @@ class RunCommandTest {
 
     @Test
     void aMissingInputFolderFailsTheTaskNamingTheFolder() throws IOException {
-        Path file = pipeline("""
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    config:
-                      inputConfig: {type: batch, source: nowhere}
-                      outputConfig: {type: batch, destination: out}
-                """.formatted(UppercaseBolt.class.getName()));
+        Path file = pipeline(task("upper", "bolt", UppercaseBolt.class.getName(), "",
+                "source: nowhere", "destination: out"));
         CliRun run = CliRun.of("run", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
@@ -180,15 +162,8 @@ class RunCommandTest {
 
     @Test
     void aBatchSpoutWritesItsRecordsInPartsOfTheConfiguredSize() throws IOException {
-        Path file = pipeline("""
-                  - name: numbers
-                    type: spout
-                    class: %s
-                    args: {count: 25}
-                    config:
-                      inputConfig: {type: batch, source: generated}
-                      outputConfig: {type: batch, destination: out, maxRecordsPerPart: 10, compression: gzip}
-                """.formatted(NumbersSpout.class.getName()));
+        Path file = pipeline(task("numbers", "spout", NumbersSpout.class.getName(), "args: {count: 25}\n",
+                "source: generated", "destination: out, maxRecordsPerPart: 10, compression: gzip"));
         CliRun run = CliRun.of("run", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -198,21 +173,10 @@ class RunCommandTest {
 
     @Test
     void tasksRunInDependencyOrderWhateverTheirOrderInTheFile() throws IOException {
-        Path file = pipeline("""
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    config:
-                      inputConfig: {type: batch, source: numbers}
-                      outputConfig: {type: batch, destination: out}
-                  - name: numbers
-                    type: spout
-                    class: %s
-                    args: {count: 7}
-                    config:
-                      inputConfig: {type: batch, source: generated}
-                      outputConfig: {type: batch, destination: numbers}
-                """.formatted(UppercaseBolt.class.getName(), NumbersSpout.class.getName()));
+        Path file = pipeline(task("upper", "bolt", UppercaseBolt.class.getName(), "",
+                "source: numbers", "destination: out")
+                + task("numbers", "spout", NumbersSpout.class.getName(), "args: {count: 7}\n",
+                        "source: generated", "destination: numbers"));
         CliRun run = CliRun.of("run", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -225,14 +189,8 @@ class RunCommandTest {
         Files.writeString(input.resolve("b.jsonl"), "{\"v\":\"b1\",\"country\":\"fr\"}\n{\"v\":\"b2\",\"country\":\"de\"}\n");
         Files.writeString(input.resolve("a.jsonl"), "{\"v\":\"a1\",\"country\":\"fr\"}\n");
         Files.delete(input.resolve("c.jsonl"));
-        Path file = pipeline("""
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    config:
-                      inputConfig: {type: batch, source: in}
-                      outputConfig: {type: batch, destination: out, partitionBy: country}
-                """.formatted(ai.geniusrise.cli.fixtures.SlowBolt.class.getName()));
+        Path file = pipeline(task("upper", "bolt", SlowBolt.class.getName(), "",
+                "source: in", "destination: out, partitionBy: country"));
         CliRun run = CliRun.of("run", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -248,17 +206,43 @@ class RunCommandTest {
         assertThat(ok.exitCode()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("pipeline 'test' is valid (1 task, 0 warnings)");
 
-        Path bad = pipeline("""
-                  - name: upper
-                    type: bolt
-                    class: com.example.Missing
-                    config:
-                      inputConfig: {type: batch, source: in}
-                      outputConfig: {type: batch, destination: out}
-                """);
+        Path unfed = pipeline(task("upper", "bolt", UppercaseBolt.class.getName(), "",
+                "source: made-elsewhere", "destination: out"));
+        CliRun warned = CliRun.of("validate", unfed.toString());
+        assertThat(warned.exitCode()).as(warned.err()).isZero();
+        assertThat(warned.out()).contains("(1 task, 1 warning)");
+        assertThat(warned.err()).containsPattern("warning: .*pipeline\\.yaml:\\d+:\\d+: tasks\\[0\\]\\.config\\.inputConfig"
+                + "\\.source: no task of this pipeline writes");
+
+        Path bad = pipeline(task("upper", "bolt", "com.example.Missing", "", "source: in", "destination: out"));
         CliRun run = CliRun.of("validate", bad.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("com.example.Missing");
+    }
+
+    @Test
+    void aCsvRowThatDoesNotDecodeIsDeadLetteredWithItsRawBytesAndLine() throws IOException {
+        Path csv = Files.createDirectories(dir.resolve("csv"));
+        Files.writeString(csv.resolve("people.csv"), "name,age\nana,31\nbob,40,extra\ncid,22\n");
+        Path file = pipeline(task("upper", "bolt", UppercaseBolt.class.getName(), "errors: dead-letter\n",
+                "source: csv, format: csv", "destination: out"));
+        CliRun run = CliRun.of("run", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(CliRun.visibleLines(output)).containsExactly("{\"NAME\":\"ANA\",\"AGE\":\"31\"}",
+                "{\"NAME\":\"CID\",\"AGE\":\"22\"}");
+        JsonNode letter = new ObjectMapper().readTree(CliRun.visibleLines(output.resolve("_dead-letter")).get(0));
+        assertThat(letter.get("position").asText()).isEqualTo("people.csv:3");
+        assertThat(letter.get("value").asText()).isEqualTo("bob,40,extra");
+        assertThat(letter.get("error").asText()).isEqualTo("ai.geniusrise.core.RecordFormatException");
+    }
+
+    @Test
+    void verboseAddsTheStackTraceToAFailure() throws IOException {
+        CliRun run = CliRun.of("run", uppercase("fail").toString(), "--verbose");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("b.jsonl:2").contains("\tat ").contains("UppercaseBolt.process");
     }
 
     @Test

@@ -24,7 +24,8 @@ public abstract non-sealed class Bolt extends Task {
      * @param in  the input record, with its source position
      * @param out where results go; use it only during this call
      * @throws Exception to have the task's error policy handle {@code in}: fail the task, skip the
-     *                   record, or send it to the dead letters
+     *                   record, or send it to the dead letters. What this call emitted before
+     *                   throwing is dropped, so a failed record leaves no partial output.
      */
     protected abstract void process(Record in, Emitter out) throws Exception;
 

@@ -1,15 +1,545 @@
 package ai.geniusrise.core.pipeline;
 
-import java.nio.file.Path;
-import java.util.Map;
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.ErrorPolicy;
+import ai.geniusrise.core.TaskArgs;
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.config.Compression;
+import ai.geniusrise.core.config.Format;
+import ai.geniusrise.core.config.InputConfig;
+import ai.geniusrise.core.config.OutputConfig;
+import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.config.StreamingInputConfig;
+import ai.geniusrise.core.config.StreamingOutputConfig;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
 
-/** Parses pipeline files into {@link Pipeline}s with located errors. */
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Parses pipeline files into {@link Pipeline}s with located errors. The file format is
+ * documented in {@code docs/pipeline-yaml.md}; every key this class accepts is listed there.
+ */
 final class PipelineParser {
 
-    private PipelineParser() {
+    /** Task and pipeline names: they name Kubernetes objects and consumer groups. */
+    static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    static final List<String> TOP_KEYS = List.of("version", "name", "defaults", "tasks");
+    static final List<String> DEFAULT_KEYS = List.of("image", "kafka", "s3", "state", "errors", "deploy",
+            "resources", "env", "secrets");
+    static final List<String> KAFKA_KEYS = List.of("bootstrapServers", "properties");
+    static final List<String> TASK_KEYS = List.of("name", "type", "class", "image", "replicas", "concurrency",
+            "parallelism", "schedule", "args", "resources", "env", "secrets", "errors", "deadLetter", "deploy",
+            "config");
+    static final List<String> CONFIG_KEYS = List.of("inputConfig", "outputConfig", "stateConfig");
+    static final List<String> BATCH_INPUT_KEYS = List.of("type", "source", "format", "compression", "glob",
+            "parallelism", "options");
+    static final List<String> STREAMING_INPUT_KEYS = List.of("type", "source", "bootstrapServers", "groupId",
+            "properties");
+    static final List<String> BATCH_OUTPUT_KEYS = List.of("type", "destination", "format", "compression",
+            "partitionBy", "maxRecordsPerPart", "maxBytesPerPart", "flushInterval", "options");
+    static final List<String> STREAMING_OUTPUT_KEYS = List.of("type", "destination", "bootstrapServers",
+            "keyField", "properties");
+
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+    private static final Set<String> CRON_MACROS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
+            "@midnight", "@hourly");
+
+    private static final Map<String, TaskSpec.Kind> KINDS = choices(TaskSpec.Kind.values(),
+            k -> k.name().toLowerCase(Locale.ROOT));
+    private static final Map<String, Format> FORMATS = choices(Format.values(), Format::yamlName);
+    private static final Map<String, Compression> COMPRESSIONS = choices(Compression.values(), Compression::yamlName);
+    private static final Map<String, ErrorPolicy> POLICIES = choices(ErrorPolicy.values(), ErrorPolicy::yamlName);
+    private static final Map<String, String> FAMILIES = choices(new String[] {"batch", "streaming"}, f -> f);
+
+    private final Path origin;
+    private final String file;
+    private final Map<String, String> env;
+    private final Path folder;
+
+    private PipelineParser(Path origin, Map<String, String> env) {
+        this.origin = origin;
+        this.file = origin.toString();
+        this.env = Map.copyOf(env);
+        Path parent = origin.toAbsolutePath().normalize().getParent();
+        this.folder = parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
     static Pipeline parse(String yaml, Path origin, Map<String, String> env) {
-        throw new IllegalStateException("pipeline parsing is being written");
+        return new PipelineParser(origin, env).parse(yaml);
+    }
+
+    // ---------------------------------------------------------------- the document
+
+    private Pipeline parse(String yaml) {
+        Node rootNode = compose(yaml);
+        PipelineNode root = new PipelineNode(rootNode, "", file, env);
+        if (root.isNull()) {
+            throw root.error("this is not a pipeline file: it is empty (expected a mapping with a 'tasks' list)");
+        }
+        if (!root.isMapping()) {
+            throw root.error("this is not a pipeline file: expected a mapping with a 'tasks' list at the top, got "
+                    + root.describe());
+        }
+        Map<String, PipelineNode> top = root.mapping(TOP_KEYS, "the pipeline file");
+        PipelineNode version = top.get("version");
+        if (version != null) {
+            Long v = version.wholeNumber(Long.MIN_VALUE);
+            if (v != null && v != 1) {
+                throw version.error("unsupported version " + v + ": this geniusrise reads pipeline files of version 1");
+            }
+        }
+        String name = pipelineName(top.get("name"));
+        PipelineNode tasksNode = top.get("tasks");
+        if (tasksNode == null || tasksNode.isNull()) {
+            throw root.error("this is not a pipeline file: it has no 'tasks' list (expected 'tasks:' followed by a "
+                    + "list of spouts and bolts)");
+        }
+        Defaults defaults = top.get("defaults") == null ? Defaults.NONE : defaults(top.get("defaults"));
+        List<PipelineNode> taskNodes = tasksNode.sequence("of tasks");
+        if (taskNodes.isEmpty()) {
+            throw tasksNode.error("expected at least one task, got an empty list");
+        }
+        List<ParsedTask> tasks = new ArrayList<>();
+        Map<String, PipelineNode> names = new HashMap<>();
+        for (PipelineNode taskNode : taskNodes) {
+            tasks.add(task(taskNode, defaults, names));
+        }
+        List<String> warnings = PipelineGraph.check(tasks);
+        return new Pipeline(name, origin, tasks.stream().map(ParsedTask::spec).toList(), warnings);
+    }
+
+    private Node compose(String yaml) {
+        LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowRecursiveKeys(false)
+                .setAllowNonScalarKeys(true) // rejected by PipelineNode.mapping with a location
+                .build();
+        Optional<Node> node;
+        try {
+            Iterator<Node> documents = new Compose(settings).composeAllFromString(yaml).iterator();
+            node = documents.hasNext() ? Optional.of(documents.next()) : Optional.empty();
+            if (documents.hasNext()) {
+                Node second = documents.next();
+                throw new PipelineNode(second, "", file, env).error("a pipeline file holds one YAML document, "
+                        + "but another one starts here; remove the '---' line or split the file");
+            }
+        } catch (MarkedYamlEngineException e) {
+            Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
+            String problem = e.getProblem() == null ? "" : e.getProblem();
+            if (problem.contains("\\t(TAB)")) {
+                problem = "found a tab character where indentation or a value was expected; indent with spaces, "
+                        + "YAML does not allow tabs there";
+            }
+            String context = e.getContext();
+            Mark contextMark = e.getContextMark().orElse(null);
+            if (context != null && !context.isBlank() && contextMark != null && contextMark != mark) {
+                context += " started at line " + (contextMark.getLine() + 1) + ", column "
+                        + (contextMark.getColumn() + 1);
+            }
+            ConfigException ce = new ConfigException(null, "invalid YAML: " + problem
+                    + (context == null || context.isBlank() ? "" : " (" + context + ")"), e);
+            throw mark == null ? ce.locatedAt(file, 0, 0, null)
+                    : ce.locatedAt(file, mark.getLine() + 1, mark.getColumn() + 1, null);
+        } catch (YamlEngineException e) {
+            throw new ConfigException(null, "invalid YAML: " + e.getMessage(), e).locatedAt(file, 0, 0, null);
+        }
+        if (node.isEmpty()) {
+            throw new ConfigException(null, "this is not a pipeline file: it is empty (expected a mapping with a "
+                    + "'tasks' list)").locatedAt(file, 1, 1, null);
+        }
+        return node.get();
+    }
+
+    private String pipelineName(PipelineNode node) {
+        if (node != null && !node.isNull()) {
+            String name = node.text().trim();
+            if (!NAME.matcher(name).matches()) {
+                throw node.error("'" + name + "' is not a valid pipeline name: use 1 to 63 lower-case letters, "
+                        + "digits and '-', starting and ending with a letter or digit");
+            }
+            return name;
+        }
+        Path fileName = origin.getFileName();
+        String base = fileName == null ? "" : fileName.toString();
+        int dot = base.lastIndexOf('.');
+        if (dot > 0) {
+            base = base.substring(0, dot);
+        }
+        String name = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (name.length() > 63) {
+            name = name.substring(0, 63).replaceAll("-+$", "");
+        }
+        return name.isEmpty() ? "pipeline" : name;
+    }
+
+    // ---------------------------------------------------------------- defaults
+
+    /** What {@code defaults:} gives every task; maps hold no null values. */
+    record Defaults(String image, String bootstrapServers, Map<String, String> kafkaProperties,
+                    Map<String, String> s3, StateConfig state, ErrorPolicy errors, Map<String, Object> deploy,
+                    Map<String, String> resources, Map<String, String> env, Map<String, String> secrets) {
+
+        static final Defaults NONE = new Defaults(null, null, Map.of(), Map.of(), null, null, Map.of(), Map.of(),
+                Map.of(), Map.of());
+    }
+
+    private Defaults defaults(PipelineNode node) {
+        if (node.isNull()) {
+            return Defaults.NONE;
+        }
+        Map<String, PipelineNode> f = node.mapping(DEFAULT_KEYS, "defaults");
+        String bootstrap = null;
+        Map<String, String> kafkaProperties = Map.of();
+        PipelineNode kafka = f.get("kafka");
+        if (kafka != null && !kafka.isNull()) {
+            Map<String, PipelineNode> k = kafka.mapping(KAFKA_KEYS, "defaults.kafka");
+            bootstrap = text(k, "bootstrapServers");
+            kafkaProperties = textMap(k.get("properties"), "Kafka client properties");
+        }
+        PipelineNode state = f.get("state");
+        return new Defaults(
+                text(f, "image"),
+                bootstrap,
+                merge(Map.of(), kafkaProperties),
+                merge(Map.of(), textMap(f.get("s3"), "S3 options")),
+                state == null || state.isNull() ? null : state(state),
+                policy(f.get("errors")),
+                merge(Map.of(), valueMap(f.get("deploy"), "deployment settings")),
+                merge(Map.of(), textMap(f.get("resources"), "resources")),
+                merge(Map.of(), textMap(f.get("env"), "environment variables")),
+                merge(Map.of(), textMap(f.get("secrets"), "secret references")));
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    /** A task built from the file, with the node it came from. */
+    record ParsedTask(TaskSpec spec, PipelineNode node) {
+    }
+
+    private ParsedTask task(PipelineNode node, Defaults d, Map<String, PipelineNode> names) {
+        Map<String, PipelineNode> f = node.mapping(TASK_KEYS, "a task");
+        PipelineNode nameNode = f.get("name");
+        if (nameNode == null) {
+            throw node.missing("name", "a task name of lower-case letters, digits and '-'");
+        }
+        String name = nameNode.requiredText("a task name of lower-case letters, digits and '-'").trim();
+        PipelineNode first = names.get(name);
+        if (first != null) {
+            throw nameNode.error("duplicate task name '" + name + "': " + first.path() + " (line "
+                    + first.node().getStartMark().map(m -> m.getLine() + 1).orElse(0) + ") has it too");
+        }
+        names.put(name, nameNode);
+        PipelineNode typeNode = f.get("type");
+        if (typeNode == null) {
+            throw node.missing("type", "spout or bolt");
+        }
+        TaskSpec.Kind kind = typeNode.oneOf(KINDS);
+        if (kind == null) {
+            throw typeNode.error("expected one of spout, bolt, got nothing");
+        }
+
+        InputConfig input = null;
+        OutputConfig output = null;
+        StateConfig state = d.state() == null ? StateConfig.IN_MEMORY : d.state();
+        PipelineNode config = f.get("config");
+        if (config != null && !config.isNull()) {
+            Map<String, PipelineNode> c = config.mapping(CONFIG_KEYS, "a task's config");
+            input = input(c.get("inputConfig"), kind, d);
+            output = output(c.get("outputConfig"), d);
+            PipelineNode stateNode = c.get("stateConfig");
+            if (stateNode != null && !stateNode.isNull()) {
+                state = state(stateNode);
+            }
+        }
+
+        String deadLetter = text(f, "deadLetter");
+        if (deadLetter != null && output instanceof BatchOutputConfig) {
+            deadLetter = location(f.get("deadLetter"), deadLetter);
+        }
+        ErrorPolicy errors = policy(f.get("errors"));
+        PipelineNode args = f.get("args");
+        TaskSpec.Builder b = TaskSpec.builder(name, kind)
+                .className(className(f.get("class")))
+                .input(input)
+                .output(output)
+                .state(state)
+                .args(args == null || args.isNull() ? TaskArgs.empty() : TaskArgs.of(valueMap(args, "task arguments")))
+                .errors(errors != null ? errors : d.errors() != null ? d.errors() : ErrorPolicy.FAIL)
+                .deadLetter(deadLetter)
+                .deployment(deployment(f, d))
+                .locator(new TaskLocator(node));
+        try {
+            return new ParsedTask(b.build(), node);
+        } catch (ConfigException e) {
+            throw node.relocate(e);
+        }
+    }
+
+    private TaskSpec.Deployment deployment(Map<String, PipelineNode> f, Defaults d) {
+        String image = text(f, "image");
+        PipelineNode schedule = f.get("schedule");
+        return new TaskSpec.Deployment(
+                image != null ? image : d.image(),
+                integer(f.get("replicas"), 0),
+                integer(f.get("concurrency"), 1),
+                schedule == null ? null : schedule(schedule),
+                integer(f.get("parallelism"), 1),
+                merge(d.resources(), textMap(f.get("resources"), "resources")),
+                merge(d.env(), textMap(f.get("env"), "environment variables")),
+                merge(d.secrets(), textMap(f.get("secrets"), "secret references")),
+                merge(d.deploy(), valueMap(f.get("deploy"), "deployment settings")));
+    }
+
+    private static String className(PipelineNode node) {
+        String text = node == null ? null : node.text();
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String name = text.trim();
+        if (!CLASS_NAME.matcher(name).matches()) {
+            throw node.error("expected a fully qualified Java class name such as com.acme.ClickCleaner, got '"
+                    + text + "'");
+        }
+        return name;
+    }
+
+    private static String schedule(PipelineNode node) {
+        String text = node.text();
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String cron = text.trim();
+        if (CRON_MACROS.contains(cron) || cron.split("\\s+").length == 5) {
+            return cron;
+        }
+        throw node.error("expected a cron schedule of 5 fields (minute hour day-of-month month day-of-week) such as "
+                + "\"*/15 * * * *\", or one of " + String.join(", ", new TreeSet<>(CRON_MACROS))
+                + ", got '" + text + "'");
+    }
+
+    // ---------------------------------------------------------------- configs
+
+    /** The {@code type} of an input or output config: batch or streaming. */
+    private static String family(PipelineNode node, String what) {
+        Map<String, PipelineNode> raw = node.mapping(null, what);
+        PipelineNode type = raw.get("type");
+        if (type == null) {
+            throw node.missing("type", "batch or streaming");
+        }
+        String family = type.oneOf(FAMILIES);
+        if (family == null) {
+            throw type.error("expected one of batch, streaming, got nothing");
+        }
+        return family;
+    }
+
+    private InputConfig input(PipelineNode node, TaskSpec.Kind kind, Defaults d) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        // A spout's input is its external source: passed through as written, without defaults.
+        boolean bolt = kind == TaskSpec.Kind.BOLT;
+        String family = family(node, "an inputConfig");
+        try {
+            if (family.equals("batch")) {
+                Map<String, PipelineNode> f = node.mapping(BATCH_INPUT_KEYS, "a batch inputConfig");
+                String source = text(f, "source");
+                if (bolt) {
+                    source = location(f.get("source"), source);
+                }
+                BatchInputConfig.Builder b = BatchInputConfig.builder(source);
+                Format format = oneOf(f, "format", FORMATS);
+                if (format != null) {
+                    b.format(format);
+                }
+                Compression compression = oneOf(f, "compression", COMPRESSIONS);
+                if (compression != null) {
+                    b.compression(compression);
+                }
+                b.glob(text(f, "glob"));
+                Integer parallelism = integer(f.get("parallelism"), Integer.MIN_VALUE);
+                if (parallelism != null) {
+                    b.parallelism(parallelism);
+                }
+                Map<String, String> s3 = bolt && isS3(source) ? d.s3() : Map.of();
+                b.options(merge(s3, textMap(f.get("options"), "options")));
+                return b.build();
+            }
+            Map<String, PipelineNode> f = node.mapping(STREAMING_INPUT_KEYS, "a streaming inputConfig");
+            String bootstrap = text(f, "bootstrapServers");
+            return StreamingInputConfig.builder(text(f, "source"))
+                    .bootstrapServers(bootstrap == null && bolt ? d.bootstrapServers() : bootstrap)
+                    .groupId(text(f, "groupId"))
+                    .properties(merge(bolt ? d.kafkaProperties() : Map.of(),
+                            textMap(f.get("properties"), "Kafka client properties")))
+                    .build();
+        } catch (ConfigException e) {
+            if (e.file() != null) {
+                throw e;
+            }
+            throw node.relocate(e);
+        }
+    }
+
+    private OutputConfig output(PipelineNode node, Defaults d) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String family = family(node, "an outputConfig");
+        try {
+            if (family.equals("batch")) {
+                Map<String, PipelineNode> f = node.mapping(BATCH_OUTPUT_KEYS, "a batch outputConfig");
+                String destination = location(f.get("destination"), text(f, "destination"));
+                BatchOutputConfig.Builder b = BatchOutputConfig.builder(destination);
+                Format format = oneOf(f, "format", FORMATS);
+                if (format != null) {
+                    b.format(format);
+                }
+                Compression compression = oneOf(f, "compression", COMPRESSIONS);
+                if (compression != null) {
+                    b.compression(compression);
+                }
+                b.partitionBy(text(f, "partitionBy"));
+                Long records = f.get("maxRecordsPerPart") == null ? null
+                        : f.get("maxRecordsPerPart").wholeNumber(Long.MIN_VALUE);
+                if (records != null) {
+                    b.maxRecordsPerPart(records);
+                }
+                Long bytes = f.get("maxBytesPerPart") == null ? null : f.get("maxBytesPerPart").size();
+                if (bytes != null) {
+                    b.maxBytesPerPart(bytes);
+                }
+                if (f.get("flushInterval") != null) {
+                    b.flushInterval(f.get("flushInterval").duration());
+                }
+                Map<String, String> s3 = isS3(destination) ? d.s3() : Map.of();
+                b.options(merge(s3, textMap(f.get("options"), "options")));
+                return b.build();
+            }
+            Map<String, PipelineNode> f = node.mapping(STREAMING_OUTPUT_KEYS, "a streaming outputConfig");
+            String bootstrap = text(f, "bootstrapServers");
+            return StreamingOutputConfig.builder(text(f, "destination"))
+                    .bootstrapServers(bootstrap == null ? d.bootstrapServers() : bootstrap)
+                    .keyField(text(f, "keyField"))
+                    .properties(merge(d.kafkaProperties(), textMap(f.get("properties"), "Kafka client properties")))
+                    .build();
+        } catch (ConfigException e) {
+            if (e.file() != null) {
+                throw e;
+            }
+            throw node.relocate(e);
+        }
+    }
+
+    /** A state config: {@code type} plus any other keys as text properties. */
+    private static StateConfig state(PipelineNode node) {
+        Map<String, PipelineNode> f = node.mapping(null, "a stateConfig");
+        PipelineNode type = f.get("type");
+        if (type == null) {
+            throw node.missing("type", "the state backend: memory, redis, postgres or dynamodb");
+        }
+        Map<String, String> properties = new LinkedHashMap<>(textMap(node, "a stateConfig"));
+        properties.remove("type");
+        properties.values().removeIf(v -> v == null);
+        try {
+            return new StateConfig(type.text(), properties);
+        } catch (ConfigException e) {
+            throw node.relocate(e);
+        }
+    }
+
+    private static ErrorPolicy policy(PipelineNode node) {
+        return node == null ? null : node.oneOf(POLICIES);
+    }
+
+    /**
+     * A batch location as the configs get it: a relative path (no scheme, not absolute) is
+     * resolved against the pipeline file's folder into a plain absolute path.
+     */
+    private String location(PipelineNode node, String location) {
+        if (location == null || location.isBlank() || SCHEME.matcher(location.trim()).matches()) {
+            return location;
+        }
+        try {
+            Path path = Path.of(location.trim());
+            return path.isAbsolute() ? path.normalize().toString() : folder.resolve(path).normalize().toString();
+        } catch (InvalidPathException e) {
+            throw node.error("'" + location + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    private static boolean isS3(String location) {
+        return location != null && location.trim().toLowerCase(Locale.ROOT).startsWith("s3://");
+    }
+
+    // ---------------------------------------------------------------- small readers
+
+    private static String text(Map<String, PipelineNode> fields, String key) {
+        PipelineNode node = fields.get(key);
+        return node == null ? null : node.text();
+    }
+
+    private static Integer integer(PipelineNode node, int min) {
+        return node == null ? null : node.integer(min);
+    }
+
+    private static <E> E oneOf(Map<String, PipelineNode> fields, String key, Map<String, E> choices) {
+        PipelineNode node = fields.get(key);
+        return node == null ? null : node.oneOf(choices);
+    }
+
+    private static Map<String, String> textMap(PipelineNode node, String what) {
+        return node == null || node.isNull() ? Map.of() : node.textMap(what);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> valueMap(PipelineNode node, String what) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        node.mapping(null, what);
+        return (Map<String, Object>) node.value();
+    }
+
+    /** {@code base} overridden key by key by {@code over}; a {@code null} value in {@code over} removes the key. */
+    static <T> Map<String, T> merge(Map<String, T> base, Map<String, T> over) {
+        Map<String, T> out = new LinkedHashMap<>(base);
+        for (Map.Entry<String, T> e : over.entrySet()) {
+            if (e.getValue() == null) {
+                out.remove(e.getKey());
+            } else {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** The values a key accepts, by their name in pipeline files, in declaration order. */
+    private static <T> Map<String, T> choices(T[] values, Function<T, String> name) {
+        Map<String, T> m = new LinkedHashMap<>();
+        for (T v : values) {
+            m.put(name.apply(v), v);
+        }
+        return m;
     }
 }

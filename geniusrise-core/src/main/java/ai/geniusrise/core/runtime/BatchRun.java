@@ -200,11 +200,14 @@ final class BatchRun {
                     break;
                 }
                 tally.in++;
+                emitter.hold();
                 try {
                     task.process(record, emitter);
+                    emitter.release();
                 } catch (TaskFailedException e) {
                     throw e;
                 } catch (Exception e) {
+                    emitter.drop();
                     failures.onFailure(record.position(), record.value(), e, tally);
                 }
                 if (tally.in % PUBLISH_EVERY == 0) {

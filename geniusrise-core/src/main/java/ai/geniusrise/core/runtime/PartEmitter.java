@@ -47,6 +47,11 @@ final class PartEmitter implements Emitter {
     private final List<String> completed = new ArrayList<>();
     private OpenPart last;
     private String lastPartition;
+    private boolean holding;
+    private final List<Record> heldRecords = new ArrayList<>(4);
+    private final List<String> heldPartitions = new ArrayList<>(4);
+    private final List<Record> heldLetters = new ArrayList<>(0);
+    private final List<String> heldReasons = new ArrayList<>(0);
 
     PartEmitter(BatchOutput output, BatchOutputConfig config, String stem, Failures failures, TaskMetrics.Tally tally) {
         this.output = output;
@@ -58,9 +63,54 @@ final class PartEmitter implements Emitter {
         this.tally = tally;
     }
 
+    /**
+     * Holds what is emitted from now until {@link #release()} or {@link #drop()}: the records a
+     * {@code process} call emits are written only if the call returns normally, so a record that
+     * fails leaves no partial output behind.
+     */
+    void hold() {
+        holding = true;
+    }
+
+    /** Writes what was held. */
+    void release() {
+        holding = false;
+        for (int i = 0; i < heldRecords.size(); i++) {
+            write(heldRecords.get(i), heldPartitions.get(i));
+        }
+        for (int i = 0; i < heldLetters.size(); i++) {
+            deadLetter(heldLetters.get(i), heldReasons.get(i));
+        }
+        clearHeld();
+    }
+
+    /** Forgets what was held. */
+    void drop() {
+        holding = false;
+        clearHeld();
+    }
+
+    private void clearHeld() {
+        heldRecords.clear();
+        heldPartitions.clear();
+        if (!heldLetters.isEmpty()) {
+            heldLetters.clear();
+            heldReasons.clear();
+        }
+    }
+
     @Override
     public void emit(Record record) {
         String partition = partitionBy == null ? "" : partitionOf(record);
+        if (holding) {
+            heldRecords.add(record);
+            heldPartitions.add(partition);
+        } else {
+            write(record, partition);
+        }
+    }
+
+    private void write(Record record, String partition) {
         try {
             OpenPart part = partition.equals(lastPartition) ? last : open.get(partition);
             if (part != null && full(part)) {
@@ -83,6 +133,11 @@ final class PartEmitter implements Emitter {
 
     @Override
     public void deadLetter(Record record, String reason) {
+        if (holding) {
+            heldLetters.add(record);
+            heldReasons.add(reason);
+            return;
+        }
         failures.deadLetters().write(record.position(), record.value(), reason, null);
         tally.deadLettered++;
     }

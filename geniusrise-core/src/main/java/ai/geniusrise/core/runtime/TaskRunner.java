@@ -107,7 +107,7 @@ public final class TaskRunner {
         try {
             backend = StateManager.open(spec.state());
         } catch (ConfigException e) {
-            throw spec.locate(e.locatedAt(null, 0, 0, "config." + e.path()));
+            throw spec.locate(e.locatedAt(null, 0, 0, e.path() == null ? "config.stateConfig" : "config." + e.path()));
         }
         try (backend) {
             RuntimeContext context = new RuntimeContext(pipelineName, spec,

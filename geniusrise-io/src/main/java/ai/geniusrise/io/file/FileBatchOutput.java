@@ -1,0 +1,218 @@
+package ai.geniusrise.io.file;
+
+import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.config.Compression;
+import ai.geniusrise.core.spi.BatchOutput;
+import ai.geniusrise.core.spi.PartWriter;
+import ai.geniusrise.io.format.RecordCodec;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One attempt at writing a run's output under a local folder, following the commit protocol
+ * described in {@link FileBatchStorage}. {@link #createPart(String)} may be called from several
+ * threads; {@link #commit}, {@link #abort()} and {@link #close()} are serialized.
+ */
+final class FileBatchOutput implements BatchOutput {
+
+    private final BatchOutputConfig config;
+    private final Path destination;
+    private final Path markers;
+    private final Path temporary;
+    private final String attempt = UUID.randomUUID().toString();
+    private final RecordCodec codec;
+    private final Compression compression;
+    private final String suffix;
+    private final Clock clock;
+    private final Map<String, FilePartWriter> parts = new ConcurrentHashMap<>();
+
+    FileBatchOutput(BatchOutputConfig config, Path destination, RecordCodec codec, Clock clock) {
+        this.config = config;
+        this.destination = destination;
+        this.markers = destination.resolve(CommitMarkers.FOLDER);
+        this.temporary = markers.resolve(CommitMarkers.TMP).resolve(attempt);
+        this.codec = codec;
+        this.compression = config.compression();
+        this.suffix = codec.suffix(compression);
+        this.clock = clock;
+    }
+
+    /**
+     * A part written to this attempt's temporary folder, invisible to readers until committed.
+     *
+     * @throws IllegalArgumentException if the name is not a relative path of visible segments
+     * @throws IllegalStateException    if this output already created a part of that name
+     */
+    @Override
+    public PartWriter createPart(String partName) throws IOException {
+        checkPartName(partName);
+        String finalName = partName + suffix;
+        Path file = temporary.resolve(finalName);
+        FileChannel channel = null;
+        for (int attemptNo = 0; channel == null; attemptNo++) {
+            try {
+                Files.createDirectories(file.getParent());
+                channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                throw new IllegalStateException("part '" + partName + "' was already created by this output of "
+                        + location() + "; part names must be unique within a run");
+            } catch (NoSuchFileException e) {
+                // another attempt's abort removed an empty _geniusrise/ between our two calls
+                if (attemptNo == 3) {
+                    throw e;
+                }
+            }
+        }
+        PartWriter encoder;
+        try {
+            encoder = codec.writer(new SyncingFileOutputStream(channel), compression);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        FilePartWriter writer = new FilePartWriter(partName, file, finalName, encoder);
+        parts.put(partName, writer);
+        return writer;
+    }
+
+    private static void checkPartName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("part name must not be empty");
+        }
+        if (name.startsWith("/") || name.contains("\\")) {
+            throw new IllegalArgumentException("part name '" + name + "' must be a relative path with '/' "
+                    + "between folders, such as dt=2024-01-01/part-00000");
+        }
+        for (String segment : name.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("part name '" + name + "' has an empty, '.' or '..' segment");
+            }
+            if (segment.startsWith("_") || segment.startsWith(".")) {
+                throw new IllegalArgumentException("part name '" + name + "' has segment '" + segment
+                        + "' starting with '_' or '.', which readers skip as hidden");
+            }
+        }
+    }
+
+    @Override
+    public synchronized void commit(String runId, List<String> partNames) throws IOException {
+        if (runId == null || runId.isBlank()) {
+            throw new IllegalArgumentException("run id must not be empty");
+        }
+        List<FilePartWriter> committing = new ArrayList<>(partNames.size());
+        Set<String> finalNames = new LinkedHashSet<>();
+        for (String name : partNames) {
+            FilePartWriter w = parts.get(name);
+            if (w == null) {
+                throw new IOException("cannot commit run " + runId + " to " + location() + ": part '" + name
+                        + "' was not created by this output (created: " + parts.keySet() + ")");
+            }
+            if (!w.isClosed()) {
+                throw new IllegalStateException("cannot commit run " + runId + " to " + location() + ": part '"
+                        + name + "' is still open; close its writer first");
+            }
+            if (finalNames.add(w.finalName())) {
+                committing.add(w);
+            }
+        }
+        CommitMarkers.Marker marker = new CommitMarkers.Marker(runId, attempt, List.copyOf(finalNames));
+        Files.createDirectories(markers);
+        CommitMarkers.writePending(markers, marker, clock.instant());
+        Set<Path> folders = new LinkedHashSet<>();
+        for (FilePartWriter w : committing) {
+            Path target = destination.resolve(w.finalName());
+            Files.createDirectories(target.getParent());
+            Files.move(w.temporaryFile(), target, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            folders.add(target.getParent());
+        }
+        for (Path folder : folders) {
+            syncDirectory(folder);
+        }
+        CommitMarkers.writeCommit(markers, marker, clock.instant());
+        Files.deleteIfExists(CommitMarkers.pendingFile(markers, runId));
+        parts.clear();
+        deleteTemporary();
+    }
+
+    @Override
+    public synchronized void abort() throws IOException {
+        parts.clear();
+        deleteTemporary();
+        deleteIfEmpty(markers);
+    }
+
+    /** Aborts what was not committed. */
+    @Override
+    public void close() throws IOException {
+        abort();
+    }
+
+    @Override
+    public String location() {
+        return config.destination();
+    }
+
+    private void deleteTemporary() throws IOException {
+        if (Files.exists(temporary)) {
+            Files.walkFileTree(temporary, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null) {
+                        throw e;
+                    }
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        }
+        deleteIfEmpty(temporary.getParent());
+    }
+
+    private static void deleteIfEmpty(Path folder) throws IOException {
+        try {
+            Files.deleteIfExists(folder);
+        } catch (DirectoryNotEmptyException e) {
+            // still used by another attempt or holding markers
+        }
+    }
+
+    /** Forces a folder's entries (renames, new files) to disk; a no-op where folders cannot be opened. */
+    static void syncDirectory(Path folder) {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported on this platform or file system; the rename is still atomic
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileBatchOutput{" + destination + ", attempt " + attempt + "}";
+    }
+}

@@ -1,0 +1,237 @@
+package ai.geniusrise.io.format;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.Record;
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.config.Compression;
+import ai.geniusrise.core.config.Format;
+import ai.geniusrise.core.spi.PartWriter;
+import ai.geniusrise.core.spi.RecordReader;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A record format with its limits: decodes the bytes of one stored object into records, and
+ * encodes records into the bytes of one object, with or without gzip. Storage adapters (local
+ * files, S3) open the streams; this class turns them into a {@link RecordReader} or a
+ * {@link PartWriter}.
+ *
+ * <ul>
+ *   <li>{@code jsonl}: a record per line, the value being the line's bytes without its break
+ *       ({@code \n} or {@code \r\n}); blank lines are skipped but still counted in line numbers.
+ *       Lines are not parsed as JSON while decoding; {@link Record#valueAsJson()} validates
+ *       lazily, with the record's position. Encoding writes each value and {@code \n}.</li>
+ *   <li>{@code text}: the same, without skipping blank lines.</li>
+ *   <li>{@code csv}: a header row, then a record per row whose value is the JSON object
+ *       {@code {"column":"value",...}}. Encoding takes JSON-object values; the first record's
+ *       fields make the header.</li>
+ *   <li>{@code raw}: one record per object, the value being all its bytes, at most
+ *       {@link #maxObjectBytes()}. Encoding writes the one record's value as it is.</li>
+ * </ul>
+ *
+ * <p>Positions are {@code Position.inObject(location, object, n)} with {@code n} the 1-based
+ * line number (for csv, the row's first line; for raw, 1).
+ *
+ * <p><b>Streaming and memory.</b> Readers split lines on bytes in one reused buffer of
+ * 64 KiB that grows only for a longer line, never past
+ * {@link #maxLineBytes()} (plus its line break): memory does not depend on the object's size.
+ * A longer line raises {@link ai.geniusrise.core.RecordFormatException} (with its position
+ * and its first bytes) and is skipped up to the next line break; like every decoding error it
+ * leaves the reader ready for the next record. Writers buffer 64 KiB
+ * and count {@link PartWriter#bytesWritten()} before compression.
+ *
+ * <p>Immutable and thread-safe; the readers and writers it makes are each for one thread.
+ */
+public final class RecordCodec {
+
+    /** Default longest line (and longest csv row): 16 MiB. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 16 << 20;
+    /** Default largest object of the raw format: 64 MiB. */
+    public static final int DEFAULT_MAX_OBJECT_BYTES = 64 << 20;
+    /** Option key of {@link BatchInputConfig#options()} setting {@link #maxLineBytes()}. */
+    public static final String MAX_LINE_BYTES_OPTION = "maxLineBytes";
+    /** Option key of {@link BatchInputConfig#options()} setting {@link #maxObjectBytes()}. */
+    public static final String MAX_OBJECT_BYTES_OPTION = "maxObjectBytes";
+
+    static final int READ_BUFFER_BYTES = 64 << 10;
+    static final int WRITE_BUFFER_BYTES = 64 << 10;
+    private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final JsonFactory JSON_FACTORY = JSON.getFactory();
+    private static final CsvFactory CSV_FACTORY = new CsvFactory();
+
+    private final Format format;
+    private final int maxLineBytes;
+    private final int maxObjectBytes;
+    private final int readBufferBytes;
+
+    private RecordCodec(Format format, int maxLineBytes, int maxObjectBytes, int readBufferBytes) {
+        this.format = Objects.requireNonNull(format, "format");
+        this.maxLineBytes = maxLineBytes;
+        this.maxObjectBytes = maxObjectBytes;
+        this.readBufferBytes = readBufferBytes;
+    }
+
+    /** The codec of {@code format} with the default limits. */
+    public static RecordCodec of(Format format) {
+        return new RecordCodec(format, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_OBJECT_BYTES, READ_BUFFER_BYTES);
+    }
+
+    /**
+     * The codec of {@code format} with other limits.
+     *
+     * @throws IllegalArgumentException if a limit is below 1 byte or above about 2 GiB
+     */
+    public static RecordCodec of(Format format, int maxLineBytes, int maxObjectBytes) {
+        return new RecordCodec(format, checkLimit("maxLineBytes", maxLineBytes),
+                checkLimit("maxObjectBytes", maxObjectBytes), READ_BUFFER_BYTES);
+    }
+
+    /**
+     * The codec of an input: its format, and the limits in its options
+     * ({@value #MAX_LINE_BYTES_OPTION}, {@value #MAX_OBJECT_BYTES_OPTION}, in bytes) or the defaults.
+     *
+     * @throws ConfigException naming the option if a limit is not a whole number in range
+     */
+    public static RecordCodec forInput(BatchInputConfig config) {
+        Map<String, String> options = config.options();
+        return new RecordCodec(config.format(),
+                option(options, MAX_LINE_BYTES_OPTION, DEFAULT_MAX_LINE_BYTES),
+                option(options, MAX_OBJECT_BYTES_OPTION, DEFAULT_MAX_OBJECT_BYTES), READ_BUFFER_BYTES);
+    }
+
+    /** The codec of an output: its format (encoding has no limits). */
+    public static RecordCodec forOutput(BatchOutputConfig config) {
+        return of(config.format());
+    }
+
+    /** A codec like this one reading in chunks of {@code bytes}; for tests of bounded memory. */
+    RecordCodec withReadBuffer(int bytes) {
+        return new RecordCodec(format, maxLineBytes, maxObjectBytes, bytes);
+    }
+
+    /** The format. */
+    public Format format() {
+        return format;
+    }
+
+    /** The longest line (csv: row) a reader accepts, in bytes, without its line break. */
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    /** The largest object the raw format reads, in bytes. */
+    public int maxObjectBytes() {
+        return maxObjectBytes;
+    }
+
+    /**
+     * What an encoded object's name ends with: {@code .jsonl}, {@code .csv.gz}, ...
+     *
+     * @param compression {@link Compression#NONE} or {@link Compression#GZIP}
+     */
+    public String suffix(Compression compression) {
+        return "." + format.extension() + (compression == Compression.GZIP ? ".gz" : "");
+    }
+
+    /** Whether an object named {@code objectName} is read as gzip under {@code compression}. */
+    public static boolean isGzip(String objectName, Compression compression) {
+        return switch (compression) {
+            case GZIP -> true;
+            case NONE -> false;
+            case AUTO -> objectName.endsWith(".gz");
+        };
+    }
+
+    /**
+     * A reader of the records in {@code in}, the bytes of {@code object} under {@code location}
+     * (both used for positions and messages). The reader owns {@code in} and closes it.
+     *
+     * @param compression {@link Compression#AUTO} decompresses names ending in {@code .gz}
+     * @throws IOException if a gzip header cannot be read
+     */
+    public RecordReader reader(InputStream in, String location, String object, Compression compression)
+            throws IOException {
+        InputStream src = in;
+        if (isGzip(object, compression)) {
+            try {
+                src = new GZIPInputStream(in, READ_BUFFER_BYTES);
+            } catch (IOException e) {
+                in.close();
+                throw new IOException("cannot read '" + object + "' under " + location + " as gzip: " + e.getMessage(), e);
+            }
+        }
+        return switch (format) {
+            case JSONL -> new LineDecoder(src, location, object, readBufferBytes, maxLineBytes, true);
+            case TEXT -> new LineDecoder(src, location, object, readBufferBytes, maxLineBytes, false);
+            case CSV -> new CsvDecoder(src, location, object, readBufferBytes, maxLineBytes, CSV_FACTORY, JSON_FACTORY);
+            case RAW -> new RawDecoder(src, location, object, readBufferBytes, maxObjectBytes);
+        };
+    }
+
+    /**
+     * A writer encoding records into {@code out}. The writer owns {@code out}: its
+     * {@link PartWriter#close()} finishes the gzip stream (if any) and closes {@code out}, which
+     * is where a file sink makes the bytes durable.
+     *
+     * @param compression {@link Compression#NONE} or {@link Compression#GZIP}
+     * @throws IllegalArgumentException for {@link Compression#AUTO}, which is for inputs only
+     */
+    public PartWriter writer(OutputStream out, Compression compression) throws IOException {
+        OutputStream sink = switch (compression) {
+            case NONE -> out;
+            case GZIP -> new GZIPOutputStream(out, WRITE_BUFFER_BYTES);
+            case AUTO -> throw new IllegalArgumentException("compression auto is for inputs only; an output takes "
+                    + "none or gzip");
+        };
+        CountingOutput counted = new CountingOutput(sink, WRITE_BUFFER_BYTES);
+        return switch (format) {
+            case JSONL, TEXT -> new LineEncoder(counted);
+            case CSV -> new CsvEncoder(counted, JSON, CSV_FACTORY);
+            case RAW -> new RawEncoder(counted);
+        };
+    }
+
+    private static int checkLimit(String name, int value) {
+        if (value < 1 || value > MAX_ARRAY_BYTES) {
+            throw new IllegalArgumentException(name + " must be between 1 and " + MAX_ARRAY_BYTES + " bytes, got "
+                    + value);
+        }
+        return value;
+    }
+
+    private static int option(Map<String, String> options, String key, int defaultValue) {
+        String raw = options.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            long v = Long.parseLong(raw.trim());
+            if (v >= 1 && v <= MAX_ARRAY_BYTES) {
+                return (int) v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("options." + key, "must be a whole number of bytes between 1 and "
+                + MAX_ARRAY_BYTES + ", got '" + raw + "'");
+    }
+
+    @Override
+    public String toString() {
+        return "RecordCodec{" + format.yamlName() + ", maxLineBytes=" + maxLineBytes + ", maxObjectBytes="
+                + maxObjectBytes + "}";
+    }
+}

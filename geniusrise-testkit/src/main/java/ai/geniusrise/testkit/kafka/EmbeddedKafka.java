@@ -1,0 +1,236 @@
+package ai.geniusrise.testkit.kafka;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A single-node Kafka cluster (KRaft: broker and controller in one) running inside this JVM,
+ * from the Kafka server artifacts on the classpath. Starts in about two seconds; listens on
+ * {@code localhost} only. {@link #stop()} and {@link #start()} again keep its data and port, so
+ * tests can restart the broker under a running client.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+ *     kafka.createTopic("clicks", 4);
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ *
+ * Not thread-safe: start and stop it from one thread.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private final Path logDir;
+    private final boolean deleteOnClose;
+    private final int port;
+    private final int controllerPort;
+    private final Properties overrides;
+    private final String clusterId = Uuid.randomUuid().toString();
+    private boolean formatted;
+    private KafkaRaftServer server;
+
+    private EmbeddedKafka(Builder b) {
+        try {
+            this.logDir = b.logDir != null ? Files.createDirectories(b.logDir)
+                    : Files.createTempDirectory("geniusrise-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's log folder", e);
+        }
+        this.deleteOnClose = b.logDir == null;
+        this.port = b.port > 0 ? b.port : freePort();
+        this.controllerPort = freePort();
+        this.overrides = new Properties();
+        this.overrides.putAll(b.overrides);
+    }
+
+    /** A builder; by default a temporary log folder, free ports and topic auto-creation on. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the broker (formatting its storage the first time) and waits until it serves.
+     *
+     * @return this
+     */
+    public EmbeddedKafka start() {
+        if (server != null) {
+            return this;
+        }
+        Properties props = properties();
+        if (!formatted) {
+            format(props);
+            formatted = true;
+        }
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        awaitReady();
+        return this;
+    }
+
+    /** Stops the broker cleanly, keeping its data; {@link #start()} brings it back on the same port. */
+    public void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** True between {@link #start()} and {@link #stop()}. */
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** {@code localhost:<port>}, for the clients' {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    /** Creates a topic, or does nothing if it exists. */
+    public void createTopic(String topic, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic + ": " + e, e);
+        }
+    }
+
+    /** An admin client on this broker; close it after use. */
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+    }
+
+    /** Stops the broker and deletes its data if the folder was a temporary one. */
+    @Override
+    public void close() {
+        stop();
+        if (deleteOnClose) {
+            try (Stream<Path> files = Files.walk(logDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a temporary folder that could not be removed is left to the OS
+            }
+        }
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", logDir.toAbsolutePath().toString());
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "true");
+        p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        p.putAll(overrides);
+        return p;
+    }
+
+    private void format(Properties props) {
+        Path config = logDir.resolveSibling(logDir.getFileName() + ".properties");
+        try (OutputStream out = Files.newOutputStream(config)) {
+            props.store(out, "geniusrise embedded kafka");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the broker's configuration", e);
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
+                "--ignore-formatted"}, new PrintStream(log, true, StandardCharsets.UTF_8));
+        if (code != 0) {
+            throw new IllegalStateException("formatting the broker's storage failed: " + log.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void awaitReady() {
+        try (Admin admin = admin()) {
+            admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded broker did not come up: " + e, e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    /** Builds an {@link EmbeddedKafka}. */
+    public static final class Builder {
+        private Path logDir;
+        private int port;
+        private final Properties overrides = new Properties();
+
+        private Builder() {
+        }
+
+        /** Keep the broker's data in this folder (kept on close); default a temporary folder (deleted on close). */
+        public Builder logDir(Path value) {
+            this.logDir = value;
+            return this;
+        }
+
+        /** Listen on this port; default a free one. */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** A broker setting, such as {@code auto.create.topics.enable=false}. */
+        public Builder property(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        /** The broker, not started. */
+        public EmbeddedKafka build() {
+            return new EmbeddedKafka(this);
+        }
+    }
+}
