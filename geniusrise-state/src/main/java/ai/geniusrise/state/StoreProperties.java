@@ -104,7 +104,9 @@ public final class StoreProperties {
 
     /**
      * The secret held by the environment variable that {@code name} names ({@code passwordEnv:
-     * REDIS_PASSWORD}), or null when {@code name} is absent. Secrets are never given inline.
+     * REDIS_PASSWORD}), or null when {@code name} is absent. Secrets are never given inline. Call
+     * it after {@link #rejectUnknown()}, so that a misspelt property is reported before a missing
+     * variable.
      */
     public String secretFromEnv(String name, Function<String, String> env) {
         String var = string(name, null);

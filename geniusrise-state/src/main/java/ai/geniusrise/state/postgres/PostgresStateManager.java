@@ -116,7 +116,7 @@ public final class PostgresStateManager implements StateManager {
         String url = p.required("url", "a JDBC URL such as jdbc:postgresql://host:5432/database "
                 + "(or postgresql://host:5432/database)");
         String user = p.string("user", null);
-        String password = p.secretFromEnv("passwordEnv", env);
+        p.string("passwordEnv", null);
         String schema = p.string("schema", null);
         String table = p.string("table", "geniusrise_state");
         boolean createTable = p.bool("createTable", true);
@@ -124,6 +124,7 @@ public final class PostgresStateManager implements StateManager {
         Duration timeout = p.duration("timeout", Duration.ofSeconds(10));
         RetryPolicy retry = RetryPolicy.from(p);
         p.rejectUnknown();
+        String password = p.secretFromEnv("passwordEnv", env);
         if (schema != null && !IDENTIFIER.matcher(schema).matches()) {
             throw p.invalid("schema", schema, "an identifier: a letter or _, then letters, digits or _, "
                     + "at most 63 in all");

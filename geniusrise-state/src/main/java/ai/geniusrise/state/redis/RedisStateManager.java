@@ -107,13 +107,14 @@ public final class RedisStateManager implements StateManager {
         StoreProperties p = new StoreProperties(config);
         String url = p.string("url", "redis://localhost:6379");
         String user = p.string("user", null);
-        String password = p.secretFromEnv("passwordEnv", env);
+        p.string("passwordEnv", null);
         String databaseProperty = p.string("database", null);
         String keyPrefix = p.string("keyPrefix", "");
         Duration timeout = p.duration("timeout", Duration.ofSeconds(2));
         int poolSize = p.integer("poolSize", 16, 1, 1024);
         RetryPolicy retry = RetryPolicy.from(p);
         p.rejectUnknown();
+        String password = p.secretFromEnv("passwordEnv", env);
 
         URI uri = parseUrl(url);
         boolean ssl = uri.getScheme().equals("rediss");
