@@ -61,6 +61,8 @@ class PostgresStateManagerRecoveryTest {
             running.set(false);
             writer.join(20_000);
 
+            System.out.printf("writes done: %d (%d before the stop), failed: %d, slowest done: %d ms%n",
+                    done.size(), doneAtStop, failed.get(), slowest.get() / 1_000_000);
             assertThat(failed.get() > 0 || slowest.get() > 400_000_000L)
                     .as("the outage hit the writer: a write failed or was retried across it").isTrue();
             for (int i : done) {
@@ -69,6 +71,24 @@ class PostgresStateManagerRecoveryTest {
             assertThat(state.keys("w/")).hasSizeGreaterThanOrEqualTo(done.size());
             assertThat(state.putString("after", "restart")).isPositive();
             assertThat(state.getString("after")).contains("restart");
+        }
+    }
+
+    @Test
+    void aWriteThatOutlastsTheRetriesFailsAndTheSameManagerWorksOnceTheServerIsBack() {
+        try (StateManager state = StateManager.open(new StateConfig("postgres", POSTGRES.properties("table", "outlast", "timeout", "250ms", "maxAttempts", "3",
+                "initialBackoff", "10ms", "maxBackoff", "20ms")))) {
+            state.putString("before", "1");
+            POSTGRES.stop();
+            try {
+                assertThatThrownBy(() -> state.putString("during", "2")).isInstanceOf(StateException.class)
+                        .hasMessageContaining("put 'during' (after 3 attempts)");
+            } finally {
+                POSTGRES.start();
+            }
+            assertThat(state.putString("after", "3")).isPositive();
+            assertThat(state.getString("before")).contains("1");
+            assertThat(state.getString("after")).contains("3");
         }
     }
 

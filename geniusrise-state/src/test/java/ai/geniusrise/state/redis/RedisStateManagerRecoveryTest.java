@@ -58,6 +58,8 @@ class RedisStateManagerRecoveryTest {
             running.set(false);
             writer.join(10_000);
 
+            System.out.printf("writes done: %d (%d before the stop), failed: %d, slowest done: %d ms%n",
+                    done.size(), doneAtStop, failed.get(), slowest.get() / 1_000_000);
             assertThat(failed.get() > 0 || slowest.get() > 500_000_000L)
                     .as("the outage hit the writer: a write failed or was retried across it").isTrue();
             for (int i : done) {
@@ -66,6 +68,24 @@ class RedisStateManagerRecoveryTest {
             assertThat(state.keys("w/")).hasSizeGreaterThanOrEqualTo(done.size());
             assertThat(state.putString("after", "restart")).isPositive();
             assertThat(state.getString("after")).contains("restart");
+        }
+    }
+
+    @Test
+    void aWriteThatOutlastsTheRetriesFailsAndTheSameManagerWorksOnceTheServerIsBack() {
+        try (StateManager state = StateManager.open(new StateConfig("redis", Map.of("url", REDIS.url(), "keyPrefix", "outlast:", "timeout", "200ms", "maxAttempts", "3",
+                "initialBackoff", "10ms", "maxBackoff", "20ms")))) {
+            state.putString("before", "1");
+            REDIS.stop();
+            try {
+                assertThatThrownBy(() -> state.putString("during", "2")).isInstanceOf(StateException.class)
+                        .hasMessageContaining("put 'during' (after 3 attempts)");
+            } finally {
+                REDIS.start();
+            }
+            assertThat(state.putString("after", "3")).isPositive();
+            assertThat(state.getString("before")).contains("1");
+            assertThat(state.getString("after")).contains("3");
         }
     }
 

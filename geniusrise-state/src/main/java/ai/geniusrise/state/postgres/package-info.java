@@ -1,0 +1,2 @@
+/** The {@code postgres} state manager: {@link ai.geniusrise.state.postgres.PostgresStateManager}. */
+package ai.geniusrise.state.postgres;
