@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * Which state manager a task uses and how to reach it: {@code type} names the backend
  * ({@code memory}, {@code redis}, {@code postgres}, {@code dynamodb}); {@code properties} are the
- * backend's settings ({@code url}, {@code table}, ...), which the backend validates. Secrets
- * belong in environment variables, referenced as {@code ${VAR}} in pipeline files.
+ * backend's settings ({@code url}, {@code table}, ...), which the backend validates. Passwords
+ * never go into a pipeline file: a backend takes the name of the environment variable that holds
+ * one ({@code passwordEnv: REDIS_PASSWORD}) and rejects an inline {@code password}.
  */
 public record StateConfig(String type, Map<String, String> properties) {
 
