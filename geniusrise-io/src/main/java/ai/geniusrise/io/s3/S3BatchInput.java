@@ -83,7 +83,7 @@ final class S3BatchInput implements BatchInput {
                 }
             }
         } catch (SdkException e) {
-            throw S3Failures.translate(e, "listing objects under " + location + " ", location.bucket(), null, settings);
+            throw S3Failures.translate(e, "listing objects under " + location, location.bucket(), null, settings);
         }
         if (names.isEmpty() && committed == null && !location.prefix().isEmpty() && isObject(location.prefix())) {
             singleObjectKey = location.prefix();
@@ -144,7 +144,7 @@ final class S3BatchInput implements BatchInput {
                 }
             }
         } catch (SdkException e) {
-            throw S3Failures.translate(e, "listing commit markers under " + location + " ", location.bucket(), null,
+            throw S3Failures.translate(e, "listing commit markers under " + location, location.bucket(), null,
                     settings);
         }
         return any ? CommitMarkers.visibleParts(found) : null;
@@ -172,7 +172,7 @@ final class S3BatchInput implements BatchInput {
         try {
             in = s3.getObject(r -> r.bucket(location.bucket()).key(key));
         } catch (SdkException e) {
-            throw S3Failures.translate(e, "reading object '" + object + "' of input " + config.source() + ":",
+            throw S3Failures.translate(e, "reading object '" + object + "' of input " + config.source() + ",",
                     location.bucket(), key, settings);
         }
         return codec.reader(in, config.source(), object, config.compression());

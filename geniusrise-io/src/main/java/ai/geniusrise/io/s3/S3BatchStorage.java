@@ -129,7 +129,7 @@ public final class S3BatchStorage implements BatchStorage {
         try {
             s3.headBucket(r -> r.bucket(location.bucket()));
         } catch (SdkException e) {
-            throw S3Failures.translate(e, "checking output bucket for " + location + ":", location.bucket(), null,
+            throw S3Failures.translate(e, "checking the output bucket of " + location + ",", location.bucket(), null,
                     settings);
         }
         Clock clock = context == null ? Clock.systemUTC() : context.clock();
