@@ -67,7 +67,7 @@ public final class EmbeddedS3 implements S3Endpoint, AutoCloseable {
         try {
             S3Proxy p = S3Proxy.builder()
                     .blobStore(dataDir == null ? new TransientNio2BlobStore()
-                            : new FilesystemNio2BlobStore(Files.createDirectories(dataDir).toString()))
+                            : new FilesystemNio2BlobStore(Files.createDirectories(dataDir).toAbsolutePath().toString()))
                     .endpoint(URI.create("http://127.0.0.1:" + requestedPort))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
                     .build();
