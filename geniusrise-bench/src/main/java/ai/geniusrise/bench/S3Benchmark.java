@@ -8,6 +8,12 @@ import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,15 +24,17 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +46,8 @@ import java.util.stream.Stream;
 
 /**
  * The S3 batch benchmark: JSON lines of about 200 bytes (the foundation benchmark's data) in an
- * embedded S3-compatible store (S3Proxy on a folder, in this JVM), and in local files. Compares,
+ * embedded S3-compatible store (S3Proxy on a folder, in a JVM of its own so that its heap and CPU
+ * are apart from the client's), and in local files. Compares,
  * in one JVM and interleaved round by round, all with the same parallelism:
  * <ol>
  *   <li>{@code raw SDK copy}: a hand-written AWS SDK program that downloads each object
@@ -48,8 +57,8 @@ import java.util.stream.Stream;
  *   <li>{@code geniusrise S3→S3 add-field}: {@link AddFieldBolt} (parse, add a field, write), S3 to S3;</li>
  *   <li>{@code geniusrise files add-field}: the same bolt on local files.</li>
  * </ol>
- * Prints the median MB/s of each, the ratios to the raw copy, and the CPU split between the
- * store's threads (S3Proxy's Jetty) and everything else. {@code --help} lists the options.
+ * Prints the median MB/s of each, the ratios to the raw copy, the client's MB per CPU-second, and
+ * the CPU the store's JVM used meanwhile. {@code --help} lists the options.
  */
 @Command(name = "s3", mixinStandardHelpOptions = true,
         description = "Geniusrise S3 → S3 batch bolt against a raw AWS SDK copy and the same bolt on files, in one run.")
@@ -76,7 +85,12 @@ public final class S3Benchmark implements Callable<Integer> {
     private static final String[] NAMES = {"raw SDK copy", "geniusrise S3→S3 copy bolt", "geniusrise S3→S3 add-field",
             "geniusrise files add-field"};
 
-    private EmbeddedS3 s3;
+    @Option(names = "--store-heap", description = "Heap of the store's JVM (default ${DEFAULT-VALUE}).")
+    String storeHeap = "1g";
+
+    private S3Client client;
+    private Map<String, String> options;
+    private Process store;
     private long bytes;
 
     public static void main(String[] args) {
@@ -87,11 +101,18 @@ public final class S3Benchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path input = dir.resolve("input-" + sizeMb + "mb-" + files);
         bytes = BatchFileBenchmark.generate(input, sizeMb << 20, files);
-        Path store = dir.resolve("store");
-        BatchFileBenchmark.deleteRecursively(store);
-        try (EmbeddedS3 started = EmbeddedS3.builder().dataDir(store).build().start()) {
-            s3 = started;
-            S3Client client = s3.client();
+        Path storeDir = dir.resolve("store").toAbsolutePath();
+        BatchFileBenchmark.deleteRecursively(storeDir);
+        String endpoint = startStore(storeDir);
+        options = Map.of("endpoint", endpoint, "region", "us-east-1", "pathStyle", "true",
+                "accessKeyId", "bench", "secretAccessKey", "bench-secret");
+        client = S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench-secret")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
+        try {
             for (String b : List.of("bench-in", "raw-out", "copy-out", "bolt-out")) {
                 client.createBucket(r -> r.bucket(b));
             }
@@ -100,8 +121,9 @@ public final class S3Benchmark implements Callable<Integer> {
                     client.putObject(r -> r.bucket("bench-in").key("data/" + f.getFileName()), RequestBody.fromFile(f));
                 }
             }
-            System.out.printf(Locale.ROOT, "input: %d objects, %.1f MiB in S3Proxy %s (files under %s); max heap %d MiB;"
-                            + " %d cores; parallelism %d%n", files, bytes / 1048576.0, s3.endpoint(), store,
+            System.out.printf(Locale.ROOT, "input: %d objects, %.1f MiB in S3Proxy %s (its own JVM, -Xmx%s, files under "
+                            + "%s); max heap %d MiB; %d cores; parallelism %d%n", files, bytes / 1048576.0, endpoint,
+                    storeHeap, storeDir,
                     Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), parallelism);
             for (int r = 0; r < warmup; r++) {
                 System.out.println("warm-up round " + (r + 1) + " (not counted)");
@@ -112,9 +134,9 @@ public final class S3Benchmark implements Callable<Integer> {
                 System.out.println("round " + (r + 1));
                 results.add(round(input));
             }
-            System.out.printf(Locale.ROOT, "%nmedians of %d rounds: MB/s of wall time; MB per CPU-second outside the "
-                    + "store's threads (what the client side costs, less disturbed by other processes); cores busy in "
-                    + "the whole process, and of them in the store's threads:%n", rounds);
+            System.out.printf(Locale.ROOT, "%nmedians of %d rounds: MB/s of wall time; MB per CPU-second of the "
+                    + "benchmark's JVM (the client side, less disturbed by other processes); cores busy in both JVMs, "
+                    + "and of them in the store's:%n", rounds);
             double raw = median(results, 0, 0);
             double rawCpu = median(results, 0, 3);
             for (int i = 0; i < NAMES.length; i++) {
@@ -124,8 +146,29 @@ public final class S3Benchmark implements Callable<Integer> {
                                 + "%.2f cores busy, %.2f in the store%n", NAMES[i], wall, wall / raw, perCpu,
                         perCpu / rawCpu, median(results, i, 1), median(results, i, 2));
             }
+        } finally {
+            client.close();
+            store.getOutputStream().close();
+            if (!store.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                store.destroy();
+            }
         }
         return 0;
+    }
+
+    /** Starts S3Proxy in a JVM of its own (so that its heap and CPU are apart) and returns its endpoint. */
+    private String startStore(Path storeDir) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        store = new ProcessBuilder(java, "-Xmx" + storeHeap, "-cp", System.getProperty("java.class.path"),
+                EmbeddedS3.class.getName(), "--data-dir", storeDir.toString(), "--credentials", "bench", "bench-secret")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(store.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith("endpoint ")) {
+                return line.substring("endpoint ".length()).trim();
+            }
+        }
+        throw new IOException("the store's JVM ended before serving (exit " + store.exitValue() + ")");
     }
 
     /** One round: {MB/s, cores busy, cores busy in store threads, MB per client CPU-second} per job. */
@@ -147,37 +190,23 @@ public final class S3Benchmark implements Callable<Integer> {
 
     private double[] measure(String name, Job job) throws Exception {
         System.gc();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<Long, Long> store0 = storeThreadCpu(threads);
+        long store0 = storeCpuNanos();
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         job.run();
         long wall = System.nanoTime() - t0;
         long cpu = processCpuNanos() - cpu0;
-        Map<Long, Long> store1 = storeThreadCpu(threads);
-        long storeCpu = 0;
-        for (Map.Entry<Long, Long> e : store1.entrySet()) {
-            storeCpu += e.getValue() - store0.getOrDefault(e.getKey(), 0L);
-        }
+        long storeCpu = storeCpuNanos() - store0;
         double mbs = bytes / 1e6 / (wall / 1e9);
-        double perClientCpu = bytes / 1e6 / ((cpu - storeCpu) / 1e9);
+        double perClientCpu = bytes / 1e6 / (cpu / 1e9);
         System.out.printf(Locale.ROOT, "  %-28s %7.1f MB/s  %6.2f s  %7.1f MB/client-cpu-s  %.2f cores busy, %.2f in the "
-                + "store%n", name, mbs, wall / 1e9, perClientCpu, (double) cpu / wall, (double) storeCpu / wall);
-        return new double[] {mbs, (double) cpu / wall, (double) storeCpu / wall, perClientCpu};
+                + "store%n", name, mbs, wall / 1e9, perClientCpu, (double) (cpu + storeCpu) / wall, (double) storeCpu / wall);
+        return new double[] {mbs, (double) (cpu + storeCpu) / wall, (double) storeCpu / wall, perClientCpu};
     }
 
-    /** CPU nanoseconds so far of each live thread of S3Proxy's Jetty server (its pool threads are named S3Proxy-Jetty-…). */
-    private static Map<Long, Long> storeThreadCpu(ThreadMXBean threads) {
-        Map<Long, Long> cpu = new HashMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("S3Proxy")) {
-                long t = threads.getThreadCpuTime(info.getThreadId());
-                if (t >= 0) {
-                    cpu.put(info.getThreadId(), t);
-                }
-            }
-        }
-        return cpu;
+    /** CPU time so far of the store's JVM. */
+    private long storeCpuNanos() {
+        return store.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private static long processCpuNanos() {
@@ -187,7 +216,6 @@ public final class S3Benchmark implements Callable<Integer> {
 
     /** Downloads every input object and uploads it to another bucket by multipart upload, one object per thread. */
     private void rawCopy() throws Exception {
-        S3Client client = s3.client();
         List<String> keys = client.listObjectsV2Paginator(r -> r.bucket("bench-in").prefix("data/")).contents().stream()
                 .map(S3Object::key).toList();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
@@ -243,9 +271,9 @@ public final class S3Benchmark implements Callable<Integer> {
 
     private void s3Bolt(Class<? extends Bolt> bolt, String bucket) {
         TaskSpec spec = TaskSpec.builder("s3-" + bucket, TaskSpec.Kind.BOLT).taskClass(bolt)
-                .input(BatchInputConfig.builder("s3://bench-in/data").parallelism(parallelism).options(s3.options()).build())
+                .input(BatchInputConfig.builder("s3://bench-in/data").parallelism(parallelism).options(options).build())
                 .output(BatchOutputConfig.builder("s3://" + bucket + "/out").compression(Compression.NONE)
-                        .options(s3.options()).build())
+                        .options(options).build())
                 .build();
         check(TaskRunner.builder(spec).pipelineName("bench").build().run());
     }

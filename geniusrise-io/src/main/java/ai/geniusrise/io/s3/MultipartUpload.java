@@ -37,8 +37,9 @@ final class MultipartUpload extends OutputStream {
     private final String key;
     private final int partSize;
     private final ExecutorService uploader;
+    private final PartBuffers buffers;
     private final List<CompletedPart> uploaded = new ArrayList<>();
-    private byte[] buffer = new byte[FIRST_BUFFER_BYTES];
+    private byte[] buffer;
     private int filled;
     private byte[] spare;
     private byte[] inFlightBuffer;
@@ -48,13 +49,17 @@ final class MultipartUpload extends OutputStream {
     private volatile boolean closed;
     private volatile boolean completed;
 
-    MultipartUpload(S3Client s3, S3Settings settings, String bucket, String key, ExecutorService uploader) {
+    MultipartUpload(S3Client s3, S3Settings settings, String bucket, String key, ExecutorService uploader,
+                    PartBuffers buffers) {
         this.s3 = s3;
         this.settings = settings;
         this.bucket = bucket;
         this.key = key;
-        this.partSize = settings.partSizeBytes();
+        this.partSize = buffers.partSize();
         this.uploader = uploader;
+        this.buffers = buffers;
+        byte[] kept = buffers.poll();
+        this.buffer = kept != null ? kept : new byte[Math.min(FIRST_BUFFER_BYTES, partSize)];
     }
 
     @Override
@@ -112,7 +117,7 @@ final class MultipartUpload extends OutputStream {
                             "application/octet-stream")).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         });
-        buffer = spare != null ? spare : new byte[partSize];
+        buffer = spare != null ? spare : buffers.take();
         spare = null;
         filled = 0;
     }
@@ -157,6 +162,10 @@ final class MultipartUpload extends OutputStream {
             awaitInFlight();
         } finally {
             closed = true;
+            if (inFlight == null) {
+                buffers.give(buffer);
+                buffers.give(spare);
+            }
             buffer = null;
             spare = null;
         }

@@ -38,6 +38,7 @@ final class S3BatchOutput implements BatchOutput {
     private final String suffix;
     private final Clock clock;
     private final Map<String, S3PartWriter> parts = new ConcurrentHashMap<>();
+    private final PartBuffers buffers;
 
     S3BatchOutput(BatchOutputConfig config, S3Location location, S3Client s3, S3Settings settings,
                   ExecutorService uploader, RecordCodec codec, Clock clock) {
@@ -50,6 +51,7 @@ final class S3BatchOutput implements BatchOutput {
         this.compression = config.compression();
         this.suffix = codec.suffix(compression);
         this.clock = clock;
+        this.buffers = new PartBuffers(settings.partSizeBytes(), 2 * Runtime.getRuntime().availableProcessors() + 2);
     }
 
     /**
@@ -62,7 +64,8 @@ final class S3BatchOutput implements BatchOutput {
     public PartWriter createPart(String partName) throws IOException {
         CommitMarkers.checkPartName(partName);
         String finalName = partName + suffix;
-        MultipartUpload upload = new MultipartUpload(s3, settings, location.bucket(), location.key(finalName), uploader);
+        MultipartUpload upload = new MultipartUpload(s3, settings, location.bucket(), location.key(finalName), uploader,
+                buffers);
         S3PartWriter writer = new S3PartWriter(finalName, codec.writer(upload, compression), upload);
         if (parts.putIfAbsent(partName, writer) != null) {
             throw new IllegalStateException("part '" + partName + "' was already created by this output of "

@@ -160,6 +160,31 @@ public final class EmbeddedS3 implements S3Endpoint, AutoCloseable {
         }
     }
 
+    /**
+     * Runs a store in its own process, for benchmarks and local runs: arguments
+     * {@code [--data-dir DIR] [--port N] [--credentials KEY SECRET]}. Prints one line
+     * {@code endpoint <url>} when it serves, and stops when its standard input ends.
+     */
+    public static void main(String[] args) throws java.io.IOException {
+        Builder b = builder();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data-dir" -> b.dataDir(Path.of(args[++i]));
+                case "--port" -> b.port(Integer.parseInt(args[++i]));
+                case "--credentials" -> b.credentials(args[++i], args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
+                        + "'; expected [--data-dir DIR] [--port N] [--credentials KEY SECRET]");
+            }
+        }
+        try (EmbeddedS3 s3 = b.build().start()) {
+            System.out.println("endpoint " + s3.endpoint());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // runs until the parent closes our standard input
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "EmbeddedS3{" + (endpoint == null ? "not started" : endpoint) + (dataDir == null ? ", in memory"
