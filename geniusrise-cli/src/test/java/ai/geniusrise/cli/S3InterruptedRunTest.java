@@ -114,6 +114,7 @@ class S3InterruptedRunTest {
         expected.forEach((name, bytes) -> assertThat(actual.get(name)).as(name).isEqualTo(bytes));
         assertThat(objects.keysOutsideMarkers("out")).as("no unlisted part is stored under the prefix")
                 .isEqualTo(List.copyOf(actual.keySet()));
+        assertThat(objects.uploadsInProgress("out")).as("the killed run's uploads were aborted by the rerun").isZero();
         List<String> lines = objects.visibleLines("out");
         assertThat(lines).hasSize(OBJECTS * LINES).doesNotHaveDuplicates();
     }

@@ -4,6 +4,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -208,6 +209,11 @@ final class MultipartUpload extends OutputStream {
         if (id != null && !completed) {
             try {
                 s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw S3Failures.translate(e, "aborting upload of", bucket, key, settings);
+                }
+                // NoSuchUpload: already aborted (by a later attempt's commit), which is the state wanted
             } catch (SdkException e) {
                 throw S3Failures.translate(e, "aborting upload of", bucket, key, settings);
             }
@@ -217,5 +223,10 @@ final class MultipartUpload extends OutputStream {
 
     String key() {
         return key;
+    }
+
+    /** The multipart upload's id, or {@code null} if none was started. */
+    String uploadId() {
+        return uploadId;
     }
 }

@@ -39,6 +39,7 @@ final class S3BatchOutput implements BatchOutput {
     private final Clock clock;
     private final Map<String, S3PartWriter> parts = new ConcurrentHashMap<>();
     private final PartBuffers buffers;
+    private final java.time.Instant openedAt = java.time.Instant.now();
 
     S3BatchOutput(BatchOutputConfig config, S3Location location, S3Client s3, S3Settings settings,
                   ExecutorService uploader, RecordCodec codec, Clock clock) {
@@ -109,6 +110,32 @@ final class S3BatchOutput implements BatchOutput {
         unlisted.removeAll(committing.values());
         parts.clear();
         abortAll(unlisted);
+        abortLeftovers(committing.values());
+    }
+
+    /**
+     * Aborts the uploads to the keys just committed that were started before this output was
+     * opened: what earlier attempts killed before their commit left behind (invisible, but stored).
+     */
+    private void abortLeftovers(java.util.Collection<S3PartWriter> committed) throws IOException {
+        Map<String, S3PartWriter> byKey = new java.util.HashMap<>();
+        committed.forEach(w -> byKey.put(w.upload().key(), w));
+        try {
+            for (var page : s3.listMultipartUploadsPaginator(r -> r.bucket(location.bucket())
+                    .prefix(location.keyPrefix()))) {
+                for (var upload : page.uploads()) {
+                    S3PartWriter ours = byKey.get(upload.key());
+                    if (ours != null && !upload.uploadId().equals(ours.upload().uploadId())
+                            && upload.initiated() != null && upload.initiated().isBefore(openedAt)) {
+                        s3.abortMultipartUpload(r -> r.bucket(location.bucket()).key(upload.key())
+                                .uploadId(upload.uploadId()));
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Failures.translate(e, "aborting uploads left by earlier attempts under " + location,
+                    location.bucket(), null, settings);
+        }
     }
 
     private String markerKey(String fileName) {

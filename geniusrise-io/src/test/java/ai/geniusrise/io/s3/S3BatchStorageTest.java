@@ -121,6 +121,28 @@ class S3BatchStorageTest {
     }
 
     @Test
+    void aCommitAbortsTheUploadsAKilledAttemptLeftForTheSameKeys() throws IOException {
+        BatchOutput killed = output("leftovers", Map.of());
+        try (PartWriter w = killed.createPart("a")) {
+            w.write(Record.of("{\"v\":1}"));
+        }
+        try (PartWriter w = killed.createPart("other")) {
+            w.write(Record.of("{\"v\":1}"));
+        }
+        assertThat(uploadsInProgress()).isEqualTo(2);
+
+        BatchOutput rerun = output("leftovers", Map.of());
+        try (PartWriter w = rerun.createPart("a")) {
+            w.write(Record.of("{\"v\":2}"));
+        }
+        rerun.commit("run-1", List.of("a"));
+
+        assertThat(uploadsInProgress()).as("only the upload of a key this run did not write is left").isEqualTo(1);
+        killed.abort();
+        assertThat(uploadsInProgress()).isZero();
+    }
+
+    @Test
     void anEmptyPartIsCommittedAsAnEmptyObject() throws IOException {
         BatchOutput out = output("empty", Map.of());
         out.createPart("nothing").close();
