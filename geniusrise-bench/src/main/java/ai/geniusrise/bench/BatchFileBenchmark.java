@@ -170,7 +170,8 @@ public final class BatchFileBenchmark implements Callable<Integer> {
         }
     }
 
-    private static long generate(Path dir, long totalBytes, int files) throws IOException {
+    /** Writes {@code files} JSON-lines files of about {@code totalBytes} in all under {@code dir}, once; returns their size. */
+    static long generate(Path dir, long totalBytes, int files) throws IOException {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 return s.mapToLong(p -> p.toFile().length()).sum();
@@ -210,7 +211,7 @@ public final class BatchFileBenchmark implements Callable<Integer> {
         return written;
     }
 
-    private static void deleteRecursively(Path path) {
+    static void deleteRecursively(Path path) {
         if (!Files.exists(path)) {
             return;
         }
@@ -221,7 +222,7 @@ public final class BatchFileBenchmark implements Callable<Integer> {
         }
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;

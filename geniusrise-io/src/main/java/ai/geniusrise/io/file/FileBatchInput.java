@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.RecordReader;
+import ai.geniusrise.io.commit.CommitMarkers;
 import ai.geniusrise.io.format.RecordCodec;
 
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class FileBatchInput implements BatchInput {
                     + config.source() + ")");
         }
         Path markers = location.resolve(CommitMarkers.FOLDER);
-        Set<String> committed = Files.isDirectory(markers) ? CommitMarkers.visibleParts(markers) : null;
+        Set<String> committed = Files.isDirectory(markers) ? FileMarkers.visibleParts(markers) : null;
         List<String> names = new ArrayList<>();
         Files.walkFileTree(location, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
                 new SimpleFileVisitor<>() {

@@ -4,6 +4,7 @@ import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.Compression;
 import ai.geniusrise.core.spi.BatchOutput;
 import ai.geniusrise.core.spi.PartWriter;
+import ai.geniusrise.io.commit.CommitMarkers;
 import ai.geniusrise.io.format.RecordCodec;
 
 import java.io.IOException;
@@ -64,7 +65,7 @@ final class FileBatchOutput implements BatchOutput {
      */
     @Override
     public PartWriter createPart(String partName) throws IOException {
-        checkPartName(partName);
+        CommitMarkers.checkPartName(partName);
         String finalName = partName + suffix;
         Path file = temporary.resolve(finalName);
         FileChannel channel = null;
@@ -94,25 +95,6 @@ final class FileBatchOutput implements BatchOutput {
         return writer;
     }
 
-    private static void checkPartName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("part name must not be empty");
-        }
-        if (name.startsWith("/") || name.contains("\\")) {
-            throw new IllegalArgumentException("part name '" + name + "' must be a relative path with '/' "
-                    + "between folders, such as dt=2024-01-01/part-00000");
-        }
-        for (String segment : name.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException("part name '" + name + "' has an empty, '.' or '..' segment");
-            }
-            if (segment.startsWith("_") || segment.startsWith(".")) {
-                throw new IllegalArgumentException("part name '" + name + "' has segment '" + segment
-                        + "' starting with '_' or '.', which readers skip as hidden");
-            }
-        }
-    }
-
     @Override
     public synchronized void commit(String runId, List<String> partNames) throws IOException {
         if (runId == null || runId.isBlank()) {
@@ -136,7 +118,7 @@ final class FileBatchOutput implements BatchOutput {
         }
         CommitMarkers.Marker marker = new CommitMarkers.Marker(runId, attempt, List.copyOf(finalNames));
         Files.createDirectories(markers);
-        CommitMarkers.writePending(markers, marker, clock.instant());
+        FileMarkers.writePending(markers, marker, clock.instant());
         Set<Path> folders = new LinkedHashSet<>();
         for (FilePartWriter w : committing) {
             Path target = destination.resolve(w.finalName());
@@ -148,8 +130,8 @@ final class FileBatchOutput implements BatchOutput {
         for (Path folder : folders) {
             syncDirectory(folder);
         }
-        CommitMarkers.writeCommit(markers, marker, clock.instant());
-        Files.deleteIfExists(CommitMarkers.pendingFile(markers, runId));
+        FileMarkers.writeCommit(markers, marker, clock.instant());
+        Files.deleteIfExists(FileMarkers.pendingFile(markers, runId));
         parts.clear();
         deleteTemporary();
     }
