@@ -70,7 +70,13 @@ class KafkaKillTest {
                     class: %s
                     guarantee: %s
                     config:
-                      inputConfig: {type: streaming, source: %s-in, bootstrapServers: "%s", commitInterval: 500ms}
+                      inputConfig:
+                        type: streaming
+                        source: %s-in
+                        bootstrapServers: "%s"
+                        commitInterval: 500ms
+                        # a killed member holds its partitions until its session expires: keep that short
+                        properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "1000"}
                       outputConfig: {type: streaming, destination: %s-out, bootstrapServers: "%s"}
                 """.formatted(name, UppercaseBolt.class.getName(), guarantee, name, kafka.bootstrapServers(), name,
                 kafka.bootstrapServers()));
@@ -103,15 +109,22 @@ class KafkaKillTest {
                 Thread.currentThread().interrupt();
             }
         }, "feeder");
+        feeder.setDaemon(true);
         feeder.start();
         return feeder;
     }
 
-    private void killRepeatedly(Path file, long seed) throws Exception {
+    private void killRepeatedly(Path file, String name, long seed) throws Exception {
         Random random = new Random(seed);
         for (int round = 0; round < KILLS; round++) {
+            long before = committed("kills." + name, name + "-in");
             Process child = start(file, round);
-            Thread.sleep(1500 + random.nextInt(2500));
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            while (committed("kills." + name, name + "-in") <= before && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            // now the child is mid-stream: kill it at some moment of its next commit interval or two
+            Thread.sleep(random.nextInt(1200));
             assertThat(child.isAlive()).as("child %d still running before its kill; log:%n%s", round,
                     Files.readString(dir.resolve("child-" + round + ".log"))).isTrue();
             child.destroyForcibly();
@@ -122,7 +135,11 @@ class KafkaKillTest {
     /** Starts the last child, waits until it committed the whole input, stops it with SIGTERM. */
     private void finishWithSigterm(Path file, String name) throws Exception {
         Process child = start(file, KILLS);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Path childLog = dir.resolve("child-" + KILLS + ".log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (!Files.readString(childLog).contains("assigned [") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         while (committed("kills." + name, name + "-in") < RECORDS && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
@@ -130,7 +147,10 @@ class KafkaKillTest {
                 .isEqualTo(RECORDS);
         child.destroy();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.exitValue()).as(Files.readString(dir.resolve("child-" + KILLS + ".log"))).isZero();
+        String log = Files.readString(childLog);
+        assertThat(child.exitValue()).as("128 + SIGTERM, the JVM's status after a signal; log:%n%s", log)
+                .isEqualTo(143);
+        assertThat(log).contains("task '" + name + "': stopped and committed its offsets on " + name + "-in");
         assertThat(committed("kills." + name, name + "-in")).as("committed offsets after SIGTERM").isEqualTo(RECORDS);
     }
 
@@ -174,7 +194,7 @@ class KafkaKillTest {
         kafka.createTopic("alo-out", 4);
         Path file = pipeline("alo", "at_least_once");
         Thread feeder = feed("alo-in");
-        killRepeatedly(file, 11);
+        killRepeatedly(file, "alo", 11);
         feeder.join(60_000);
         finishWithSigterm(file, "alo");
 
@@ -196,7 +216,7 @@ class KafkaKillTest {
         kafka.createTopic("eos-out", 4);
         Path file = pipeline("eos", "exactly_once");
         Thread feeder = feed("eos-in");
-        killRepeatedly(file, 29);
+        killRepeatedly(file, "eos", 29);
         feeder.join(60_000);
         finishWithSigterm(file, "eos");
 
