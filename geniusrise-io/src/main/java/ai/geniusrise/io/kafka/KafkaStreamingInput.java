@@ -5,6 +5,7 @@ import ai.geniusrise.core.Position;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.spi.StreamingTask;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -160,7 +162,14 @@ final class KafkaStreamingInput {
         } else {
             output.flush();
             if (!pending.isEmpty()) {
-                consumer.commitSync(pending);
+                try {
+                    consumer.commitSync(pending);
+                } catch (CommitFailedException | RebalanceInProgressException e) {
+                    // the group moved on without us: the new owners start from the last commit, so these
+                    // records are processed again, never lost
+                    LOG.warn("task '{}': could not commit offsets, the group is rebalancing; records since the "
+                            + "last commit will be processed again: {}", task.context().taskName(), e.toString());
+                }
                 pending.clear();
             }
         }
