@@ -1,5 +1,6 @@
 package ai.geniusrise.core.runtime;
 
+import ai.geniusrise.core.AcknowledgingEmitter;
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.ErrorPolicy;
@@ -149,7 +150,7 @@ final class StreamingRun implements StreamingTask {
     }
 
     /** Emits straight to the sink, counting; a spout's emitter and the one {@code flush} gets. */
-    private final class DirectEmitter implements Emitter {
+    private final class DirectEmitter implements AcknowledgingEmitter {
         private final StreamSink sink;
 
         DirectEmitter(StreamSink sink) {
@@ -168,6 +169,11 @@ final class StreamingRun implements StreamingTask {
         public void deadLetter(Record record, String reason) {
             sink.deadLetter(record, reason, null);
             tally.deadLettered++;
+        }
+
+        @Override
+        public void awaitAcknowledged() {
+            sink.awaitAcknowledged();
         }
     }
 

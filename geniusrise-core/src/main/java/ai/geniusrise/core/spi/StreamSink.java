@@ -18,4 +18,11 @@ public interface StreamSink {
      * {@code error} ({@code null} when the task dead-lettered it itself).
      */
     void deadLetter(Record original, String reason, Throwable error);
+
+    /**
+     * Blocks until every record sent so far is acknowledged by the output.
+     *
+     * @throws ai.geniusrise.core.TaskFailedException if one could not be written
+     */
+    void awaitAcknowledged();
 }

@@ -109,6 +109,11 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
         checkSent();
     }
 
+    @Override
+    public void awaitAcknowledged() {
+        flush();
+    }
+
     /** Exactly-once commit point: commits the open transaction with {@code offsets}, or does nothing when idle. */
     void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         if (!inTransaction && offsets.isEmpty()) {
