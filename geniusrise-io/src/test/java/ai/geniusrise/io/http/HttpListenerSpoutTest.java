@@ -156,4 +156,47 @@ class HttpListenerSpoutTest {
                 .hasMessageContaining("config.inputConfig.source")
                 .hasMessageContaining("http://0.0.0.0:8080/events");
     }
+    @Test
+    void answers503WithRetryAfterWhileKafkaLagsAnd200OnceItCaughtUp() throws Exception {
+        try (EmbeddedKafka own = EmbeddedKafka.builder().build().start()) {
+            own.createTopic("lagging", 1);
+            TaskSpec spec = TaskSpec.builder("lagging", TaskSpec.Kind.SPOUT).taskClass(HttpListenerSpout.class)
+                    .input(StreamingInputConfig.builder("http://127.0.0.1:0/events")
+                            .properties(Map.of("queueCapacity", "2")).build())
+                    .output(StreamingOutputConfig.builder("lagging").bootstrapServers(own.bootstrapServers()).build())
+                    .build();
+            Running spout = Running.start(spec);
+            assertThat(post(spout.port(), "/events", "before", Map.of()).statusCode()).isEqualTo(200);
+            own.stop();
+
+            // the first request blocks the spout's acknowledgement, two wait in the queue, the rest are refused
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + spout.port()
+                        + "/events")).POST(HttpRequest.BodyPublishers.ofString("during " + i)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+                Thread.sleep(50);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (answers.stream().filter(CompletableFuture::isDone).count() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            List<HttpResponse<String>> refused = answers.stream().filter(CompletableFuture::isDone)
+                    .map(CompletableFuture::join).toList();
+            assertThat(refused).hasSizeGreaterThanOrEqualTo(5).allSatisfy(r -> {
+                assertThat(r.statusCode()).isEqualTo(503);
+                assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+            });
+
+            own.start();
+            List<Integer> rest = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> a : answers) {
+                if (!refused.contains(a.join())) {
+                    rest.add(a.get(25, TimeUnit.SECONDS).statusCode());
+                }
+            }
+            assertThat(rest).isNotEmpty().containsOnly(200);
+            spout.stop();
+        }
+    }
 }
