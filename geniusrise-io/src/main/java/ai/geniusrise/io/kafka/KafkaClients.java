@@ -190,7 +190,8 @@ final class KafkaClients {
 
     private static TaskFailedException unreachable(String bootstrap, long timeoutMs, Throwable cause) {
         return new TaskFailedException("the Kafka brokers at " + bootstrap + " did not answer within "
-                + timeoutMs / 1000.0 + " s; check bootstrapServers, that the brokers run, and the network "
+                + timeoutMs / 1000.0 + " s; check bootstrapServers, that the brokers run, the network, and that the "
+                + "security properties (security.protocol, sasl.*, ssl.*) match the brokers' listener "
                 + "(properties.default.api.timeout.ms sets this wait)", cause);
     }
 }

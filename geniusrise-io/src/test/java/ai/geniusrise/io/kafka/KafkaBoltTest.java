@@ -267,6 +267,26 @@ class KafkaBoltTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
 
+    @Test
+    void saslSettingsThePlaintextBrokerRefusesAreAConfigErrorAtTheProperties() {
+        Map<String, String> sasl = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"u\" password=\"p\";", "default.api.timeout.ms", "3000");
+        TaskSpec spec = TaskSpec.builder("sasl", TaskSpec.Kind.BOLT)
+                .input(StreamingInputConfig.builder("in").bootstrapServers(kafka.bootstrapServers())
+                        .properties(sasl).build())
+                .output(StreamingOutputConfig.builder("out").bootstrapServers(kafka.bootstrapServers())
+                        .properties(sasl).build()).build();
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> TaskRunner.builder(spec).task(new UppercaseBolt()).build().run())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("config.inputConfig.properties: the Kafka cluster at " + kafka.bootstrapServers()
+                        + " refused the client")
+                .hasMessageContaining("check the security properties");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
     /** Emits numbered records until stopped. */
     public static final class CountingSpout extends Spout {
         final AtomicInteger emitted = new AtomicInteger();

@@ -39,8 +39,13 @@ final class RunningTask implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         runner.requestStop();
-        thread.join(30_000);
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the task to stop", e);
+        }
     }
 }
