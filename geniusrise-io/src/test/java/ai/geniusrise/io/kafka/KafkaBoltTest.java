@@ -25,6 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -285,6 +289,25 @@ class KafkaBoltTest {
                         + " refused the client")
                 .hasMessageContaining("check the security properties");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void metricsEndpointCountsRecordsInOutAndDeadLetters() throws Exception {
+        String[] t = newTopics(1);
+        topics.produce(t[0], 0, 300, i -> i % 100 == 1 ? "poison " + i : "v" + i);
+        TaskSpec spec = bolt("metered", t[0], t[1]).errors(ErrorPolicy.DEAD_LETTER).build();
+        TaskRunner runner = TaskRunner.builder(spec).pipelineName("test").task(new UppercaseBolt()).httpPort(0).build();
+        try (RunningTask task = RunningTask.start(runner, "metered")) {
+            awaitCommitted("test.metered", 300);
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + runner.httpPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            task.stop(Duration.ofSeconds(20));
+
+            assertThat(metrics).containsPattern("geniusrise_records_in_total\\{[^}]*task=\"metered\"[^}]*} 300.0")
+                    .containsPattern("geniusrise_records_out_total\\{[^}]*} 297.0")
+                    .containsPattern("geniusrise_records_failed_total\\{[^}]*policy=\"dead-letter\"[^}]*} 3.0");
+        }
     }
 
     /** Emits numbered records until stopped. */

@@ -16,20 +16,25 @@ final class RunningTask implements AutoCloseable {
     final CompletableFuture<RunSummary> result = new CompletableFuture<>();
     private final Thread thread;
 
-    private RunningTask(TaskSpec spec, Task task) {
-        this.runner = TaskRunner.builder(spec).pipelineName("test").task(task).build();
+    private RunningTask(TaskRunner runner, String name) {
+        this.runner = runner;
         this.thread = new Thread(() -> {
             try {
                 result.complete(runner.run());
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
-        }, "task-" + spec.name());
+        }, "task-" + name);
         thread.start();
     }
 
     static RunningTask start(TaskSpec spec, Task task) {
-        return new RunningTask(spec, task);
+        return new RunningTask(TaskRunner.builder(spec).pipelineName("test").task(task).build(), spec.name());
+    }
+
+    /** Runs {@code runner}, built by the caller (to serve metrics, say). */
+    static RunningTask start(TaskRunner runner, String name) {
+        return new RunningTask(runner, name);
     }
 
     /** Asks the task to stop and waits for its summary. */
