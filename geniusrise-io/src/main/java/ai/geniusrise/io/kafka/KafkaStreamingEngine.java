@@ -66,11 +66,8 @@ public final class KafkaStreamingEngine implements StreamingEngine {
                     null, out.properties()));
             try (KafkaStreamingOutput output = new KafkaStreamingOutput(producer, context.taskName(), out.topic(), dlq,
                     out.keyField(), false)) {
-                try {
-                    task.produce(output);
-                } finally {
-                    output.flush();
-                }
+                task.produce(output);
+                output.flush();
             }
             return;
         }
@@ -100,8 +97,14 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             producer.close(Duration.ofSeconds(5));
             throw e;
         }
-        KafkaStreamingInput loop = new KafkaStreamingInput(new KafkaConsumer<>(consumerProps), output, task,
-                in.topic(), in.commitInterval(),
+        KafkaConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = new KafkaConsumer<>(consumerProps);
+        } catch (RuntimeException e) {
+            output.close();
+            throw e;
+        }
+        KafkaStreamingInput loop = new KafkaStreamingInput(consumer, output, task, in.topic(), in.commitInterval(),
                 String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)));
         try {
             loop.run();

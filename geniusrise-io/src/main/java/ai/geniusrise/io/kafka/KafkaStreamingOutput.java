@@ -160,6 +160,7 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
             }
             return (field.isValueNode() ? field.asText() : field.toString()).getBytes(StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException notJson) {
+            // documented on StreamingOutputConfig.keyField: a value that is not JSON keeps the record's key
             return record.key();
         }
     }
