@@ -1,5 +1,6 @@
 package ai.geniusrise.cli;
 
+import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
@@ -12,9 +13,13 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 
 /** {@code geniusrise run}: runs a whole pipeline in this process, or one task of it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -48,21 +53,81 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec command;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
         Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
         ClassLoader loader = pipelineOptions.classLoader();
         List<TaskSpec> tasks = task != null ? List.of(pipeline.requireTask(task)) : pipeline.inDependencyOrder();
-        for (TaskSpec spec : tasks) {
-            TaskRunner.Builder runner = TaskRunner.builder(spec).pipelineName(pipeline.name()).classLoader(loader)
-                    .runId(runId).handleSignals(shutdownTimeout);
-            if (httpPort >= 0) {
-                runner.httpPort(httpPort);
+        List<TaskSpec> streaming = tasks.stream().filter(RunCommand::isStreaming).toList();
+        if (streaming.isEmpty() || tasks.size() == 1) {
+            for (TaskSpec spec : tasks) {
+                out.println(describe(runner(spec, pipeline.name(), loader).run()));
             }
-            RunSummary summary = runner.build().run();
-            out.println(describe(summary));
+            return 0;
+        }
+        return runTogether(tasks, streaming, pipeline.name(), loader, out);
+    }
+
+    /**
+     * Streaming tasks run until stopped, so in a pipeline with some, each streaming task runs on a
+     * thread of its own (started first, so that batch tasks after them find them running) and the
+     * batch tasks run in dependency order on this thread. When any task fails, the others are asked
+     * to stop and the first failure is reported.
+     */
+    private int runTogether(List<TaskSpec> tasks, List<TaskSpec> streaming, String pipelineName, ClassLoader loader,
+                            PrintWriter out) throws Exception {
+        List<TaskRunner> runners = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<RunSummary>> running = new ArrayList<>();
+        for (TaskSpec spec : streaming) {
+            TaskRunner runner = runner(spec, pipelineName, loader);
+            runners.add(runner);
+            CompletableFuture<RunSummary> result = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    result.complete(runner.run());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                    runners.forEach(TaskRunner::requestStop);
+                }
+            }, "geniusrise-" + spec.name());
+            t.start();
+            running.add(result);
+        }
+        try {
+            for (TaskSpec spec : tasks) {
+                if (!isStreaming(spec)) {
+                    out.println(describe(runner(spec, pipelineName, loader).run()));
+                }
+            }
+        } catch (RuntimeException e) {
+            runners.forEach(TaskRunner::requestStop);
+            throw e;
+        }
+        for (CompletableFuture<RunSummary> result : running) {
+            try {
+                out.println(describe(result.get()));
+            } catch (ExecutionException e) {
+                runners.forEach(TaskRunner::requestStop);
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            }
         }
         return 0;
+    }
+
+    private TaskRunner runner(TaskSpec spec, String pipelineName, ClassLoader loader) {
+        TaskRunner.Builder runner = TaskRunner.builder(spec).pipelineName(pipelineName).classLoader(loader)
+                .runId(runId).handleSignals(shutdownTimeout);
+        if (httpPort >= 0) {
+            runner.httpPort(httpPort);
+        }
+        return runner.build();
+    }
+
+    private static boolean isStreaming(TaskSpec spec) {
+        return spec.output() instanceof StreamingOutputConfig;
     }
 
     static String describe(RunSummary s) {

@@ -55,6 +55,21 @@ public final class Record {
         return new Record(null, value, Map.of(), 0L, Position.NONE);
     }
 
+    /**
+     * A record with every field given at once; what input adapters use. {@code headers} is
+     * copied unless empty.
+     *
+     * @param key       the key, or {@code null}
+     * @param value     the value; not {@code null}
+     * @param headers   the headers in order
+     * @param timestamp milliseconds since the epoch, 0 when unknown
+     * @param position  where the record was read
+     */
+    public static Record of(byte[] key, byte[] value, Map<String, byte[]> headers, long timestamp, Position position) {
+        Map<String, byte[]> h = headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        return new Record(key, value, h, timestamp, position);
+    }
+
     /** A record with a UTF-8 key and value. */
     public static Record of(String key, String value) {
         return of(value).withKey(key);

@@ -10,7 +10,8 @@ package ai.geniusrise.core;
  *   throws.</li>
  *   <li>A <b>streaming spout</b> ({@code type: streaming}) writes to Kafka. {@link #produce(Emitter)}
  *   is called once and runs until {@link TaskContext#stopRequested()} turns true (on SIGTERM, or
- *   the end of a local run), then returns so the runtime can flush and close.</li>
+ *   the end of a local run), then returns so the runtime can flush and close. Its emitter is an
+ *   {@link AcknowledgingEmitter}, for spouts that must know when their records are stored.</li>
  * </ul>
  *
  * <p>Where the source is comes from the task's {@code inputConfig}: {@code context().input()}.

@@ -1,5 +1,8 @@
 package ai.geniusrise.core.config;
 
+import ai.geniusrise.core.ConfigException;
+
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,19 +13,28 @@ import java.util.Objects;
  * <p>Bootstrap servers come from here, else the pipeline's {@code defaults.kafka}, else the
  * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}. The group id defaults to
  * {@code <pipeline>.<task>}. {@link #properties()} pass through to the Kafka client unchanged
- * (SASL, SSL, anything else).
+ * (SASL, SSL, anything else). {@link #commitInterval()} is how often a bolt flushes its output
+ * and commits the offsets it has consumed (default one second).
  */
 public final class StreamingInputConfig implements InputConfig {
 
     private final String source;
     private final String bootstrapServers;
     private final String groupId;
+    private final Duration commitInterval;
     private final Map<String, String> properties;
+
+    /** The default {@link #commitInterval()}: one second. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     private StreamingInputConfig(Builder b) {
         this.source = Locations.requireText("source", b.source, "the topic to read, or the external source's URL");
         this.bootstrapServers = blankToNull(b.bootstrapServers);
         this.groupId = blankToNull(b.groupId);
+        this.commitInterval = b.commitInterval == null ? DEFAULT_COMMIT_INTERVAL : b.commitInterval;
+        if (commitInterval.isNegative() || commitInterval.isZero()) {
+            throw new ConfigException("commitInterval", "must be positive, such as 1s or 500ms, got " + commitInterval);
+        }
         this.properties = Map.copyOf(b.properties);
     }
 
@@ -33,7 +45,8 @@ public final class StreamingInputConfig implements InputConfig {
 
     /** A builder holding this config's values. */
     public Builder toBuilder() {
-        return new Builder(source).bootstrapServers(bootstrapServers).groupId(groupId).properties(properties);
+        return new Builder(source).bootstrapServers(bootstrapServers).groupId(groupId).commitInterval(commitInterval)
+                .properties(properties);
     }
 
     @Override
@@ -56,6 +69,14 @@ public final class StreamingInputConfig implements InputConfig {
         return groupId;
     }
 
+    /**
+     * How often a bolt reading this input flushes its output and commits the offsets consumed:
+     * the most that is processed again after a crash, and the latency of an exactly-once output.
+     */
+    public Duration commitInterval() {
+        return commitInterval;
+    }
+
     /** Client properties passed through to the consumer. */
     public Map<String, String> properties() {
         return properties;
@@ -76,12 +97,12 @@ public final class StreamingInputConfig implements InputConfig {
     public boolean equals(Object o) {
         return o instanceof StreamingInputConfig c && c.source.equals(source)
                 && Objects.equals(c.bootstrapServers, bootstrapServers) && Objects.equals(c.groupId, groupId)
-                && c.properties.equals(properties);
+                && c.commitInterval.equals(commitInterval) && c.properties.equals(properties);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, bootstrapServers, groupId, properties);
+        return Objects.hash(source, bootstrapServers, groupId, commitInterval, properties);
     }
 
     @Override
@@ -99,6 +120,7 @@ public final class StreamingInputConfig implements InputConfig {
         private final String source;
         private String bootstrapServers;
         private String groupId;
+        private Duration commitInterval;
         private Map<String, String> properties = Map.of();
 
         private Builder(String source) {
@@ -114,6 +136,12 @@ public final class StreamingInputConfig implements InputConfig {
         /** The consumer group id. */
         public Builder groupId(String value) {
             this.groupId = value;
+            return this;
+        }
+
+        /** How often offsets are committed; {@code null} for the default of one second. */
+        public Builder commitInterval(Duration value) {
+            this.commitInterval = value;
             return this;
         }
 

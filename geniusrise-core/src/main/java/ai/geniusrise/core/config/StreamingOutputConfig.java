@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * A streaming output: a Kafka topic. Bootstrap servers as for {@link StreamingInputConfig}.
  * The record key is the emitted record's key, or, when {@link #keyField()} is set, that field
- * of the JSON value. {@link #properties()} pass through to the producer.
+ * of the JSON value (a value that is not JSON, or lacks the field, keeps the record's key). {@link #properties()} pass through to the producer.
  */
 public final class StreamingOutputConfig implements OutputConfig {
 

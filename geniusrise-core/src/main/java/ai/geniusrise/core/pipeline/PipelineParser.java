@@ -2,6 +2,7 @@ package ai.geniusrise.core.pipeline;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.ErrorPolicy;
+import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.TaskArgs;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
@@ -48,13 +49,13 @@ final class PipelineParser {
             "resources", "env", "secrets");
     static final List<String> KAFKA_KEYS = List.of("bootstrapServers", "properties");
     static final List<String> TASK_KEYS = List.of("name", "type", "class", "image", "replicas", "concurrency",
-            "parallelism", "schedule", "args", "resources", "env", "secrets", "errors", "deadLetter", "deploy",
-            "config");
+            "parallelism", "schedule", "args", "resources", "env", "secrets", "errors", "deadLetter", "guarantee",
+            "deploy", "config");
     static final List<String> CONFIG_KEYS = List.of("inputConfig", "outputConfig", "stateConfig");
     static final List<String> BATCH_INPUT_KEYS = List.of("type", "source", "format", "compression", "glob",
             "parallelism", "options");
     static final List<String> STREAMING_INPUT_KEYS = List.of("type", "source", "bootstrapServers", "groupId",
-            "properties");
+            "commitInterval", "properties");
     static final List<String> BATCH_OUTPUT_KEYS = List.of("type", "destination", "format", "compression",
             "partitionBy", "maxRecordsPerPart", "maxBytesPerPart", "flushInterval", "options");
     static final List<String> STREAMING_OUTPUT_KEYS = List.of("type", "destination", "bootstrapServers",
@@ -71,6 +72,7 @@ final class PipelineParser {
     private static final Map<String, Format> FORMATS = choices(Format.values(), Format::yamlName);
     private static final Map<String, Compression> COMPRESSIONS = choices(Compression.values(), Compression::yamlName);
     private static final Map<String, ErrorPolicy> POLICIES = choices(ErrorPolicy.values(), ErrorPolicy::yamlName);
+    private static final Map<String, Guarantee> GUARANTEES = choices(Guarantee.values(), Guarantee::yamlName);
     private static final Map<String, String> FAMILIES = choices(new String[] {"batch", "streaming"}, f -> f);
 
     private final Path origin;
@@ -286,6 +288,7 @@ final class PipelineParser {
                 .args(args == null || args.isNull() ? TaskArgs.empty() : TaskArgs.of(valueMap(args, "task arguments")))
                 .errors(errors != null ? errors : d.errors() != null ? d.errors() : ErrorPolicy.FAIL)
                 .deadLetter(deadLetter)
+                .guarantee(guarantee(f.get("guarantee")))
                 .deployment(deployment(f, d))
                 .locator(new TaskLocator(node));
         try {
@@ -387,9 +390,11 @@ final class PipelineParser {
             }
             Map<String, PipelineNode> f = node.mapping(STREAMING_INPUT_KEYS, "a streaming inputConfig");
             String bootstrap = text(f, "bootstrapServers");
+            PipelineNode commitInterval = f.get("commitInterval");
             return StreamingInputConfig.builder(text(f, "source"))
                     .bootstrapServers(bootstrap == null && bolt ? d.bootstrapServers() : bootstrap)
                     .groupId(text(f, "groupId"))
+                    .commitInterval(commitInterval == null ? null : commitInterval.duration())
                     .properties(merge(bolt ? d.kafkaProperties() : Map.of(),
                             textMap(f.get("properties"), "Kafka client properties")))
                     .build();
@@ -466,6 +471,11 @@ final class PipelineParser {
         } catch (ConfigException e) {
             throw node.relocate(e);
         }
+    }
+
+    private static Guarantee guarantee(PipelineNode node) {
+        Guarantee g = node == null ? null : node.oneOf(GUARANTEES);
+        return g == null ? Guarantee.AT_LEAST_ONCE : g;
     }
 
     private static ErrorPolicy policy(PipelineNode node) {

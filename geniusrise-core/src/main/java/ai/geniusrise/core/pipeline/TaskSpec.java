@@ -2,10 +2,13 @@ package ai.geniusrise.core.pipeline;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.ErrorPolicy;
+import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.TaskArgs;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.config.StreamingInputConfig;
+import ai.geniusrise.core.config.StreamingOutputConfig;
 
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +38,7 @@ public final class TaskSpec {
     private final TaskArgs args;
     private final ErrorPolicy errors;
     private final String deadLetter;
+    private final Guarantee guarantee;
     private final Deployment deployment;
     private final UnaryOperator<ConfigException> locator;
 
@@ -54,6 +58,14 @@ public final class TaskSpec {
         this.args = Objects.requireNonNull(b.args, "args");
         this.errors = Objects.requireNonNull(b.errors, "errors");
         this.deadLetter = b.deadLetter == null || b.deadLetter.isBlank() ? null : b.deadLetter.trim();
+        this.guarantee = Objects.requireNonNull(b.guarantee, "guarantee");
+        if (guarantee == Guarantee.EXACTLY_ONCE && !(kind == Kind.BOLT && input instanceof StreamingInputConfig
+                && output instanceof StreamingOutputConfig)) {
+            throw new ConfigException("guarantee", "exactly_once is available for a bolt reading and writing Kafka "
+                    + "(inputConfig and outputConfig of type: streaming); task '" + name + "' is a "
+                    + (kind == Kind.BOLT ? "bolt" : "spout") + " from " + input.type() + " to " + output.type()
+                    + ": remove the key or use guarantee: at_least_once");
+        }
         this.deployment = Objects.requireNonNull(b.deployment, "deployment");
         this.locator = b.locator;
     }
@@ -85,6 +97,7 @@ public final class TaskSpec {
         b.args = args;
         b.errors = errors;
         b.deadLetter = deadLetter;
+        b.guarantee = guarantee;
         b.deployment = deployment;
         b.locator = locator;
         return b;
@@ -139,6 +152,14 @@ public final class TaskSpec {
         return deadLetter;
     }
 
+    /**
+     * The delivery guarantee of a streaming task; default {@link Guarantee#AT_LEAST_ONCE}.
+     * Batch runs commit atomically whatever this says.
+     */
+    public Guarantee guarantee() {
+        return guarantee;
+    }
+
     /** How the task is deployed: image, replicas, schedule, resources, secrets. */
     public Deployment deployment() {
         return deployment;
@@ -162,12 +183,14 @@ public final class TaskSpec {
         return o instanceof TaskSpec t && t.name.equals(name) && t.kind == kind
                 && Objects.equals(t.className, className) && t.input.equals(input) && t.output.equals(output)
                 && t.state.equals(state) && t.args.equals(args) && t.errors == errors
-                && Objects.equals(t.deadLetter, deadLetter) && t.deployment.equals(deployment);
+                && Objects.equals(t.deadLetter, deadLetter) && t.guarantee == guarantee
+                && t.deployment.equals(deployment);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, kind, className, input, output, state, args, errors, deadLetter, deployment);
+        return Objects.hash(name, kind, className, input, output, state, args, errors, deadLetter, guarantee,
+                deployment);
     }
 
     @Override
@@ -209,6 +232,7 @@ public final class TaskSpec {
         private TaskArgs args = TaskArgs.empty();
         private ErrorPolicy errors = ErrorPolicy.FAIL;
         private String deadLetter;
+        private Guarantee guarantee = Guarantee.AT_LEAST_ONCE;
         private Deployment deployment = Deployment.NONE;
         private UnaryOperator<ConfigException> locator;
 
@@ -261,6 +285,12 @@ public final class TaskSpec {
         /** Where dead letters go. */
         public Builder deadLetter(String value) {
             this.deadLetter = value;
+            return this;
+        }
+
+        /** The delivery guarantee of a streaming task. */
+        public Builder guarantee(Guarantee value) {
+            this.guarantee = Objects.requireNonNull(value, "guarantee");
             return this;
         }
 

@@ -2,6 +2,7 @@ package ai.geniusrise.core.runtime;
 
 import ai.geniusrise.core.ErrorPolicy;
 import ai.geniusrise.core.Position;
+import ai.geniusrise.core.Record;
 import ai.geniusrise.core.TaskFailedException;
 import org.slf4j.Logger;
 
@@ -13,12 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Failures {
 
+    /** Where dead letters go: a batch run's {@link DeadLetters}, or a streaming engine's sink. */
+    interface Letters {
+        /** {@code record} is the failed record when known (streaming), else {@code null}. */
+        void write(Position position, byte[] original, Record record, String reason, Throwable error);
+    }
+
     private static final long LOG_FIRST = 10;
     private static final long LOG_EVERY = 1000;
 
     private final String task;
     private final ErrorPolicy policy;
     private final DeadLetters deadLetters;
+    private final Letters letters;
     private final Logger log;
     private final AtomicLong failures = new AtomicLong();
 
@@ -26,6 +34,17 @@ final class Failures {
         this.task = task;
         this.policy = policy;
         this.deadLetters = deadLetters;
+        this.letters = (position, original, record, reason, error) -> deadLetters.write(position, original, reason,
+                error);
+        this.log = log;
+    }
+
+    /** Failures whose dead letters go to {@code letters}; {@link #deadLetters()} is then {@code null}. */
+    Failures(String task, ErrorPolicy policy, Letters letters, Logger log) {
+        this.task = task;
+        this.policy = policy;
+        this.deadLetters = null;
+        this.letters = letters;
         this.log = log;
     }
 
@@ -41,6 +60,16 @@ final class Failures {
      * @throws TaskFailedException under the fail policy
      */
     void onFailure(Position position, byte[] original, Throwable error, TaskMetrics.Tally tally) {
+        onFailure(position, original, null, error, tally);
+    }
+
+    /** Handles a failed record whose key and headers matter too (a streaming dead letter carries them). */
+    void onFailure(Record record, Throwable error, TaskMetrics.Tally tally) {
+        onFailure(record.position(), record.value(), record, error, tally);
+    }
+
+    private void onFailure(Position position, byte[] original, Record record, Throwable error,
+                           TaskMetrics.Tally tally) {
         switch (policy) {
             case FAIL -> throw new TaskFailedException("task '" + task + "' failed on the record at " + position
                     + ": " + describe(error) + " (error policy: fail; set errors: skip or errors: dead-letter to go on "
@@ -50,7 +79,7 @@ final class Failures {
                 logBounded("skipped the record at {}: {}", position, error);
             }
             case DEAD_LETTER -> {
-                deadLetters.write(position, original, "processing failed", error);
+                letters.write(position, original, record, "processing failed", error);
                 tally.deadLettered++;
                 logBounded("sent the record at {} to the dead letters: {}", position, error);
             }

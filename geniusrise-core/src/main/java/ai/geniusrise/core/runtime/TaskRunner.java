@@ -6,7 +6,10 @@ import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.TaskHandle;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.config.StreamingInputConfig;
+import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.spi.StreamingEngine;
 import ai.geniusrise.core.state.StateManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -32,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Batch runs commit their output atomically when they finish; a run that fails or is
- * stopped commits nothing. {@link #requestStop()} may be called from any thread (the shutdown
+ * stopped commits nothing. Streaming tasks (a streaming output, and for a bolt a streaming
+ * input) run on the {@link StreamingEngine} that serves their configs until stopped; on stop
+ * they flush, commit what they consumed and return normally. {@link #requestStop()} may be called from any thread (the shutdown
  * hook installed by {@link Builder#handleSignals(Duration)} calls it on SIGTERM).
  */
 public final class TaskRunner {
@@ -67,7 +72,8 @@ public final class TaskRunner {
     }
 
     /**
-     * Runs the task to its end: for a batch task, one run; returns what it did.
+     * Runs the task to its end: for a batch task, one run; for a streaming task, until
+     * {@link #requestStop()}. Returns what it did.
      *
      * @throws ConfigException     if the spec cannot be bound (class, adapters, state backend), located in the
      *                             pipeline file when the spec came from one
@@ -138,17 +144,32 @@ public final class TaskRunner {
     }
 
     private RunSummary dispatch(TaskHandle task, RuntimeContext context, TaskMetrics metrics) {
-        BatchRun batch = new BatchRun(task, context, metrics, () -> stopRequested, runId);
-        if (!(spec.output() instanceof BatchOutputConfig out)) {
-            throw spec.locate(new ConfigException("config.outputConfig.type", "streaming outputs (Kafka) are not "
-                    + "available in this version of Geniusrise; use type: batch"));
+        boolean streamingOut = spec.output() instanceof StreamingOutputConfig;
+        boolean streamingIn = spec.input() instanceof StreamingInputConfig;
+        if (streamingOut && (task.isSpout() || streamingIn)) {
+            StreamingEngine engine;
+            try {
+                engine = StreamingEngine.forConfigs(spec.input(), spec.output(), task.isSpout());
+            } catch (ConfigException e) {
+                throw spec.locate(e);
+            }
+            LOG.info("task '{}': streaming on {} ({}) to {}", spec.name(), engine.name(),
+                    spec.guarantee().yamlName(), spec.output().destination());
+            return new StreamingRun(task, context, metrics, () -> stopRequested).run(engine);
         }
+        if (!(spec.output() instanceof BatchOutputConfig out)) {
+            throw spec.locate(new ConfigException("config.outputConfig.type", "a bolt reading a batch input and "
+                    + "writing a streaming output (S3 to Kafka) is not available in this version of Geniusrise; "
+                    + "read a streaming input or write type: batch"));
+        }
+        BatchRun batch = new BatchRun(task, context, metrics, () -> stopRequested, runId);
         if (task.isSpout()) {
             return batch.spout(out);
         }
         if (!(spec.input() instanceof BatchInputConfig in)) {
-            throw spec.locate(new ConfigException("config.inputConfig.type", "streaming inputs (Kafka) are not "
-                    + "available in this version of Geniusrise; use type: batch"));
+            throw spec.locate(new ConfigException("config.inputConfig.type", "a bolt reading a streaming input and "
+                    + "writing a batch output (Kafka to S3) is not available in this version of Geniusrise; "
+                    + "write a streaming output or read type: batch"));
         }
         return batch.bolt(in, out);
     }
@@ -194,7 +215,10 @@ public final class TaskRunner {
         }
     }
 
-    /** Asks the task to stop: a batch run stops reading and commits nothing; a streaming spout returns. */
+    /**
+     * Asks the task to stop: a batch run stops reading and commits nothing; a streaming task
+     * drains, flushes, commits what it consumed and returns.
+     */
     public void requestStop() {
         stopRequested = true;
     }

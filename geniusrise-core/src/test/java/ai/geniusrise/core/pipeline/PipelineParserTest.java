@@ -2,6 +2,7 @@ package ai.geniusrise.core.pipeline;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.ErrorPolicy;
+import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.Compression;
@@ -576,5 +577,69 @@ class PipelineParserTest {
         });
         assertThat(e.getMessage()).doesNotContain("\n").startsWith(file + ":4:1: invalid YAML");
         assertThat(Files.readString(file, StandardCharsets.UTF_8)).contains("\t");
+    }
+    // ---------------------------------------------------------------- streaming guarantee
+
+    private static final String KAFKA_BOLT = """
+            version: 1
+            name: clicks
+            tasks:
+              - name: upper
+                type: bolt
+                class: com.acme.Upper
+            %s
+                config:
+                  inputConfig: {type: streaming, source: in, bootstrapServers: "k:9092"%s}
+                  outputConfig: {type: streaming, destination: out}
+            """;
+
+    @Test
+    void streamingBoltIsAtLeastOnceWithOneSecondCommitsByDefault() {
+        TaskSpec t = parse(KAFKA_BOLT.formatted("", "")).tasks().get(0);
+
+        assertThat(t.guarantee()).isEqualTo(Guarantee.AT_LEAST_ONCE);
+        assertThat(((StreamingInputConfig) t.input()).commitInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void guaranteeExactlyOnceAndCommitIntervalAreRead() {
+        TaskSpec t = parse(KAFKA_BOLT.formatted("    guarantee: exactly_once", ", commitInterval: 250ms"))
+                .tasks().get(0);
+
+        assertThat(t.guarantee()).isEqualTo(Guarantee.EXACTLY_ONCE);
+        assertThat(((StreamingInputConfig) t.input()).commitInterval()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void unknownGuaranteeIsRejectedAtItsValue() {
+        ConfigException e = rejection(KAFKA_BOLT.formatted("    guarantee: exactly-twice", ""), Map.of());
+
+        assertThat(e.getMessage()).contains("pipeline.yaml:7:16: tasks[0].guarantee").contains("at_least_once").contains("exactly_once");
+    }
+
+    @Test
+    void exactlyOnceOnABatchOutputIsRejectedAtTheTask() {
+        String yaml = """
+                version: 1
+                tasks:
+                  - name: upper
+                    type: bolt
+                    class: com.acme.Upper
+                    guarantee: exactly_once
+                    config:
+                      inputConfig: {type: streaming, source: in}
+                      outputConfig: {type: batch, destination: "s3://b/out"}
+                """;
+        ConfigException e = rejection(yaml, Map.of());
+
+        assertThat(e.getMessage()).contains("guarantee").contains("exactly_once is available for a bolt reading "
+                + "and writing Kafka");
+    }
+
+    @Test
+    void zeroCommitIntervalIsRejected() {
+        ConfigException e = rejection(KAFKA_BOLT.formatted("", ", commitInterval: 0s"), Map.of());
+
+        assertThat(e.getMessage()).contains("commitInterval").contains("must be positive");
     }
 }

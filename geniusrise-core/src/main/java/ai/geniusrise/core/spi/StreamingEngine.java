@@ -1,0 +1,72 @@
+package ai.geniusrise.core.spi;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.InputConfig;
+import ai.geniusrise.core.config.OutputConfig;
+import ai.geniusrise.core.config.StreamingOutputConfig;
+
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Service-provider interface of a streaming engine (Kafka, ...): the loop that moves records
+ * between a streaming source and a streaming output for one task. Listed in
+ * {@code META-INF/services/ai.geniusrise.core.spi.StreamingEngine} and found by
+ * {@link #forConfigs(InputConfig, OutputConfig, boolean)}. The runtime owns the task, its error
+ * policy and its metrics, and hands them to the engine as a {@link StreamingTask}; the engine owns
+ * the clients, the delivery guarantee and the commits.
+ *
+ * <p>Implementations need a public no-argument constructor and must be thread-safe: one instance
+ * may run several tasks, one {@link #run} call each.
+ */
+public interface StreamingEngine {
+
+    /** A short name for messages and logs, such as {@code kafka}. */
+    String name();
+
+    /**
+     * True when this engine runs a task with these configs: a bolt reading {@code input} (a
+     * streaming input) and writing {@code output}, or a spout writing {@code output}.
+     */
+    boolean serves(InputConfig input, OutputConfig output, boolean spout);
+
+    /**
+     * Runs {@code task} until {@link StreamingTask#stopRequested()} turns true, then makes every
+     * produced record durable, commits what it consumed, closes its clients and returns. Blocks the
+     * calling thread, which is the only thread that calls {@code task}'s methods.
+     *
+     * @throws ConfigException                          if the task's configs do not work (unknown topic,
+     *                                                  missing servers), with the config field's path
+     * @throws ai.geniusrise.core.TaskFailedException if the task fails (error policy {@code fail},
+     *                                                  an output that cannot be written); nothing past
+     *                                                  the failed record is committed
+     */
+    void run(StreamingTask task) throws Exception;
+
+    /**
+     * The engine serving a task with these configs, found with {@link ServiceLoader}.
+     *
+     * @throws ConfigException if no engine on the classpath serves them
+     */
+    static StreamingEngine forConfigs(InputConfig input, OutputConfig output, boolean spout) {
+        Set<String> known = new TreeSet<>();
+        for (ClassLoader loader : new ClassLoader[] {StreamingEngine.class.getClassLoader(),
+                Thread.currentThread().getContextClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            for (StreamingEngine e : ServiceLoader.load(StreamingEngine.class, loader)) {
+                if (e.serves(input, output, spout)) {
+                    return e;
+                }
+                known.add(e.name());
+            }
+        }
+        String path = output instanceof StreamingOutputConfig ? "config.outputConfig.type" : "config.inputConfig.type";
+        throw new ConfigException(path, "no streaming engine on the classpath runs a " + (spout ? "spout" : "bolt")
+                + " from " + input.type() + " to " + output.type() + " (engines found: "
+                + (known.isEmpty() ? "none" : String.join(", ", known)) + "); Kafka comes with "
+                + "ai.geniusrise:geniusrise-io");
+    }
+}

@@ -1,0 +1,60 @@
+package ai.geniusrise.core.spi;
+
+import ai.geniusrise.core.ErrorPolicy;
+import ai.geniusrise.core.Guarantee;
+import ai.geniusrise.core.Record;
+import ai.geniusrise.core.TaskContext;
+
+/**
+ * What the runtime hands a {@link StreamingEngine}: one running task with its error policy and
+ * metrics already applied. The engine calls it from one thread only, the thread that called
+ * {@link StreamingEngine#run}.
+ *
+ * <p>For a bolt the engine calls {@link #process} for each input record and {@link #flush} before
+ * each commit; for a spout it calls {@link #produce} once. Records reach the engine's
+ * {@link StreamSink}; the runtime counts records in, out, skipped and dead-lettered for
+ * {@code /metrics}.
+ */
+public interface StreamingTask {
+
+    /** The task's context: names, configs, logger, metrics registry. */
+    TaskContext context();
+
+    /** True for a spout, false for a bolt. */
+    boolean isSpout();
+
+    /** The delivery guarantee asked for. */
+    Guarantee guarantee();
+
+    /** The error policy, so that an engine can prepare its dead-letter output up front. */
+    ErrorPolicy errors();
+
+    /** The task's {@code deadLetter} setting, or {@code null} for the engine's default. */
+    String deadLetter();
+
+    /** True once the task should stop: SIGTERM, the end of a local run, or a test asking. */
+    boolean stopRequested();
+
+    /**
+     * Has the bolt process {@code in}. What it emits reaches {@code sink} only if the call
+     * returns normally; when it throws, the error policy applies: {@code skip} counts the record,
+     * {@code dead-letter} passes it to {@link StreamSink#deadLetter}, {@code fail} throws.
+     *
+     * @throws ai.geniusrise.core.TaskFailedException under the fail policy, naming the record's position
+     */
+    void process(Record in, StreamSink sink);
+
+    /**
+     * Calls the bolt's {@code flush}; what it emits goes to {@code sink} at once.
+     *
+     * @throws ai.geniusrise.core.TaskFailedException if flush throws
+     */
+    void flush(StreamSink sink);
+
+    /**
+     * Runs the spout's {@code produce} until it returns (it returns once {@link #stopRequested()}).
+     *
+     * @throws ai.geniusrise.core.TaskFailedException if produce throws
+     */
+    void produce(StreamSink sink);
+}

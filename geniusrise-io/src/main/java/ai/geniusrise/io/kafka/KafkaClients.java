@@ -1,0 +1,197 @@
+package ai.geniusrise.io.kafka;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.TaskFailedException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Kafka client settings of one task, and the up-front checks that turn a bad configuration into a
+ * clear error within a bounded time instead of a client retrying forever.
+ */
+final class KafkaClients {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
+
+    /** How long the up-front checks wait for the brokers unless {@code default.api.timeout.ms} says otherwise. */
+    static final long DEFAULT_CHECK_TIMEOUT_MS = 15_000;
+
+    private KafkaClients() {
+    }
+
+    /**
+     * The configured servers, else the environment variable {@code KAFKA_BOOTSTRAP_SERVERS}.
+     *
+     * @throws ConfigException at {@code path} when neither is set
+     */
+    static String bootstrapServers(String configured, String path) {
+        if (configured != null) {
+            return configured;
+        }
+        String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        throw new ConfigException(path, "no Kafka brokers are configured: set bootstrapServers here or in "
+                + "defaults.kafka, or the environment variable KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    static Map<String, Object> consumer(String bootstrap, String groupId, String clientId, Map<String, String> user) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putAll(user);
+        // the loop commits itself: offsets committed behind its back would break the guarantee
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return p;
+    }
+
+    static Map<String, Object> producer(String bootstrap, String clientId, String transactionalId,
+                                        Map<String, String> user) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+        if (transactionalId != null) {
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
+        }
+        p.putAll(user);
+        if (transactionalId != null && !user.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        }
+        if (transactionalId == null) {
+            p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        }
+        return p;
+    }
+
+    static long checkTimeoutMs(Map<String, String> user) {
+        String t = user.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        if (t == null) {
+            return DEFAULT_CHECK_TIMEOUT_MS;
+        }
+        try {
+            return Long.parseLong(t.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    "must be a whole number of milliseconds, got '" + t + "'");
+        }
+    }
+
+    /**
+     * Checks that {@code topics} exist on the cluster at {@code bootstrap}, and creates
+     * {@code createIfMissing} (a dead-letter topic) when it does not.
+     *
+     * @param paths the config path naming each topic, for errors
+     * @throws ConfigException     if a topic is missing, or the client is refused (authentication, ACLs)
+     * @throws TaskFailedException if the brokers do not answer within the timeout
+     */
+    static void checkTopics(String bootstrap, Map<String, String> user, String propertiesPath,
+                            Map<String, String> paths, String createIfMissing) {
+        long timeout = checkTimeoutMs(user);
+        Map<String, Object> props = new HashMap<>();
+        Set<String> adminKeys = AdminClientConfig.configNames();
+        user.forEach((k, v) -> {
+            if (adminKeys.contains(k)) {
+                props.put(k, v);
+            }
+        });
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout, 30_000));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        try (Admin admin = Admin.create(props)) {
+            Map<String, KafkaFuture<TopicDescription>> found = admin.describeTopics(paths.keySet()).topicNameValues();
+            for (Map.Entry<String, String> topic : paths.entrySet()) {
+                try {
+                    await(found.get(topic.getKey()), deadline);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                    if (topic.getKey().equals(createIfMissing)) {
+                        create(admin, topic.getKey(), deadline);
+                    } else {
+                        throw new ConfigException(topic.getValue(), "topic '" + topic.getKey() + "' does not exist "
+                                + "on the Kafka cluster at " + bootstrap + "; create it first (kafka-topics.sh "
+                                + "--create --topic " + topic.getKey() + ") or fix the name");
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+                throw new ConfigException(propertiesPath, "the Kafka cluster at " + bootstrap + " refused the client: "
+                        + cause.getMessage() + "; check the security properties (sasl.*, ssl.*, security.protocol)",
+                        cause);
+            }
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(bootstrap, timeout, cause);
+            }
+            throw new TaskFailedException("cannot check the topics on the Kafka cluster at " + bootstrap + ": "
+                    + cause, cause);
+        } catch (TimeoutException e) {
+            throw unreachable(bootstrap, timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskFailedException("interrupted while checking the topics on " + bootstrap, e);
+        }
+    }
+
+    private static void create(Admin admin, String topic, long deadline)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            await(admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all(), deadline);
+            LOG.info("created the dead-letter topic '{}'", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static <T> T await(KafkaFuture<T> future, long deadline)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private static TaskFailedException unreachable(String bootstrap, long timeoutMs, Throwable cause) {
+        return new TaskFailedException("the Kafka brokers at " + bootstrap + " did not answer within "
+                + timeoutMs / 1000.0 + " s; check bootstrapServers, that the brokers run, the network, and that the "
+                + "security properties (security.protocol, sasl.*, ssl.*) match the brokers' listener "
+                + "(properties.default.api.timeout.ms sets this wait)", cause);
+    }
+}

@@ -1,0 +1,233 @@
+package ai.geniusrise.io.kafka;
+
+import ai.geniusrise.core.Guarantee;
+import ai.geniusrise.core.Position;
+import ai.geniusrise.core.Record;
+import ai.geniusrise.core.TaskFailedException;
+import ai.geniusrise.core.spi.StreamingTask;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The consume → process → produce loop of a Kafka→Kafka bolt, on the task's thread.
+ *
+ * <p><b>At-least-once</b>: records are sent asynchronously; at each commit point (every
+ * {@code commitInterval}, when partitions are revoked, and on stop) the bolt is flushed, the
+ * producer is flushed (every record sent so far is acknowledged), and only then are the offsets of
+ * the records processed so far committed. A crash between two commit points repeats, after
+ * restart, what was processed since the last one. In-flight memory is bounded by the producer's
+ * {@code buffer.memory} (a full buffer blocks the loop) and by {@code max.poll.records}.
+ *
+ * <p><b>Exactly-once</b>: a transaction is opened with the first record after a commit point;
+ * at the commit point the consumed offsets are added to it ({@code sendOffsetsToTransaction})
+ * and it is committed. A failed transaction is aborted and the consumer rewinds to the committed
+ * offsets, so the records are processed again into a new transaction.
+ */
+final class KafkaStreamingInput {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaStreamingInput.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration CLOSE = Duration.ofSeconds(5);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final KafkaStreamingOutput output;
+    private final StreamingTask task;
+    private final String topic;
+    private final boolean exactlyOnce;
+    private final long commitIntervalNanos;
+    private final String autoOffsetReset;
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+
+    KafkaStreamingInput(Consumer<byte[], byte[]> consumer, KafkaStreamingOutput output, StreamingTask task,
+                        String topic, Duration commitInterval, String autoOffsetReset) {
+        this.consumer = consumer;
+        this.output = output;
+        this.task = task;
+        this.topic = topic;
+        this.exactlyOnce = task.guarantee() == Guarantee.EXACTLY_ONCE;
+        this.commitIntervalNanos = commitInterval.toNanos();
+        this.autoOffsetReset = autoOffsetReset;
+    }
+
+    /** Runs until the task is asked to stop, then commits and returns; throws when the task fails. */
+    void run() {
+        consumer.subscribe(List.of(topic), new Rebalance());
+        long nextCommit = System.nanoTime() + commitIntervalNanos;
+        while (!task.stopRequested()) {
+            ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
+            if (!batch.isEmpty()) {
+                processBatch(batch);
+            }
+            long now = System.nanoTime();
+            if (now - nextCommit >= 0) {
+                commit();
+                nextCommit = now + commitIntervalNanos;
+            }
+        }
+        commit();
+        LOG.info("task '{}': stopped and committed its offsets on {}", task.context().taskName(), topic);
+    }
+
+    private void processBatch(ConsumerRecords<byte[], byte[]> batch) {
+        for (TopicPartition tp : batch.partitions()) {
+            long next = -1;
+            for (ConsumerRecord<byte[], byte[]> r : batch.records(tp)) {
+                try {
+                    task.process(toRecord(r), output);
+                } catch (RuntimeException e) {
+                    onFailure(tp, r.offset(), e);
+                    throw e;
+                }
+                next = r.offset() + 1;
+            }
+            if (next >= 0) {
+                pending.put(tp, new OffsetAndMetadata(next));
+            }
+        }
+    }
+
+    /**
+     * The task failed on the record at {@code offset}. At-least-once: commit what came before it
+     * (so a restart begins at the failed record); exactly-once: drop the open transaction.
+     */
+    private void onFailure(TopicPartition tp, long offset, RuntimeException failure) {
+        try {
+            if (exactlyOnce) {
+                output.abortTransaction();
+            } else {
+                pending.put(tp, new OffsetAndMetadata(offset));
+                commit();
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static Record toRecord(ConsumerRecord<byte[], byte[]> r) {
+        Header[] hs = r.headers().toArray();
+        Map<String, byte[]> headers = Map.of();
+        if (hs.length > 0) {
+            headers = new LinkedHashMap<>(hs.length * 2);
+            for (Header h : hs) {
+                headers.put(h.key(), h.value() == null ? EMPTY : h.value());
+            }
+        }
+        return Record.of(r.key(), r.value() == null ? EMPTY : r.value(), headers, r.timestamp(),
+                Position.inTopic(r.topic(), r.partition(), r.offset()));
+    }
+
+    /** A commit point: flush the bolt, make every sent record durable, then commit the offsets. */
+    private void commit() {
+        task.flush(output);
+        if (exactlyOnce) {
+            try {
+                output.commitTransaction(pending, consumer.groupMetadata());
+                pending.clear();
+            } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException
+                     | UnsupportedVersionException e) {
+                throw new TaskFailedException("task '" + task.context().taskName() + "' cannot commit its "
+                        + "transaction: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + " (another instance with the same transactional.id took over, or the client may not "
+                        + "use transactions)", e);
+            } catch (KafkaException | TaskFailedException e) {
+                LOG.warn("task '{}': transaction failed, aborting it and processing its records again: {}",
+                        task.context().taskName(), e.toString());
+                output.abortTransaction();
+                pending.clear();
+                rewind(consumer.assignment());
+            }
+        } else {
+            output.flush();
+            if (!pending.isEmpty()) {
+                try {
+                    consumer.commitSync(pending);
+                } catch (CommitFailedException | RebalanceInProgressException e) {
+                    // the group moved on without us: the new owners start from the last commit, so these
+                    // records are processed again, never lost
+                    LOG.warn("task '{}': could not commit offsets, the group is rebalancing; records since the "
+                            + "last commit will be processed again: {}", task.context().taskName(), e.toString());
+                }
+                pending.clear();
+            }
+        }
+    }
+
+    /** Moves the consumer back to the committed offsets of {@code partitions}. */
+    private void rewind(Set<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata at = committed.get(tp);
+            if (at != null) {
+                consumer.seek(tp, at);
+            } else if ("latest".equals(autoOffsetReset)) {
+                consumer.seekToEnd(List.of(tp));
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
+        }
+    }
+
+    void close() {
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE));
+        } finally {
+            output.close(CLOSE);
+        }
+    }
+
+    /** Commits before partitions move to another member; forgets what was lost without a say. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                commit();
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.info("task '{}': assigned {}", task.context().taskName(), partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            LOG.warn("task '{}': lost {} without a rebalance; their records since the last commit will be "
+                    + "processed again by their new owner", task.context().taskName(), partitions);
+            if (exactlyOnce) {
+                output.abortTransaction();
+                pending.clear();
+                Set<TopicPartition> kept = new java.util.HashSet<>(consumer.assignment());
+                partitions.forEach(kept::remove);
+                rewind(kept);
+            } else {
+                partitions.forEach(pending::remove);
+            }
+        }
+    }
+}

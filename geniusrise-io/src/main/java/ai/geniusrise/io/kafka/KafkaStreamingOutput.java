@@ -1,0 +1,191 @@
+package ai.geniusrise.io.kafka;
+
+import ai.geniusrise.core.Position;
+import ai.geniusrise.core.Record;
+import ai.geniusrise.core.TaskFailedException;
+import ai.geniusrise.core.spi.StreamSink;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The Kafka side of a streaming task: sends its records to the output topic and its dead letters to
+ * the dead-letter topic, through one producer. Asynchronous sends; the first failed send is
+ * remembered and fails the next call, so nothing is committed past a record that was not written.
+ * Transactional when the task is exactly-once: sends then belong to the open transaction. Used by
+ * the task thread only; the producer's callbacks run on its I/O thread and only set a field.
+ */
+final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
+
+    static final String H_TASK = "geniusrise.task";
+    static final String H_REASON = "geniusrise.reason";
+    static final String H_ERROR_CLASS = "geniusrise.error.class";
+    static final String H_ERROR_MESSAGE = "geniusrise.error.message";
+    static final String H_SOURCE_TOPIC = "geniusrise.source.topic";
+    static final String H_SOURCE_PARTITION = "geniusrise.source.partition";
+    static final String H_SOURCE_OFFSET = "geniusrise.source.offset";
+    static final String H_FAILED_AT = "geniusrise.failed.at";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Producer<byte[], byte[]> producer;
+    private final String task;
+    private final String topic;
+    private final String deadLetterTopic;
+    private final String keyField;
+    private final boolean transactional;
+    private final Callback callback = this::onCompletion;
+    private volatile Exception sendError;
+    private boolean inTransaction;
+
+    KafkaStreamingOutput(Producer<byte[], byte[]> producer, String task, String topic, String deadLetterTopic,
+                         String keyField, boolean transactional) {
+        this.producer = producer;
+        this.task = task;
+        this.topic = topic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.keyField = keyField;
+        this.transactional = transactional;
+        if (transactional) {
+            producer.initTransactions();
+        }
+    }
+
+    private void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
+        if (e != null && sendError == null) {
+            sendError = e;
+        }
+    }
+
+    @Override
+    public void send(Record record) {
+        checkSent();
+        beginIfNeeded();
+        byte[] key = keyField == null ? record.key() : keyOf(record);
+        producer.send(new ProducerRecord<>(topic, null, record.timestamp() > 0 ? record.timestamp() : null, key,
+                record.value(), headers(record.headers())), callback);
+    }
+
+    @Override
+    public void deadLetter(Record original, String reason, Throwable error) {
+        checkSent();
+        beginIfNeeded();
+        RecordHeaders h = headers(original.headers());
+        if (h == null) {
+            h = new RecordHeaders();
+        }
+        add(h, H_TASK, task);
+        add(h, H_REASON, reason);
+        if (error != null) {
+            add(h, H_ERROR_CLASS, error.getClass().getName());
+            add(h, H_ERROR_MESSAGE, String.valueOf(error.getMessage()));
+        }
+        if (original.position() instanceof Position.InTopic p) {
+            add(h, H_SOURCE_TOPIC, p.topic());
+            add(h, H_SOURCE_PARTITION, Integer.toString(p.partition()));
+            add(h, H_SOURCE_OFFSET, Long.toString(p.offset()));
+        }
+        add(h, H_FAILED_AT, Instant.now().toString());
+        producer.send(new ProducerRecord<>(deadLetterTopic, null,
+                original.timestamp() > 0 ? original.timestamp() : null, original.key(), original.value(), h), callback);
+    }
+
+    /** At-least-once commit point: waits until every record sent so far is acknowledged. */
+    void flush() {
+        producer.flush();
+        checkSent();
+    }
+
+    @Override
+    public void awaitAcknowledged() {
+        flush();
+    }
+
+    /** Exactly-once commit point: commits the open transaction with {@code offsets}, or does nothing when idle. */
+    void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+        if (!inTransaction && offsets.isEmpty()) {
+            return;
+        }
+        beginIfNeeded();
+        if (!offsets.isEmpty()) {
+            producer.sendOffsetsToTransaction(offsets, group);
+        }
+        producer.commitTransaction();
+        inTransaction = false;
+        checkSent();
+    }
+
+    /** Drops the open transaction, if any; its records are never visible to read_committed consumers. */
+    void abortTransaction() {
+        if (inTransaction) {
+            inTransaction = false;
+            producer.abortTransaction();
+        }
+        sendError = null;
+    }
+
+    private void beginIfNeeded() {
+        if (transactional && !inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+    }
+
+    private void checkSent() {
+        Exception e = sendError;
+        if (e != null) {
+            throw new TaskFailedException("task '" + task + "' could not write to Kafka topic '" + topic + "': "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] keyOf(Record record) {
+        try {
+            JsonNode field = JSON.readTree(record.value()).get(keyField);
+            if (field == null || field.isNull()) {
+                return record.key();
+            }
+            return (field.isValueNode() ? field.asText() : field.toString()).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException notJson) {
+            // documented on StreamingOutputConfig.keyField: a value that is not JSON keeps the record's key
+            return record.key();
+        }
+    }
+
+    private static RecordHeaders headers(Map<String, byte[]> headers) {
+        if (headers.isEmpty()) {
+            return null;
+        }
+        RecordHeaders h = new RecordHeaders();
+        headers.forEach((k, v) -> h.add(new RecordHeader(k, v)));
+        return h;
+    }
+
+    private static void add(RecordHeaders h, String name, String value) {
+        h.remove(name);
+        h.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Closes the producer, waiting at most {@code timeout} for records still in flight. */
+    void close(Duration timeout) {
+        producer.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}
