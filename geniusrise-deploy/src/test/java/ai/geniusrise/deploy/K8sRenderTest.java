@@ -9,6 +9,11 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -81,9 +86,12 @@ class K8sRenderTest {
     }
 
     @Test
-    void scheduledBatchTaskBecomesCronJobAndParallelOneAnIndexedJob() {
+    void scheduledBatchTaskBecomesCronJobAndParallelOneAnIndexedJob(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("p.yaml");
+        Files.writeString(file, Files.readString(Golden.resource("pipelines/seed-batch.yaml"))
+                .replace("    class: com.acme.pipelines.OrderEnricher", "    class: com.acme.pipelines.OrderEnricher\n    parallelism: 4"));
         try (K8sManager k8s = new K8sManager()) {
-            List<HasMetadata> objects = k8s.objects(seed("seed-batch"));
+            List<HasMetadata> objects = k8s.objects(TaskManager.load(file, Map.of()));
             CronJob cron = objects.stream().filter(o -> o instanceof CronJob).map(CronJob.class::cast).findFirst()
                     .orElseThrow();
             assertThat(cron.getSpec().getSchedule()).isEqualTo("0 2 * * *");
@@ -96,6 +104,8 @@ class K8sRenderTest {
             assertThat(job.getSpec().getParallelism()).isEqualTo(4);
             assertThat(job.getSpec().getBackoffLimit()).isEqualTo(3);
             assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(86_400);
+            assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                    .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("GENIUSRISE_SHARD_COUNT=4"));
         }
     }
 
