@@ -16,9 +16,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * matter to a sole field manager: apply creates the object when it is missing and replaces the
  * applied fields when it exists. It records each apply's query (field manager and force flag).
  */
-final class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
+public final class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
 
     final List<String> applyQueries = new CopyOnWriteArrayList<>();
+
+    /**
+     * A started mock API server in CRUD mode that understands server-side apply; destroy it after use.
+     */
+    public static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer start() {
+        var server = new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(
+                new io.fabric8.mockwebserver.Context(), new io.fabric8.mockwebserver.MockWebServer(),
+                new java.util.HashMap<>(), new ServerSideApplyDispatcher(), false);
+        server.init();
+        return server;
+    }
 
     @Override
     public MockResponse handlePatch(RecordedRequest request) {

@@ -160,7 +160,7 @@ final class PipelineGraph {
         return new ArrayList<>(done);
     }
 
-    private static boolean feeds(TaskSpec producer, TaskSpec consumer) {
+    static boolean feeds(TaskSpec producer, TaskSpec consumer) {
         return consumer.kind() == TaskSpec.Kind.BOLT && feeds(producer.output(), consumer.input());
     }
 }
