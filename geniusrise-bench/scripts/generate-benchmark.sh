@@ -13,7 +13,9 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 pipeline() { # a chain: a listening spout, then bolts each reading the previous one's topic
   local n=$1
   printf 'name: bench\ndefaults:\n  image: ghcr.io/acme/pipelines:1.0.0\n  kafka: {bootstrapServers: "kafka:9092"}\n'
-  printf '  resources: {cpu: 250m, memory: 512Mi}\n  deploy: {namespace: pipelines, serviceAccount: geniusrise}\ntasks:\n'
+  printf '  resources: {cpu: 250m, memory: 512Mi}\n  deploy:\n    namespace: pipelines\n    serviceAccount: geniusrise\n'
+  printf '    cluster: arn:aws:ecs:eu-west-1:123456789012:cluster/pipelines\n    subnets: [subnet-0a1b2c3d]\n'
+  printf '    executionRoleArn: arn:aws:iam::123456789012:role/geniusrise-execution\ntasks:\n'
   printf '  - name: t0\n    type: spout\n    config:\n      inputConfig: {type: streaming, source: "http://0.0.0.0:9000/in"}\n'
   printf '      outputConfig: {type: streaming, destination: topic-0}\n'
   for ((i = 1; i < n; i++)); do
@@ -34,10 +36,6 @@ for n in "${sizes[@]}"; do
       end=$(date +%s%N)
       times+=($(( (end - start) / 1000000 )))
     done
-    if [ "$target" = ecs ]; then
-      # ECS needs its own settings; the same pipeline with them
-      :
-    fi
     sorted=($(printf '%s\n' "${times[@]}" | sort -n))
     files=$(ls "$work/out/$target" | wc -l)
     printf '%-8s %-6s %10.2f %10.2f %8d\n' "$n" "$target" "$(echo "${sorted[0]} / 1000" | bc -l)" \
