@@ -31,7 +31,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +70,7 @@ public final class K8sManager implements TaskManager {
 
     private final Supplier<KubernetesClient> clientFactory;
     private final boolean ownsClient;
-    private final KubernetesSerialization serialization = new KubernetesSerialization();
+    private final ManifestYaml yaml = new ManifestYaml();
     private KubernetesClient client;
 
     /** A manager whose client is built from the default configuration on first use. */
@@ -96,15 +95,11 @@ public final class K8sManager implements TaskManager {
     public List<DeploymentFile> render(Pipeline pipeline) {
         List<DeploymentFile> files = new ArrayList<>();
         for (DeployedTask task : DeployedTask.of(pipeline)) {
-            StringBuilder yaml = new StringBuilder();
+            StringBuilder text = new StringBuilder();
             for (HasMetadata object : objects(task)) {
-                String doc = serialization.asYaml(object);
-                yaml.append(doc.startsWith("---") ? "" : "---\n").append(doc);
-                if (!doc.endsWith("\n")) {
-                    yaml.append('\n');
-                }
+                text.append(yaml.write(object));
             }
-            files.add(new DeploymentFile(task.name() + ".yaml", yaml.toString()));
+            files.add(new DeploymentFile(task.name() + ".yaml", text.toString()));
         }
         return files;
     }
