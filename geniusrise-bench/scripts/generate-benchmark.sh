@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `geniusrise generate` on pipelines of 10, 1,000 and 10,000 tasks, wall time including the
 # JVM start, as a user runs it. Each size runs RUNS times (default 5); prints min and median.
+# JAVA_OPTS adds JVM flags: the launcher ./geniusrise uses "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" for it.
 # Usage: geniusrise-bench/scripts/generate-benchmark.sh [SIZES...]   (after ./mvnw -pl geniusrise-cli -am package)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -32,7 +33,7 @@ for n in "${sizes[@]}"; do
     for ((r = 0; r < runs; r++)); do
       rm -rf "$work/out"
       start=$(date +%s%N)
-      java -jar "$jar" generate "$work/p$n.yaml" --target "$target" -o "$work/out" > /dev/null
+      java ${JAVA_OPTS:-} -jar "$jar" generate "$work/p$n.yaml" --target "$target" -o "$work/out" > /dev/null
       end=$(date +%s%N)
       times+=($(( (end - start) / 1000000 )))
     done
