@@ -48,49 +48,77 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY).*");
 
+    /**
+     * {@code f} applied to every item, on all processors, results in the items' order; when
+     * several fail, the first item's exception is thrown, as a sequential loop would.
+     */
+    static <S, T> List<T> inOrder(List<S> items, java.util.function.Function<S, T> f) {
+        List<Object> results = items.parallelStream().map(item -> {
+            try {
+                return (Object) f.apply(item);
+            } catch (RuntimeException e) {
+                return new Failure(e);
+            }
+        }).toList();
+        List<T> out = new ArrayList<>(results.size());
+        for (Object r : results) {
+            if (r instanceof Failure failure) {
+                throw failure.exception();
+            }
+            @SuppressWarnings("unchecked")
+            T t = (T) r;
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** A failed item of {@link #inOrder}. */
+    private record Failure(RuntimeException exception) {
+    }
+
     /** Every task of {@code pipeline} checked, in file order; the first mistake throws. */
     static List<DeployedTask> of(Pipeline pipeline) {
         Map<String, String> documents = TaskDocument.perTask(pipeline);
-        List<DeployedTask> out = new ArrayList<>();
-        for (TaskSpec spec : pipeline.tasks()) {
-            DeployOptions options = new DeployOptions(spec);
-            TaskSpec.Deployment d = spec.deployment();
-            if (d.image() == null || d.image().isBlank()) {
-                throw spec.locate(new ConfigException("image", "is required to deploy task '" + spec.name()
-                        + "': set image: on the task or under defaults:"));
-            }
-            if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in) {
-                requireRemote(spec, "config.inputConfig.source", in.scheme(), in.source());
-            }
-            if (spec.output() instanceof BatchOutputConfig out1) {
-                requireRemote(spec, "config.outputConfig.destination", out1.scheme(), out1.destination());
-                if (spec.deadLetter() != null && !spec.deadLetter().matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
-                    requireRemote(spec, "deadLetter", "file", spec.deadLetter());
-                }
-            }
-            for (Map.Entry<String, String> e : d.env().entrySet()) {
-                if (SECRET_NAME.matcher(e.getKey()).matches()) {
-                    throw spec.locate(new ConfigException("env." + e.getKey(), "'" + e.getKey() + "' looks like a "
-                            + "secret, and env values are written into the deployment files; move it to secrets: {"
-                            + e.getKey() + ": secret-name/key}"));
-                }
-            }
-            for (Map.Entry<String, String> e : d.secrets().entrySet()) {
-                if (e.getValue() == null || e.getValue().isBlank()) {
-                    throw spec.locate(new ConfigException("secrets." + e.getKey(), "expected a secret reference "
-                            + "secret-name/key, got nothing"));
-                }
-            }
-            if (d.replicas() != null && d.replicas() > 1 && !(spec.input() instanceof StreamingInputConfig)) {
-                throw spec.locate(new ConfigException("replicas", "is for streaming tasks; task '" + spec.name()
-                        + "' reads a batch input: use parallelism to share its objects between pods"));
-            }
-            boolean streaming = spec.input() instanceof StreamingInputConfig;
-            out.add(new DeployedTask(pipeline.name(), spec, options, streaming, documents.get(spec.name()),
-                    streaming && spec.kind() == TaskSpec.Kind.SPOUT ? listenPort(
-                            ((StreamingInputConfig) spec.input()).source()) : null));
+        return inOrder(pipeline.tasks(), spec -> check(pipeline, spec, documents));
+    }
+
+    private static DeployedTask check(Pipeline pipeline, TaskSpec spec, Map<String, String> documents) {
+        DeployOptions options = new DeployOptions(spec);
+        TaskSpec.Deployment d = spec.deployment();
+        if (d.image() == null || d.image().isBlank()) {
+            throw spec.locate(new ConfigException("image", "is required to deploy task '" + spec.name()
+                    + "': set image: on the task or under defaults:"));
         }
-        return out;
+        if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in) {
+            requireRemote(spec, "config.inputConfig.source", in.scheme(), in.source());
+        }
+        if (spec.output() instanceof BatchOutputConfig out1) {
+            requireRemote(spec, "config.outputConfig.destination", out1.scheme(), out1.destination());
+            if (spec.deadLetter() != null && !spec.deadLetter().matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+                requireRemote(spec, "deadLetter", "file", spec.deadLetter());
+            }
+        }
+        for (Map.Entry<String, String> e : d.env().entrySet()) {
+            if (SECRET_NAME.matcher(e.getKey()).matches()) {
+                throw spec.locate(new ConfigException("env." + e.getKey(), "'" + e.getKey() + "' looks like a "
+                        + "secret, and env values are written into the deployment files; move it to secrets: {"
+                        + e.getKey() + ": secret-name/key}"));
+            }
+        }
+        for (Map.Entry<String, String> e : d.secrets().entrySet()) {
+            if (e.getValue() == null || e.getValue().isBlank()) {
+                throw spec.locate(new ConfigException("secrets." + e.getKey(), "expected a secret reference "
+                        + "secret-name/key, got nothing"));
+            }
+        }
+        if (d.replicas() != null && d.replicas() > 1 && !(spec.input() instanceof StreamingInputConfig)) {
+            throw spec.locate(new ConfigException("replicas", "is for streaming tasks; task '" + spec.name()
+                    + "' reads a batch input: use parallelism to share its objects between pods"));
+        }
+        boolean streaming = spec.input() instanceof StreamingInputConfig;
+        return new DeployedTask(pipeline.name(), spec, options, streaming, documents.get(spec.name()),
+                streaming && spec.kind() == TaskSpec.Kind.SPOUT ? listenPort(
+                        ((StreamingInputConfig) spec.input()).source()) : null);
     }
 
     private static void requireRemote(TaskSpec spec, String path, String scheme, String location) {

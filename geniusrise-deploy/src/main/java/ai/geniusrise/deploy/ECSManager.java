@@ -121,20 +121,17 @@ public final class ECSManager implements TaskManager {
     @Override
     public List<DeploymentFile> render(Pipeline pipeline) {
         List<DeploymentFile> files = new ArrayList<>();
-        for (Plan plan : plans(pipeline)) {
-            files.add(new DeploymentFile(plan.task().name() + ".task-definition.json", AwsJson.text(plan.taskDefinition())));
-            files.add(new DeploymentFile(plan.runnerFile(), AwsJson.text(plan.runner())));
+        for (List<DeploymentFile> pair : DeployedTask.inOrder(plans(pipeline), plan -> List.of(
+                new DeploymentFile(plan.task().name() + ".task-definition.json", AwsJson.text(plan.taskDefinition())),
+                new DeploymentFile(plan.runnerFile(), AwsJson.text(plan.runner()))))) {
+            files.addAll(pair);
         }
         return files;
     }
 
     /** The plan of every task, in file order. */
     List<Plan> plans(Pipeline pipeline) {
-        List<Plan> plans = new ArrayList<>();
-        for (DeployedTask task : DeployedTask.of(pipeline)) {
-            plans.add(plan(task));
-        }
-        return plans;
+        return DeployedTask.inOrder(DeployedTask.of(pipeline), this::plan);
     }
 
     private Plan plan(DeployedTask task) {

@@ -93,15 +93,13 @@ public final class K8sManager implements TaskManager {
 
     @Override
     public List<DeploymentFile> render(Pipeline pipeline) {
-        List<DeploymentFile> files = new ArrayList<>();
-        for (DeployedTask task : DeployedTask.of(pipeline)) {
+        return DeployedTask.inOrder(DeployedTask.of(pipeline), task -> {
             StringBuilder text = new StringBuilder();
             for (HasMetadata object : objects(task)) {
                 text.append(yaml.write(object));
             }
-            files.add(new DeploymentFile(task.name() + ".yaml", text.toString()));
-        }
-        return files;
+            return new DeploymentFile(task.name() + ".yaml", text.toString());
+        });
     }
 
     /** The objects of every task, in file order. */

@@ -16,19 +16,13 @@ import java.util.Map;
  * Kubernetes objects as the YAML a person writes: block style, keys in the model's order, plain
  * scalars unless YAML would read them as another type ({@code "8080"}, {@code "true"} stay
  * quoted), multi-line text (a ConfigMap's pipeline file) as a literal block. The object goes
- * through fabric8's own JSON form, so the fields are exactly those fabric8 writes.
+ * through fabric8's own JSON form, so the fields are exactly those fabric8 writes. Thread-safe.
  */
 final class ManifestYaml {
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
-    private final Dump dump;
-
-    ManifestYaml() {
-        DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setIndent(2)
-                .setIndicatorIndent(0).setWidth(Integer.MAX_VALUE).setSplitLines(false).setExplicitStart(true)
-                .build();
-        this.dump = new Dump(settings, new Representer(settings));
-    }
+    private final DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setIndent(2)
+            .setIndicatorIndent(0).setWidth(Integer.MAX_VALUE).setSplitLines(false).setExplicitStart(true).build();
 
     /** One YAML document, starting with {@code ---}. */
     String write(HasMetadata object) {
@@ -38,7 +32,8 @@ final class ManifestYaml {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("fabric8 wrote JSON that does not read back: " + e.getMessage(), e);
         }
-        return dump.dumpToString(tree);
+        // a representer keeps state while it works: one per document, so threads may share this writer
+        return new Dump(settings, new Representer(settings)).dumpToString(tree);
     }
 
     /** Plain scalars, and literal blocks for text of several lines. */

@@ -130,8 +130,7 @@ final class TaskDocument {
                 byName.put(raw.trim(), item);
             }
         }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (var spec : pipeline.tasks()) {
+        List<String> texts = DeployedTask.inOrder(pipeline.tasks(), spec -> {
             Node item = byName.get(spec.name());
             if (item == null) {
                 throw new ConfigException(null, "cannot find task '" + spec.name() + "' written as a plain name in "
@@ -142,7 +141,11 @@ final class TaskDocument {
             provided.addAll(spec.deployment().env().keySet());
             provided.addAll(spec.deployment().secrets().keySet());
             check(document, label, provided, spec.name(), new IdentityHashMap<>());
-            out.put(spec.name(), dump(document));
+            return dump(document);
+        });
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < texts.size(); i++) {
+            out.put(pipeline.tasks().get(i).name(), texts.get(i));
         }
         return out;
     }

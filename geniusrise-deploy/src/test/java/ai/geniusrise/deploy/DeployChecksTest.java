@@ -60,6 +60,20 @@ class DeployChecksTest {
     }
 
     @Test
+    void whenManyTasksAreWrongTheFirstInTheFileIsReported() throws IOException {
+        StringBuilder yaml = new StringBuilder("tasks:\n");
+        for (int i = 0; i < 200; i++) {
+            yaml.append("  - name: t").append(i).append("\n    type: bolt\n    config:\n")
+                    .append("      inputConfig: {type: streaming, source: a").append(i).append("}\n")
+                    .append("      outputConfig: {type: streaming, destination: b").append(i).append("}\n");
+        }
+        Path f = file(yaml.toString());
+        for (int run = 0; run < 5; run++) {
+            rejectedByBoth(TaskManager.load(f, Map.of()), f + ":2:5: tasks[0].image: is required to deploy task 't0'");
+        }
+    }
+
+    @Test
     void localFileLocationIsALocatedErrorBecauseAContainerCannotReachIt() throws IOException {
         Path f = file("""
                 defaults: {image: acme/x:1}
