@@ -70,7 +70,12 @@ final class TargetOptions {
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new TaskFailedException(what + " on " + target + " failed: " + e.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String because = root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
+            throw new TaskFailedException(what + " on " + target + " failed: " + e.getMessage() + because, e);
         }
     }
 }

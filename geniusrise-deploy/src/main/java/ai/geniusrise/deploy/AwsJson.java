@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.protocol.MarshallLocation;
 import software.amazon.awssdk.core.protocol.MarshallingType;
+import software.amazon.awssdk.core.traits.DefaultValueTrait;
 import software.amazon.awssdk.core.traits.ListTrait;
 import software.amazon.awssdk.core.traits.MapTrait;
 import software.amazon.awssdk.core.util.SdkAutoConstructList;
@@ -44,13 +45,28 @@ final class AwsJson {
             if (payloadOnly && field.location() != MarshallLocation.PAYLOAD) {
                 continue;
             }
-            Object value = field.getValueOrDefault(pojo);
+            Object value = field.containsTrait(DefaultValueTrait.class) ? unset(pojo, field)
+                    : field.getValueOrDefault(pojo);
             JsonNode json = value(field, value, payloadOnly);
             if (json != null) {
                 out.set(field.locationName(), json);
             }
         }
         return out;
+    }
+
+    /**
+     * The member's own value, without the default the SDK would make up (a fresh idempotency
+     * token): a file must not change from one rendering to the next.
+     */
+    private static Object unset(SdkPojo pojo, SdkField<?> field) {
+        String name = field.memberName();
+        String accessor = Character.toLowerCase(name.charAt(0)) + name.substring(1);
+        try {
+            return pojo.getClass().getMethod(accessor).invoke(pojo);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no accessor " + accessor + "() on " + pojo.getClass().getName(), e);
+        }
     }
 
     private static JsonNode value(SdkField<?> field, Object value, boolean payloadOnly) {

@@ -29,7 +29,6 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.model.TransportProtocol;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
-import software.amazon.awssdk.services.scheduler.model.ActionAfterCompletion;
 import software.amazon.awssdk.services.scheduler.model.CreateScheduleRequest;
 import software.amazon.awssdk.services.scheduler.model.FlexibleTimeWindowMode;
 import software.amazon.awssdk.services.scheduler.model.GetScheduleResponse;
@@ -250,7 +249,6 @@ public final class ECSManager implements TaskManager {
                     .scheduleExpressionTimezone("UTC")
                     .flexibleTimeWindow(f -> f.mode(FlexibleTimeWindowMode.OFF))
                     .state(ScheduleState.ENABLED)
-                    .actionAfterCompletion(ActionAfterCompletion.NONE)
                     .description("geniusrise pipeline " + task.pipeline() + ", task " + task.name())
                     .clientToken(DeployedTask.shorten(name, 64))
                     .target(t -> t.arn(cluster).roleArn(roleArn).ecsParameters(e -> e
@@ -272,8 +270,6 @@ public final class ECSManager implements TaskManager {
                     .startedBy(DeployedTask.shorten(task.objectName(255), 36))
                     .enableECSManagedTags(true)
                     .propagateTags(PropagateTags.TASK_DEFINITION)
-                    // the same task, applied again unchanged, is the same run (ECS keeps tokens for hours)
-                    .clientToken(DeployedTask.sha256(task.image() + "\n" + task.document()).substring(0, 32))
                     .build();
         }
         return new Plan(task, td.build(), service, schedule, run);
@@ -454,7 +450,7 @@ public final class ECSManager implements TaskManager {
                                 .scheduleExpression(s.scheduleExpression())
                                 .scheduleExpressionTimezone(s.scheduleExpressionTimezone())
                                 .flexibleTimeWindow(s.flexibleTimeWindow()).state(s.state())
-                                .actionAfterCompletion(s.actionAfterCompletion()).description(s.description())
+                                .description(s.description())
                                 .target(s.target()).build());
                     } else {
                         scheduler().createSchedule(s);
