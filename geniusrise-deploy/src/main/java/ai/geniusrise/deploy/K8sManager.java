@@ -32,6 +32,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -71,6 +76,7 @@ public final class K8sManager implements TaskManager {
     private final Supplier<KubernetesClient> clientFactory;
     private final boolean ownsClient;
     private final ManifestYaml yaml = new ManifestYaml();
+    private Clock clock = Clock.systemUTC();
     private KubernetesClient client;
 
     /** A manager whose client is built from the default configuration on first use. */
@@ -84,6 +90,12 @@ public final class K8sManager implements TaskManager {
         Objects.requireNonNull(client, "client");
         this.clientFactory = () -> client;
         this.ownsClient = false;
+    }
+
+    /** This manager with {@code now} as the time status computes a CronJob's next run from (for tests). */
+    K8sManager at(Clock now) {
+        this.clock = now;
+        return this;
     }
 
     @Override
@@ -354,7 +366,7 @@ public final class K8sManager implements TaskManager {
         return out;
     }
 
-    private static String summary(HasMetadata live) {
+    private String summary(HasMetadata live) {
         if (live instanceof Deployment d) {
             int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
             int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0
@@ -366,8 +378,13 @@ public final class K8sManager implements TaskManager {
             String last = s == null || s.getLastScheduleTime() == null ? "never" : s.getLastScheduleTime();
             String success = s == null || s.getLastSuccessfulTime() == null ? "never" : s.getLastSuccessfulTime();
             int active = s == null || s.getActive() == null ? 0 : s.getActive().size();
+            boolean suspended = Boolean.TRUE.equals(c.getSpec().getSuspend());
+            String zone = c.getSpec().getTimeZone() == null ? "UTC" : c.getSpec().getTimeZone();
+            ZonedDateTime next = suspended ? null
+                    : new CronTimes(c.getSpec().getSchedule()).next(ZonedDateTime.now(clock.withZone(ZoneId.of(zone))));
             return "schedule \"" + c.getSpec().getSchedule() + "\", last run " + last + ", last success " + success
-                    + ", " + active + " running" + (Boolean.TRUE.equals(c.getSpec().getSuspend()) ? ", suspended" : "");
+                    + ", next run " + (next == null ? "none" : next.withZoneSameInstant(ZoneOffset.UTC)
+                    .format(DateTimeFormatter.ISO_INSTANT)) + ", " + active + " running" + (suspended ? ", suspended" : "");
         }
         if (live instanceof Job j) {
             var s = j.getStatus();

@@ -18,6 +18,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +95,18 @@ class K8sApplyTest {
         assertThat(client.configMaps().inNamespace("pipelines").withName("unrelated").get()).isNotNull();
         assertThat(client.configMaps().inNamespace("pipelines").withName("seed-streaming-bolt").get().getData()
                 .get("pipeline.yaml")).contains("replicas: 5").doesNotContain("streaming-spout");
+    }
+
+    @Test
+    void statusOfBatchTasksShowsTheCronJobsNextRunAndTheJobsCompletions() {
+        K8sManager k8s = new K8sManager(client).at(Clock.fixed(Instant.parse("2026-11-24T08:07:00Z"), ZoneOffset.UTC));
+        Pipeline pipeline = K8sRenderTest.seed("seed-batch");
+        k8s.apply(pipeline, false);
+        List<TaskStatus> status = k8s.status(pipeline);
+        assertThat(status).extracting(TaskStatus::kind).containsExactly("CronJob", "Job");
+        assertThat(status.get(0).summary()).isEqualTo("schedule \"0 2 * * *\", last run never, last success never, "
+                + "next run 2026-11-25T02:00:00Z, 0 running");
+        assertThat(status.get(1).summary()).isEqualTo("0/1 succeeded, 0 running, 0 failed");
     }
 
     @Test
