@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Deploys a pipeline: on Kubernetes by server-side apply (field manager geniusrise), removing "
                 + "what an earlier apply of the same pipeline created that the file no longer has; on ECS by "
-                + "registering task definitions and creating or updating services and schedules, and running "
-                + "one-shot batch tasks.",
+                + "registering task definitions, creating or updating services and schedules, running "
+                + "one-shot batch tasks, and removing the services and schedules of tasks the file no longer has.",
                 "Kubernetes access comes from the kube config (KUBECONFIG, ~/.kube/config) or the pod's service "
                         + "account; AWS region and credentials from the SDK's default chains.",
                 "Exits 0 when applied, 1 when the platform refused, 2 for a mistake in the pipeline."},

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.ecs.model.PropagateTags;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.Secret;
+import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.model.TransportProtocol;
@@ -37,11 +38,15 @@ import software.amazon.awssdk.services.scheduler.model.ScheduleState;
 import software.amazon.awssdk.services.scheduler.model.UpdateScheduleRequest;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,8 +66,10 @@ import java.util.regex.Pattern;
  * {@code GENIUSRISE_PIPELINE_YAML} ({@code geniusrise run env:GENIUSRISE_PIPELINE_YAML}).
  *
  * <p>Clients are built from the SDK's default region and credential chains on first use, unless
- * given; rendering needs none. {@link #apply} does not remove services or schedules of tasks the
- * pipeline no longer has: {@link #delete} with the earlier file does.
+ * given; rendering needs none. {@link #apply} removes the services (found by their tags
+ * {@code geniusrise.ai/pipeline} and {@code app.kubernetes.io/managed-by}) and schedules (found
+ * by name prefix and their description) that an earlier apply of the pipeline created for tasks
+ * it no longer has, and deregisters their task definitions.
  */
 public final class ECSManager implements TaskManager {
 
@@ -467,6 +474,90 @@ public final class ECSManager implements TaskManager {
                         r.cluster() + "/" + r.taskDefinition()));
             }
         }
+        changes.addAll(prune(pipeline.name(), plans(pipeline), dryRun));
+        return changes;
+    }
+
+    /**
+     * Removes the services (found by their tags) and schedules (found by their description) an
+     * earlier apply of this pipeline created for tasks it no longer has, with their task
+     * definitions.
+     */
+    private List<Change> prune(String pipelineName, List<Plan> plans, boolean dryRun) {
+        Set<String> clusters = new LinkedHashSet<>();
+        Set<String> services = new HashSet<>();
+        Set<String> schedules = new HashSet<>();
+        for (Plan plan : plans) {
+            if (plan.service() != null) {
+                clusters.add(plan.service().cluster());
+                services.add(plan.service().serviceName());
+            } else if (plan.schedule() != null) {
+                clusters.add(plan.schedule().target().arn());
+                schedules.add(plan.schedule().name());
+            } else {
+                clusters.add(plan.runTask().cluster());
+            }
+        }
+        Change.Action action = dryRun ? Change.Action.WOULD_PRUNE : Change.Action.PRUNED;
+        List<Change> changes = new ArrayList<>();
+        for (String cluster : clusters) {
+            List<String> arns = new ArrayList<>();
+            ecs().listServicesPaginator(b -> b.cluster(cluster)).serviceArns().forEach(arns::add);
+            for (int i = 0; i < arns.size(); i += 10) {
+                List<String> batch = arns.subList(i, Math.min(arns.size(), i + 10));
+                for (var service : ecs().describeServices(b -> b.cluster(cluster).services(batch)
+                        .include(ServiceField.TAGS)).services()) {
+                    Map<String, String> tags = new HashMap<>();
+                    service.tags().forEach(t -> tags.put(t.key(), t.value()));
+                    if ("ACTIVE".equals(service.status()) && pipelineName.equals(tags.get(DeployedTask.PIPELINE_LABEL))
+                            && DeployedTask.MANAGER.equals(tags.get(DeployedTask.MANAGED_BY_LABEL))
+                            && !services.contains(service.serviceName())) {
+                        if (!dryRun) {
+                            ecs().deleteService(DeleteServiceRequest.builder().cluster(cluster)
+                                    .service(service.serviceName()).force(true).build());
+                        }
+                        changes.add(new Change(action, "Service", cluster + "/" + service.serviceName()));
+                        changes.addAll(deregister(family(service.taskDefinition()), dryRun, action));
+                    }
+                }
+            }
+        }
+        String description = "geniusrise pipeline " + pipelineName + ", task ";
+        for (var summary : scheduler().listSchedulesPaginator(b -> b.namePrefix(pipelineName + "-")).schedules()) {
+            if (schedules.contains(summary.name())) {
+                continue;
+            }
+            GetScheduleResponse old = schedule(summary.name());
+            if (old != null && old.description() != null && old.description().startsWith(description)) {
+                if (!dryRun) {
+                    scheduler().deleteSchedule(b -> b.name(summary.name()));
+                }
+                changes.add(new Change(action, "Schedule", summary.name()));
+                changes.addAll(deregister(family(old.target().ecsParameters().taskDefinitionArn()), dryRun, action));
+            }
+        }
+        return changes;
+    }
+
+    /** The family of a task definition ARN ({@code ...:task-definition/family[:revision]}). */
+    private static String family(String taskDefinitionArn) {
+        String tail = taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf('/') + 1);
+        int colon = tail.indexOf(':');
+        return colon < 0 ? tail : tail.substring(0, colon);
+    }
+
+    /** Deregisters every ACTIVE revision of exactly {@code family}. */
+    private List<Change> deregister(String family, boolean dryRun, Change.Action action) {
+        List<Change> changes = new ArrayList<>();
+        for (String arn : ecs().listTaskDefinitions(b -> b.familyPrefix(family).status(TaskDefinitionStatus.ACTIVE))
+                .taskDefinitionArns()) {
+            if (arn.matches(".*:task-definition/" + Pattern.quote(family) + ":\\d+")) {
+                if (!dryRun) {
+                    ecs().deregisterTaskDefinition(DeregisterTaskDefinitionRequest.builder().taskDefinition(arn).build());
+                }
+                changes.add(new Change(action, "TaskDefinition", arn));
+            }
+        }
         return changes;
     }
 
@@ -527,14 +618,7 @@ public final class ECSManager implements TaskManager {
                 scheduler().deleteSchedule(b -> b.name(plan.schedule().name()));
                 changes.add(new Change(Change.Action.DELETED, "Schedule", plan.schedule().name()));
             }
-            String family = plan.taskDefinition().family();
-            for (String arn : ecs().listTaskDefinitions(b -> b.familyPrefix(family).status(TaskDefinitionStatus.ACTIVE))
-                    .taskDefinitionArns()) {
-                if (arn.matches(".*:task-definition/" + Pattern.quote(family) + ":\\d+")) {
-                    ecs().deregisterTaskDefinition(DeregisterTaskDefinitionRequest.builder().taskDefinition(arn).build());
-                    changes.add(new Change(Change.Action.DELETED, "TaskDefinition", arn));
-                }
-            }
+            changes.addAll(deregister(plan.taskDefinition().family(), false, Change.Action.DELETED));
         }
         return changes;
     }

@@ -20,12 +20,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +65,8 @@ class EcsApplyTest {
         wire.stubFor(get(urlPathMatching("/schedules/.*")).willReturn(aResponse().withStatus(404)
                 .withHeader("x-amzn-ErrorType", "ResourceNotFoundException")
                 .withHeader("Content-Type", "application/json").withBody("{\"Message\": \"Schedule not found\"}")));
+        ecsStub("ListServices", "{\"serviceArns\": []}");
+        wire.stubFor(get(urlPathEqualTo("/schedules")).willReturn(okJson("{\"Schedules\": []}")));
         wire.stubFor(post(urlPathMatching("/schedules/.*")).willReturn(okJson(
                 "{\"ScheduleArn\": \"arn:aws:scheduler:eu-west-1:123456789012:schedule/default/x\"}")));
     }
@@ -143,10 +148,70 @@ class EcsApplyTest {
     }
 
     @Test
-    void dryRunCallsNothing() {
+    void dryRunOnlyReads() {
         List<Change> changes = ecs.apply(K8sRenderTest.seed("seed-batch"), true);
         assertThat(changes).extracting(Change::action).containsOnly(Change.Action.WOULD_APPLY);
-        assertThat(wire.getAllServeEvents()).isEmpty();
+        assertThat(wire.getAllServeEvents()).allSatisfy(e -> assertThat(e.getRequest().getMethod().getName()
+                + " " + e.getRequest().getHeader("X-Amz-Target")).matches("GET .*|POST " + ECS.replace(".", "\\.")
+                + "(List|Describe).*"));
+    }
+
+    @Test
+    void reapplyAfterATaskIsRemovedPrunesItsServiceAndTaskDefinitionsOnly() {
+        String cluster = "arn:aws:ecs:eu-west-1:123456789012:cluster/pipelines";
+        ecsStub("ListServices", "{\"serviceArns\": [\"" + cluster.replace("cluster/", "service/pipelines/")
+                + "/seed-streaming-bolt\", \"arn:aws:ecs:eu-west-1:123456789012:service/pipelines/seed-streaming-old\","
+                + " \"arn:aws:ecs:eu-west-1:123456789012:service/pipelines/someone-else\"]}");
+        ecsStub("DescribeServices", "{\"services\": [" + service("seed-streaming-bolt", "seed-streaming", "bolt") + ", "
+                + service("seed-streaming-old", "seed-streaming", "old") + ", " + service("someone-else", "other", "x")
+                + "], \"failures\": []}");
+        ecsStub("UpdateService", "{\"service\": {}}");
+        ecsStub("DeleteService", "{\"service\": {}}");
+        ecsStub("ListTaskDefinitions", "{\"taskDefinitionArns\": ["
+                + "\"arn:aws:ecs:eu-west-1:123456789012:task-definition/seed-streaming-old:3\"]}");
+        ecsStub("DeregisterTaskDefinition", "{\"taskDefinition\": {}}");
+
+        List<Change> changes = ecs.apply(K8sRenderTest.seed("seed-streaming"), false);
+
+        assertThat(changes).extracting(Change::toString).contains(
+                "pruned Service " + cluster + "/seed-streaming-old",
+                "pruned TaskDefinition arn:aws:ecs:eu-west-1:123456789012:task-definition/seed-streaming-old:3");
+        assertThat(ecsBodies("DeleteService")).extracting(b -> b.get("service").textValue())
+                .containsExactly("seed-streaming-old");
+        assertThat(ecsBodies("DescribeServices")).anySatisfy(b -> assertThat(b.path("include").path(0).asText())
+                .isEqualTo("TAGS"));
+    }
+
+    @Test
+    void reapplyAfterAScheduledTaskIsRemovedPrunesOnlyItsSchedule() {
+        wire.stubFor(get(urlPathEqualTo("/schedules")).willReturn(okJson("{\"Schedules\": ["
+                + "{\"Name\": \"seed-batch-batch-spout\"}, {\"Name\": \"seed-batch-old\"}, "
+                + "{\"Name\": \"seed-batch-by-hand\"}]}")));
+        wire.stubFor(get(urlPathEqualTo("/schedules/seed-batch-old")).willReturn(okJson("{\"Name\": \"seed-batch-old\", "
+                + "\"Description\": \"geniusrise pipeline seed-batch, task old\", \"Target\": {\"Arn\": \"c\", "
+                + "\"RoleArn\": \"r\", \"EcsParameters\": {\"TaskDefinitionArn\": "
+                + "\"arn:aws:ecs:eu-west-1:123456789012:task-definition/seed-batch-old\"}}}")));
+        wire.stubFor(get(urlPathEqualTo("/schedules/seed-batch-by-hand")).willReturn(okJson(
+                "{\"Name\": \"seed-batch-by-hand\", \"Description\": \"made by hand\"}")));
+        wire.stubFor(delete(urlPathMatching("/schedules/.*")).willReturn(okJson("{}")));
+        ecsStub("ListTaskDefinitions", "{\"taskDefinitionArns\": ["
+                + "\"arn:aws:ecs:eu-west-1:123456789012:task-definition/seed-batch-old:1\"]}");
+        ecsStub("DeregisterTaskDefinition", "{\"taskDefinition\": {}}");
+
+        List<Change> changes = ecs.apply(K8sRenderTest.seed("seed-batch"), false);
+
+        assertThat(changes).extracting(Change::toString).contains("pruned Schedule seed-batch-old",
+                "pruned TaskDefinition arn:aws:ecs:eu-west-1:123456789012:task-definition/seed-batch-old:1");
+        assertThat(wire.findAll(deleteRequestedFor(urlPathMatching("/schedules/.*"))))
+                .extracting(r -> r.getUrl().split("\\?")[0]).containsExactly("/schedules/seed-batch-old");
+    }
+
+    private static String service(String name, String pipeline, String task) {
+        return "{\"serviceName\": \"" + name + "\", \"status\": \"ACTIVE\", \"taskDefinition\": "
+                + "\"arn:aws:ecs:eu-west-1:123456789012:task-definition/" + name + ":3\", \"tags\": ["
+                + "{\"key\": \"geniusrise.ai/pipeline\", \"value\": \"" + pipeline + "\"}, "
+                + "{\"key\": \"geniusrise.ai/task\", \"value\": \"" + task + "\"}, "
+                + "{\"key\": \"app.kubernetes.io/managed-by\", \"value\": \"geniusrise\"}]}";
     }
 
     @Test
