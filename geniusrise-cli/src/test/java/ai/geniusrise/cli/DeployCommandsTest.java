@@ -156,6 +156,13 @@ class DeployCommandsTest {
     }
 
     @Test
+    void pipelineFromAnEnvironmentVariableThatIsUnsetExitsTwoNamingIt() {
+        CliRun run = CliRun.of("validate", "env:GENIUSRISE_TEST_NO_SUCH_VARIABLE");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("environment variable 'GENIUSRISE_TEST_NO_SUCH_VARIABLE' holds no pipeline file");
+    }
+
+    @Test
     void completionPrintsABashScriptCoveringTheCommands() {
         CliRun run = CliRun.of("completion");
         assertThat(run.exitCode()).isZero();
