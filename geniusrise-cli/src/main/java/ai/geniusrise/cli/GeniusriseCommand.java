@@ -15,10 +15,18 @@ import java.io.PrintWriter;
  */
 @Command(name = "geniusrise", mixinStandardHelpOptions = true, versionProvider = GeniusriseCommand.Version.class,
         description = "Batch and streaming pipelines of spouts and bolts on S3, Kafka and files.",
-        subcommands = {ValidateCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Examples:", "  geniusrise validate pipeline.yaml",
+        subcommands = {ValidateCommand.class, RunCommand.class, GenerateCommand.class, ApplyCommand.class,
+                StatusCommand.class, DeleteCommand.class, GraphCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 done, 1 a task or the platform failed, 2 a mistake in the pipeline or the "
+                + "command line.", "", "Examples:", "  geniusrise validate pipeline.yaml",
                 "  geniusrise run pipeline.yaml --classpath target/classes",
-                "  geniusrise run pipeline.yaml --task word-count"})
+                "  geniusrise run pipeline.yaml --task word-count",
+                "  geniusrise generate pipeline.yaml",
+                "  geniusrise apply -f pipeline.yaml",
+                "  geniusrise status pipeline.yaml",
+                "  geniusrise graph pipeline.yaml --format dot",
+                "  source <(geniusrise completion)"})
 public final class GeniusriseCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -17,7 +17,8 @@ import java.util.List;
 /** What every pipeline command takes: the pipeline file and the classpath of the user's tasks. */
 final class PipelineOptions {
 
-    @Parameters(index = "0", paramLabel = "PIPELINE.yaml", description = "The pipeline file.")
+    @Parameters(index = "0", paramLabel = "PIPELINE.yaml", description = "The pipeline file, or env:NAME to read "
+            + "it from the environment variable NAME (how containers on ECS get it).")
     Path file;
 
     @Option(names = {"--classpath", "-cp"}, paramLabel = "PATH", split = "${sys:path.separator}", splitSynopsisLabel = ":",
@@ -27,9 +28,23 @@ final class PipelineOptions {
 
     /** Loads and checks the pipeline, printing its warnings to {@code err}. */
     Pipeline load(PrintWriter err) {
-        Pipeline pipeline = Pipeline.load(file);
+        Pipeline pipeline = load(file);
         pipeline.warnings().forEach(w -> err.println("warning: " + w));
         return pipeline;
+    }
+
+    /** The pipeline in {@code file}, or in the variable {@code NAME} when {@code file} is {@code env:NAME}. */
+    static Pipeline load(Path file) {
+        String name = file.toString();
+        if (name.startsWith("env:")) {
+            String variable = name.substring(4);
+            String text = System.getenv(variable);
+            if (text == null || text.isBlank()) {
+                throw new ConfigException(null, "environment variable '" + variable + "' holds no pipeline file");
+            }
+            return Pipeline.parse(text, file, System.getenv());
+        }
+        return Pipeline.load(file);
     }
 
     /**

@@ -76,6 +76,15 @@ public record Pipeline(String name, Path file, List<TaskSpec> tasks, List<String
                 + taskName + "'; its tasks are: " + String.join(", ", tasks.stream().map(TaskSpec::name).toList())));
     }
 
+    /**
+     * Whether {@code consumer} reads what {@code producer} writes: the same topic, or the same
+     * location or one above or under it (the rules of the graph check in
+     * {@code docs/pipeline-yaml.md}). A spout's input is external and is fed by no task.
+     */
+    public boolean feeds(TaskSpec producer, TaskSpec consumer) {
+        return PipelineGraph.feeds(producer, consumer);
+    }
+
     /** The tasks ordered so that each comes after the tasks whose output it reads (file order otherwise). */
     public List<TaskSpec> inDependencyOrder() {
         return PipelineGraph.dependencyOrder(tasks);

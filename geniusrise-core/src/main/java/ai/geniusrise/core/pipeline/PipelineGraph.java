@@ -12,10 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -42,20 +46,43 @@ final class PipelineGraph {
         for (int i = 0; i < n; i++) {
             feeds.add(new ArrayList<>());
         }
+        // Writers indexed by what they write, so that wiring n tasks costs n log n, not n * n.
+        Map<String, List<Integer>> topics = new HashMap<>();
+        Map<String, List<Integer>> locations = new HashMap<>();
+        TreeMap<String, List<Integer>> sortedLocations = new TreeMap<>();
+        for (int writer = 0; writer < n; writer++) {
+            OutputConfig out = tasks.get(writer).spec().output();
+            if (out.type().equals("streaming")) {
+                topics.computeIfAbsent(out.destination(), k -> new ArrayList<>()).add(writer);
+            } else {
+                String written = normalize(out.destination());
+                List<Integer> same = locations.computeIfAbsent(written, k -> new ArrayList<>());
+                same.add(writer);
+                sortedLocations.put(written, same);
+            }
+        }
         List<String> warnings = new ArrayList<>();
         for (int reader = 0; reader < n; reader++) {
             ParsedTask r = tasks.get(reader);
             if (r.spec().kind() != TaskSpec.Kind.BOLT) {
                 continue;
             }
-            boolean fed = false;
-            for (int writer = 0; writer < n; writer++) {
-                if (feeds(tasks.get(writer).spec().output(), r.spec().input())) {
-                    feeds.get(writer).add(reader);
-                    fed = true;
+            TreeSet<Integer> writers = new TreeSet<>();
+            InputConfig in = r.spec().input();
+            if (in.type().equals("streaming")) {
+                writers.addAll(topics.getOrDefault(in.source(), List.of()));
+            } else {
+                String read = normalize(in.source());
+                writers.addAll(locations.getOrDefault(read, List.of()));
+                for (int i = read.indexOf('/'); i >= 0; i = read.indexOf('/', i + 1)) {
+                    writers.addAll(locations.getOrDefault(read.substring(0, i), List.of()));
                 }
+                sortedLocations.subMap(read + "/", read + "/\uffff").values().forEach(writers::addAll);
             }
-            if (!fed && !existingLocalFolder(r.spec().input())) {
+            for (int writer : writers) {
+                feeds.get(writer).add(reader);
+            }
+            if (writers.isEmpty() && !existingLocalFolder(r.spec().input())) {
                 warnings.add(sourceProblem(r, unfedMessage(r.spec().input())).getMessage());
             }
         }
@@ -177,7 +204,7 @@ final class PipelineGraph {
         return new ArrayList<>(done);
     }
 
-    private static boolean feeds(TaskSpec producer, TaskSpec consumer) {
+    static boolean feeds(TaskSpec producer, TaskSpec consumer) {
         return consumer.kind() == TaskSpec.Kind.BOLT && feeds(producer.output(), consumer.input());
     }
 }

@@ -64,6 +64,11 @@ final class PipelineParser {
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
     private static final Pattern CLASS_NAME =
             Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+    /** The values {@code deploy.target} takes: the task managers there are. */
+    static final List<String> TARGETS = List.of("k8s", "ecs");
+    private static final List<String> MONTHS = List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+            "sep", "oct", "nov", "dec");
+    private static final List<String> DAYS = List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat");
     private static final Set<String> CRON_MACROS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
             "@midnight", "@hourly");
 
@@ -226,7 +231,7 @@ final class PipelineParser {
                 merge(Map.of(), textMap(f.get("s3"), "S3 options")),
                 state == null || state.isNull() ? null : state(state),
                 policy(f.get("errors")),
-                merge(Map.of(), valueMap(f.get("deploy"), "deployment settings")),
+                merge(Map.of(), deploySettings(f.get("deploy"))),
                 merge(Map.of(), textMap(f.get("resources"), "resources")),
                 merge(Map.of(), textMap(f.get("env"), "environment variables")),
                 merge(Map.of(), textMap(f.get("secrets"), "secret references")));
@@ -274,6 +279,11 @@ final class PipelineParser {
             }
         }
 
+        PipelineNode scheduleNode = f.get("schedule");
+        if (scheduleNode != null && !scheduleNode.isNull() && input instanceof StreamingInputConfig) {
+            throw scheduleNode.error("a schedule is for batch tasks, but task '" + name + "' reads a stream ("
+                    + "inputConfig type streaming) and runs continuously; remove the schedule, or read a batch input");
+        }
         String deadLetter = text(f, "deadLetter");
         if (deadLetter != null && output instanceof BatchOutputConfig) {
             deadLetter = location(f.get("deadLetter"), deadLetter);
@@ -310,7 +320,7 @@ final class PipelineParser {
                 merge(d.resources(), textMap(f.get("resources"), "resources")),
                 merge(d.env(), textMap(f.get("env"), "environment variables")),
                 merge(d.secrets(), textMap(f.get("secrets"), "secret references")),
-                merge(d.deploy(), valueMap(f.get("deploy"), "deployment settings")));
+                merge(d.deploy(), deploySettings(f.get("deploy"))));
     }
 
     private static String className(PipelineNode node) {
@@ -326,18 +336,95 @@ final class PipelineParser {
         return name;
     }
 
+    /** {@code deploy:} as a map, its {@code target} checked. */
+    private static Map<String, Object> deploySettings(PipelineNode node) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        PipelineNode target = node.mapping(null, "deployment settings").get("target");
+        if (target != null && !target.isNull()) {
+            String value = target.text();
+            if (!TARGETS.contains(value.trim())) {
+                String near = PipelineNode.nearest(value.trim(), TARGETS);
+                throw target.error("unknown deploy target '" + value + "'; expected one of " + String.join(", ", TARGETS)
+                        + (near == null ? "" : " (did you mean '" + near + "'?)"));
+            }
+        }
+        return valueMap(node, "deployment settings");
+    }
+
     private static String schedule(PipelineNode node) {
         String text = node.text();
         if (text == null || text.isBlank()) {
             return null;
         }
         String cron = text.trim();
-        if (CRON_MACROS.contains(cron) || cron.split("\\s+").length == 5) {
+        if (CRON_MACROS.contains(cron)) {
+            return cron;
+        }
+        String[] fields = cron.split("\\s+");
+        if (fields.length == 5) {
+            String[] names = {"minute", "hour", "day-of-month", "month", "day-of-week"};
+            int[][] ranges = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 7}};
+            for (int i = 0; i < 5; i++) {
+                String problem = cronField(fields[i], ranges[i][0], ranges[i][1],
+                        i == 3 ? MONTHS : i == 4 ? DAYS : List.of(), i == 3 ? 1 : 0);
+                if (problem != null) {
+                    throw node.error("bad cron schedule '" + text + "': the " + names[i] + " field '" + fields[i]
+                            + "' " + problem);
+                }
+            }
             return cron;
         }
         throw node.error("expected a cron schedule of 5 fields (minute hour day-of-month month day-of-week) such as "
                 + "\"*/15 * * * *\", or one of " + String.join(", ", new TreeSet<>(CRON_MACROS))
                 + ", got '" + text + "'");
+    }
+
+    /**
+     * What is wrong with one cron field ({@code *}, numbers, names, {@code a-b} ranges,
+     * {@code /step}, lists), or {@code null} when it is valid.
+     */
+    private static String cronField(String field, int min, int max, List<String> names, int firstName) {
+        for (String part : field.split(",", -1)) {
+            String range = part;
+            int slash = part.indexOf('/');
+            if (slash >= 0) {
+                range = part.substring(0, slash);
+                String step = part.substring(slash + 1);
+                if (!step.matches("[0-9]{1,4}") || Integer.parseInt(step) == 0) {
+                    return "has a step '" + step + "' that is not a positive whole number";
+                }
+            }
+            if (range.equals("*")) {
+                continue;
+            }
+            String[] ends = range.split("-", -1);
+            if (ends.length > 2) {
+                return "has a malformed range '" + range + "'";
+            }
+            int[] values = new int[ends.length];
+            for (int i = 0; i < ends.length; i++) {
+                String end = ends[i].toLowerCase(Locale.ROOT);
+                int named = names.indexOf(end);
+                if (named >= 0) {
+                    values[i] = named + firstName;
+                } else if (end.matches("[0-9]{1,4}")) {
+                    values[i] = Integer.parseInt(end);
+                } else {
+                    return "holds '" + ends[i] + "', expected a number from " + min + " to " + max
+                            + (names.isEmpty() ? "" : " or a name such as " + names.get(0).toUpperCase(Locale.ROOT))
+                            + ", '*', a range a-b, a step /n or a list";
+                }
+                if (values[i] < min || values[i] > max) {
+                    return "holds " + values[i] + ", outside " + min + "-" + max;
+                }
+            }
+            if (values.length == 2 && values[0] > values[1]) {
+                return "has a range " + range + " that runs backwards";
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- configs

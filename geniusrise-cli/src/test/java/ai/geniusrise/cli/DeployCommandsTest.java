@@ -1,0 +1,171 @@
+package ai.geniusrise.cli;
+
+import ai.geniusrise.deploy.ECSManager;
+import ai.geniusrise.deploy.K8sManager;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import ai.geniusrise.deploy.ServerSideApplyDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** generate, apply, status, delete, graph and completion as a user runs them. */
+class DeployCommandsTest {
+
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void useMockCluster() {
+        server = ServerSideApplyDispatcher.start();
+        client = server.createClient();
+        TargetOptions.managers = target -> target.equals("ecs") ? new ECSManager() : new K8sManager(client);
+    }
+
+    @AfterEach
+    void forgetMockCluster() {
+        TargetOptions.managers = null;
+        client.close();
+        server.destroy();
+    }
+
+    static Path seed(String name) {
+        try {
+            return Path.of(Objects.requireNonNull(DeployCommandsTest.class.getResource("/deploy/" + name + ".yaml"))
+                    .toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String list(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return String.join(",", files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void generateWritesEachTargetsFilesUnderTheOutputFolder() throws IOException {
+        CliRun k8s = CliRun.of("generate", seed("seed-streaming").toString(), "-o", dir.toString());
+        assertThat(k8s.exitCode()).as(k8s.err()).isZero();
+        assertThat(k8s.out()).contains("wrote 2 files for 2 tasks to " + dir.resolve("k8s"));
+        assertThat(list(dir.resolve("k8s"))).isEqualTo("bolt.yaml,streaming-spout.yaml");
+
+        CliRun ecs = CliRun.of("generate", seed("seed-batch").toString(), "--target", "ecs", "-o", dir.toString());
+        assertThat(ecs.exitCode()).as(ecs.err()).isZero();
+        assertThat(list(dir.resolve("ecs"))).isEqualTo(
+                "batch-spout.schedule.json,batch-spout.task-definition.json,bolt.run-task.json,bolt.task-definition.json");
+    }
+
+    @Test
+    void generateAgainAfterATaskIsRemovedLeavesNoStaleFile() throws IOException {
+        Path file = dir.resolve("p.yaml");
+        String text = Files.readString(seed("seed-streaming"), StandardCharsets.UTF_8);
+        Files.writeString(file, text);
+        assertThat(CliRun.of("generate", file.toString(), "-o", dir.resolve("out").toString()).exitCode()).isZero();
+        Files.writeString(file, text.substring(0, text.indexOf("  - name: streaming-spout"))
+                + text.substring(text.indexOf("  - name: bolt")));
+        assertThat(CliRun.of("generate", file.toString(), "-o", dir.resolve("out").toString()).exitCode()).isZero();
+        assertThat(list(dir.resolve("out/k8s"))).isEqualTo("bolt.yaml");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-f", ""})
+    void applyTakesThePipelineWithOrWithoutDashF(String flag) {
+        String file = seed("seed-streaming").toString();
+        CliRun run = flag.isEmpty() ? CliRun.of("apply", file) : CliRun.of("apply", flag, file);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("k8s: applied Deployment pipelines/seed-streaming-bolt");
+
+        CliRun status = CliRun.of("status", file);
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("bolt").contains("Deployment").contains("0/3 ready");
+
+        CliRun delete = CliRun.of("delete", "-f", file);
+        assertThat(delete.exitCode()).as(delete.err()).isZero();
+        assertThat(delete.out()).contains("k8s: deleted Deployment pipelines/seed-streaming-bolt");
+        assertThat(client.apps().deployments().inNamespace("pipelines").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void applyDryRunChangesNothing() {
+        CliRun run = CliRun.of("apply", seed("seed-batch").toString(), "--dry-run");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("k8s: would apply CronJob pipelines/seed-batch-batch-spout");
+        assertThat(client.batch().v1().cronjobs().inNamespace("pipelines").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void missingImageExitsTwoWithALocatedMessage() throws IOException {
+        Path file = dir.resolve("p.yaml");
+        Files.writeString(file, Files.readString(seed("seed-batch")).replace(
+                "  image: ghcr.io/acme/geniusrise-pipelines:1.0.0\n", ""));
+        CliRun run = CliRun.of("generate", file.toString(), "-o", dir.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: " + file + ":").contains("tasks[0].image: is required to deploy")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void unknownTargetOnTheCommandLineExitsTwo() {
+        CliRun run = CliRun.of("generate", seed("seed-batch").toString(), "--target", "nomad");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--target").contains("k8s, ecs");
+    }
+
+    @Test
+    void applyWithoutAPipelineFileExitsTwo() {
+        CliRun run = CliRun.of("apply");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("give the pipeline file");
+    }
+
+    @Test
+    void graphDrawsAnEdgeFromEachWriterToEachReaderInMermaidAndDot() {
+        CliRun mermaid = CliRun.of("graph", seed("seed-streaming").toString());
+        assertThat(mermaid.exitCode()).as(mermaid.err()).isZero();
+        assertThat(mermaid.out()).startsWith("flowchart LR").contains("t_streaming_spout([\"streaming-spout\"])")
+                .contains("t_streaming_spout -->|\"kafka-topic-1\"| t_bolt");
+        CliRun dot = CliRun.of("graph", seed("seed-batch").toString(), "--format", "dot");
+        assertThat(dot.out()).startsWith("digraph \"seed-batch\" {")
+                .contains("t_batch_spout -> t_bolt [label=\"s3://my-bucket/data\"];").endsWith("}\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "apply", "status", "delete", "graph", "completion"})
+    void everyCommandHasHelpWithExamples(String command) {
+        CliRun run = CliRun.of(command, "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: geniusrise " + command).contains("Examples:");
+    }
+
+    @Test
+    void pipelineFromAnEnvironmentVariableThatIsUnsetExitsTwoNamingIt() {
+        CliRun run = CliRun.of("validate", "env:GENIUSRISE_TEST_NO_SUCH_VARIABLE");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("environment variable 'GENIUSRISE_TEST_NO_SUCH_VARIABLE' holds no pipeline file");
+    }
+
+    @Test
+    void completionPrintsABashScriptCoveringTheCommands() {
+        CliRun run = CliRun.of("completion");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("complete -F").contains("generate").contains("apply");
+    }
+}

@@ -1,0 +1,221 @@
+package ai.geniusrise.deploy;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.config.StreamingInputConfig;
+import ai.geniusrise.core.pipeline.Pipeline;
+import ai.geniusrise.core.pipeline.TaskSpec;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One task checked for deployment, with what every target needs: its object name, labels, the
+ * pipeline document it runs, and whether it runs continuously.
+ *
+ * @param pipeline   the pipeline's name
+ * @param spec       the task
+ * @param options    its {@code deploy:} settings
+ * @param streaming  whether it reads a stream and runs until stopped (else it is a batch run)
+ * @param document   the pipeline file the container reads: this task only
+ * @param listenPort the port a streaming spout listens on ({@code http://0.0.0.0:8080/...}), or {@code null}
+ */
+record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boolean streaming, String document,
+                    Integer listenPort) {
+
+    /** The label keys every generated object carries. */
+    static final String PIPELINE_LABEL = "geniusrise.ai/pipeline";
+    static final String TASK_LABEL = "geniusrise.ai/task";
+    static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    static final String MANAGER = "geniusrise";
+
+    /** Where the container finds its pipeline file. */
+    static final String PIPELINE_PATH = "/etc/geniusrise/pipeline.yaml";
+    static final int DEFAULT_HTTP_PORT = 8080;
+
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            "(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY).*");
+
+    /**
+     * {@code f} applied to every item, on all processors, results in the items' order; when
+     * several fail, the first item's exception is thrown, as a sequential loop would.
+     */
+    static <S, T> List<T> inOrder(List<S> items, java.util.function.Function<S, T> f) {
+        List<Object> results = items.parallelStream().map(item -> {
+            try {
+                return (Object) f.apply(item);
+            } catch (RuntimeException e) {
+                return new Failure(e);
+            }
+        }).toList();
+        List<T> out = new ArrayList<>(results.size());
+        for (Object r : results) {
+            if (r instanceof Failure failure) {
+                throw failure.exception();
+            }
+            @SuppressWarnings("unchecked")
+            T t = (T) r;
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** A failed item of {@link #inOrder}. */
+    private record Failure(RuntimeException exception) {
+    }
+
+    /** Every task of {@code pipeline} checked, in file order; the first mistake throws. */
+    static List<DeployedTask> of(Pipeline pipeline) {
+        Map<String, String> documents = TaskDocument.perTask(pipeline);
+        return inOrder(pipeline.tasks(), spec -> check(pipeline, spec, documents));
+    }
+
+    private static DeployedTask check(Pipeline pipeline, TaskSpec spec, Map<String, String> documents) {
+        DeployOptions options = new DeployOptions(spec);
+        TaskSpec.Deployment d = spec.deployment();
+        if (d.image() == null || d.image().isBlank()) {
+            throw spec.locate(new ConfigException("image", "is required to deploy task '" + spec.name()
+                    + "': set image: on the task or under defaults:"));
+        }
+        if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in) {
+            requireRemote(spec, "config.inputConfig.source", in.scheme(), in.source());
+        }
+        if (spec.output() instanceof BatchOutputConfig out1) {
+            requireRemote(spec, "config.outputConfig.destination", out1.scheme(), out1.destination());
+            if (spec.deadLetter() != null && !spec.deadLetter().matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+                requireRemote(spec, "deadLetter", "file", spec.deadLetter());
+            }
+        }
+        for (Map.Entry<String, String> e : d.env().entrySet()) {
+            if (SECRET_NAME.matcher(e.getKey()).matches()) {
+                throw spec.locate(new ConfigException("env." + e.getKey(), "'" + e.getKey() + "' looks like a "
+                        + "secret, and env values are written into the deployment files; move it to secrets: {"
+                        + e.getKey() + ": secret-name/key}"));
+            }
+        }
+        for (Map.Entry<String, String> e : d.secrets().entrySet()) {
+            if (e.getValue() == null || e.getValue().isBlank()) {
+                throw spec.locate(new ConfigException("secrets." + e.getKey(), "expected a secret reference "
+                        + "secret-name/key, got nothing"));
+            }
+        }
+        if (d.replicas() != null && d.replicas() > 1 && !(spec.input() instanceof StreamingInputConfig)) {
+            throw spec.locate(new ConfigException("replicas", "is for streaming tasks; task '" + spec.name()
+                    + "' reads a batch input: use parallelism to share its objects between pods"));
+        }
+        boolean streaming = spec.input() instanceof StreamingInputConfig;
+        return new DeployedTask(pipeline.name(), spec, options, streaming, documents.get(spec.name()),
+                streaming && spec.kind() == TaskSpec.Kind.SPOUT ? listenPort(
+                        ((StreamingInputConfig) spec.input()).source()) : null);
+    }
+
+    private static void requireRemote(TaskSpec spec, String path, String scheme, String location) {
+        if (scheme == null || scheme.equals("file")) {
+            throw spec.locate(new ConfigException(path, "'" + location + "' is a path on this machine, which a "
+                    + "container cannot reach; deployed tasks read and write remote storage such as s3://bucket/prefix"));
+        }
+    }
+
+    private static Integer listenPort(String source) {
+        try {
+            URI uri = new URI(source);
+            String host = uri.getHost();
+            if (uri.getPort() > 0 && host != null && (host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::"))) {
+                return uri.getPort();
+            }
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** The task's name. */
+    String name() {
+        return spec.name();
+    }
+
+    /** The container image. */
+    String image() {
+        return spec.deployment().image();
+    }
+
+    /** The port of /healthz, /readyz and /metrics. */
+    int httpPort() {
+        return options.integer("httpPort", DEFAULT_HTTP_PORT, 1);
+    }
+
+    /** Whether it is a batch task that runs on a cron schedule. */
+    boolean scheduled() {
+        return !streaming && spec.deployment().schedule() != null;
+    }
+
+    /** {@code <pipeline>-<task>}, shortened to {@code max} characters with a hash when longer. */
+    String objectName(int max) {
+        return shorten(pipeline + "-" + spec.name(), max);
+    }
+
+    /** The arguments of {@code geniusrise} in the container. */
+    List<String> args(String pipelineFile) {
+        return List.of("run", pipelineFile, "--task", spec.name(), "--http-port", Integer.toString(httpPort()));
+    }
+
+    /** The labels of every object of this task. */
+    Map<String, String> labels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", shorten(spec.name(), 63));
+        labels.put("app.kubernetes.io/instance", objectName(63));
+        labels.put("app.kubernetes.io/component", spec.kind().name().toLowerCase(Locale.ROOT));
+        labels.put("app.kubernetes.io/part-of", pipeline);
+        labels.put(MANAGED_BY_LABEL, MANAGER);
+        labels.put(PIPELINE_LABEL, pipeline);
+        labels.put(TASK_LABEL, spec.name());
+        return labels;
+    }
+
+    /** The labels that pick this task's pods. */
+    Map<String, String> selector() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(PIPELINE_LABEL, pipeline);
+        s.put(TASK_LABEL, spec.name());
+        return s;
+    }
+
+    /** The task's env, sorted by name. */
+    Map<String, String> env() {
+        return new TreeMap<>(spec.deployment().env());
+    }
+
+    /** The task's secret references, sorted by variable. */
+    Map<String, String> secrets() {
+        return new TreeMap<>(spec.deployment().secrets());
+    }
+
+    static String shorten(String name, int max) {
+        if (name.length() <= max) {
+            return name;
+        }
+        String hash = sha256(name).substring(0, 8);
+        return name.substring(0, max - 9).replaceAll("-+$", "") + "-" + hash;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

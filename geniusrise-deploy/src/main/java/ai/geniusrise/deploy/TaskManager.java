@@ -1,0 +1,96 @@
+package ai.geniusrise.deploy;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.pipeline.Pipeline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deploys a pipeline on one kind of compute: renders its tasks into deployment files, applies
+ * them, reports their status and deletes them. {@link K8sManager} deploys on Kubernetes,
+ * {@link ECSManager} on Amazon ECS.
+ *
+ * <p>Every method checks the pipeline first (an image for each task, no local file locations, no
+ * secret values, known deploy keys) and throws a {@link ConfigException} located in the
+ * pipeline file for the first mistake. Rendering is pure and deterministic: the same pipeline
+ * gives the same files, byte for byte. {@link #apply}, {@link #status} and {@link #delete} call
+ * the platform's API and block until it answers. Instances are not thread-safe.
+ */
+public interface TaskManager extends AutoCloseable {
+
+    /**
+     * Loads a pipeline file for deployment. Like {@link Pipeline#load(Path, Map)}, except that a
+     * variable named in a {@code secrets:} mapping (of the defaults or of any task) need not be
+     * set here: the container gets it from the secret, and the value on this machine would be
+     * used only to check the file. Such a variable, when unset in {@code env}, is given a
+     * stand-in value for the check; it never reaches the deployment files, where placeholders
+     * stay unexpanded.
+     *
+     * @throws ConfigException located at file:line:column for any mistake
+     */
+    static Pipeline load(Path file, Map<String, String> env) {
+        Map<String, String> withSecrets = new HashMap<>(env);
+        for (String variable : TaskDocument.secretVariables(file)) {
+            withSecrets.putIfAbsent(variable, "<secret " + variable + ">");
+        }
+        return Pipeline.load(file, withSecrets);
+    }
+
+    /** The target this manager deploys on: {@code k8s} or {@code ecs}, as in {@code deploy.target}. */
+    String target();
+
+    /**
+     * The deployment files for {@code pipeline}, named relative to an output folder, in a stable
+     * order. Nothing is contacted.
+     *
+     * @throws ConfigException located in the pipeline file, for a task that cannot be deployed
+     */
+    List<DeploymentFile> render(Pipeline pipeline);
+
+    /**
+     * Renders {@code pipeline} and writes its files under {@code folder} (created when missing),
+     * replacing files of the same names; returns the paths written.
+     */
+    default List<Path> write(Pipeline pipeline, Path folder) {
+        List<DeploymentFile> files = render(pipeline);
+        try {
+            Files.createDirectories(folder);
+            List<Path> written = new java.util.ArrayList<>();
+            for (DeploymentFile f : files) {
+                Path target = folder.resolve(f.name());
+                Files.createDirectories(target.getParent());
+                Files.writeString(target, f.content(), StandardCharsets.UTF_8);
+                written.add(target);
+            }
+            return written;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write deployment files under " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates or updates everything {@code pipeline} needs, and removes what an earlier apply of
+     * the same pipeline created that it no longer has (where the platform allows it). With
+     * {@code dryRun}, only reports what it would do.
+     *
+     * @return what was (or would be) changed, in order
+     */
+    List<Change> apply(Pipeline pipeline, boolean dryRun);
+
+    /** The state of each task of {@code pipeline} on the platform, in the pipeline's order. */
+    List<TaskStatus> status(Pipeline pipeline);
+
+    /** Removes what the pipeline created, and nothing else; returns what was removed. */
+    List<Change> delete(Pipeline pipeline);
+
+    /** Releases the platform client. */
+    @Override
+    void close();
+}
