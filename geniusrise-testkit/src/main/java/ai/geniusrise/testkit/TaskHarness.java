@@ -9,6 +9,7 @@ import ai.geniusrise.core.RecordFormatException;
 import ai.geniusrise.core.Spout;
 import ai.geniusrise.core.Task;
 import ai.geniusrise.core.TaskArgs;
+import ai.geniusrise.core.spi.FixedTaskContext;
 import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.TaskHandle;
 import ai.geniusrise.core.config.BatchInputConfig;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -106,7 +108,8 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
 
     private final T task;
     private final TaskHandle handle;
-    private final HarnessContext context;
+    private final FixedTaskContext context;
+    private final AtomicBoolean stopSignal = new AtomicBoolean();
     private final ErrorPolicy errors;
     private final ManualClock clock;
     private final SimpleMeterRegistry metrics;
@@ -130,9 +133,9 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
         InputConfig input = b.input != null ? b.input
                 : BatchInputConfig.builder(DEFAULT_INPUT).parallelism(1).build();
         OutputConfig output = b.output != null ? b.output : BatchOutputConfig.builder(DEFAULT_OUTPUT).build();
-        this.context = new HarnessContext(PIPELINE_NAME, taskName, TaskArgs.of(b.args),
+        this.context = new FixedTaskContext(PIPELINE_NAME, taskName, TaskArgs.of(b.args),
                 backend.namespaced(PIPELINE_NAME + "/" + taskName + "/"), metrics,
-                LoggerFactory.getLogger(b.task.getClass()), clock, input, output);
+                LoggerFactory.getLogger(b.task.getClass()), clock, input, output, stopSignal::get);
     }
 
     /**
@@ -257,7 +260,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
     public TaskHarness<T> produce() {
         requireUsable("produce()");
         requireKind(true, "produce()");
-        context.requestStop(false);
+        stopSignal.set(false);
         HarnessEmitter emitter = new HarnessEmitter("produce()", Thread.currentThread(), this::collectEmitted,
                 this::collectDeadLetter);
         try {
@@ -412,7 +415,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
             return;
         }
         closed = true;
-        context.requestStop(true);
+        stopSignal.set(true);
         try {
             handle.close();
         } catch (Exception e) {
@@ -487,7 +490,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
 
     private HarnessFailure fail(HarnessFailure f) {
         failure = f;
-        context.requestStop(true);
+        stopSignal.set(true);
         return f;
     }
 
@@ -542,7 +545,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
     private ProduceRun startProduce(long target, String call) {
         requireUsable(call);
         requireKind(true, call);
-        context.requestStop(false);
+        stopSignal.set(false);
         ProduceRun run = new ProduceRun(target);
         run.thread = new Thread(() -> {
             HarnessEmitter emitter = new HarnessEmitter("produce()", Thread.currentThread(), run::emitted,
@@ -562,7 +565,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
     }
 
     private void stopAndJoin(ProduceRun run) {
-        context.requestStop(true);
+        stopSignal.set(true);
         try {
             run.finished.get(stopTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.RecordFormatException;
 import ai.geniusrise.core.TaskFailedException;
+import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.TaskHandle;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
@@ -47,18 +48,18 @@ final class BatchRun {
     private static final int PUBLISH_EVERY = 4096;
 
     private final TaskHandle task;
-    private final RuntimeContext context;
+    private final TaskContext context;
     private final TaskSpec spec;
     private final TaskMetrics metrics;
     private final BooleanSupplier stopRequested;
     private final String runIdOverride;
     private final AtomicBoolean aborting = new AtomicBoolean();
 
-    BatchRun(TaskHandle task, RuntimeContext context, TaskMetrics metrics, BooleanSupplier stopRequested,
+    BatchRun(TaskHandle task, TaskContext context, TaskSpec spec, TaskMetrics metrics, BooleanSupplier stopRequested,
              String runIdOverride) {
         this.task = task;
         this.context = context;
-        this.spec = context.spec();
+        this.spec = spec;
         this.metrics = metrics;
         this.stopRequested = stopRequested;
         this.runIdOverride = runIdOverride;

@@ -28,7 +28,7 @@ final class StreamingRun implements StreamingTask {
     private static final int PUBLISH_EVERY = 4096;
 
     private final TaskHandle task;
-    private final RuntimeContext context;
+    private final TaskContext context;
     private final TaskSpec spec;
     private final TaskMetrics metrics;
     private final BooleanSupplier stopRequested;
@@ -37,10 +37,10 @@ final class StreamingRun implements StreamingTask {
     private StreamSink letterSink;
     private final Failures failures;
 
-    StreamingRun(TaskHandle task, RuntimeContext context, TaskMetrics metrics, BooleanSupplier stopRequested) {
+    StreamingRun(TaskHandle task, TaskContext context, TaskSpec spec, TaskMetrics metrics, BooleanSupplier stopRequested) {
         this.task = task;
         this.context = context;
-        this.spec = context.spec();
+        this.spec = spec;
         this.metrics = metrics;
         this.stopRequested = stopRequested;
         this.failures = new Failures(spec.name(), spec.errors(),

@@ -3,12 +3,14 @@ package ai.geniusrise.core.runtime;
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Task;
 import ai.geniusrise.core.TaskFailedException;
+import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.TaskHandle;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.spi.FixedTaskContext;
 import ai.geniusrise.core.spi.StreamingEngine;
 import ai.geniusrise.core.state.StateManager;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -116,8 +119,10 @@ public final class TaskRunner {
             throw spec.locate(e.locatedAt(null, 0, 0, e.path() == null ? "config.stateConfig" : "config." + e.path()));
         }
         try (backend) {
-            RuntimeContext context = new RuntimeContext(pipelineName, spec,
-                    backend.namespaced(pipelineName + "/" + spec.name() + "/"), registry, () -> stopRequested);
+            TaskContext context = new FixedTaskContext(pipelineName, spec.name(), spec.args(),
+                    backend.namespaced(pipelineName + "/" + spec.name() + "/"), registry,
+                    LoggerFactory.getLogger("geniusrise.task." + spec.name()), Clock.systemUTC(), spec.input(),
+                    spec.output(), () -> stopRequested);
             if (httpPort >= 0) {
                 health = startHealth((PrometheusMeterRegistry) registry);
             }
@@ -143,7 +148,7 @@ public final class TaskRunner {
         }
     }
 
-    private RunSummary dispatch(TaskHandle task, RuntimeContext context, TaskMetrics metrics) {
+    private RunSummary dispatch(TaskHandle task, TaskContext context, TaskMetrics metrics) {
         boolean streamingOut = spec.output() instanceof StreamingOutputConfig;
         boolean streamingIn = spec.input() instanceof StreamingInputConfig;
         if (streamingOut && (task.isSpout() || streamingIn)) {
@@ -155,14 +160,14 @@ public final class TaskRunner {
             }
             LOG.info("task '{}': streaming on {} ({}) to {}", spec.name(), engine.name(),
                     spec.guarantee().yamlName(), spec.output().destination());
-            return new StreamingRun(task, context, metrics, () -> stopRequested).run(engine);
+            return new StreamingRun(task, context, spec, metrics, () -> stopRequested).run(engine);
         }
         if (!(spec.output() instanceof BatchOutputConfig out)) {
             throw spec.locate(new ConfigException("config.outputConfig.type", "a bolt reading a batch input and "
                     + "writing a streaming output (S3 to Kafka) is not available in this version of Geniusrise; "
                     + "read a streaming input or write type: batch"));
         }
-        BatchRun batch = new BatchRun(task, context, metrics, () -> stopRequested, runId);
+        BatchRun batch = new BatchRun(task, context, spec, metrics, () -> stopRequested, runId);
         if (task.isSpout()) {
             return batch.spout(out);
         }
