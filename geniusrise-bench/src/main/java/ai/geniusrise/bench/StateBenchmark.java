@@ -64,7 +64,9 @@ import java.util.concurrent.Future;
  * running the same versioned put script and {@code HMGET} as our manager, which separates the cost of
  * our client from the cost of the versioned layout on the server.
  * Rounds interleave raw and ours (alternating which goes first); the medians of the rounds are
- * reported with ours/raw ratios. {@code --help} lists the options.
+ * reported with their ratio, and, since each round pairs ours with raw measured moments apart, the
+ * median, lowest and highest of the per-round ratios, which show how much noise the machine adds.
+ * {@code --help} lists the options.
  */
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = "Geniusrise state managers against the raw Redis, JDBC and DynamoDB clients, in one run.")
@@ -167,8 +169,9 @@ public final class StateBenchmark implements Callable<Integer> {
             }
         }
         System.out.printf(Locale.ROOT, "%nmedians of %d rounds, operations per second:%n%n", rounds);
-        System.out.println("| backend | ops | threads | operation | raw client | geniusrise | geniusrise / raw |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| backend | ops | threads | operation | raw client | geniusrise | geniusrise / raw "
+                + "| per-round ratio: median (min–max) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         table.forEach(System.out::println);
         return 0;
     }
@@ -205,10 +208,18 @@ public final class StateBenchmark implements Callable<Integer> {
         List<String> rows = new ArrayList<>();
         for (Map.Entry<Integer, List<List<Double>>> e : results.entrySet()) {
             for (int op = 0; op < 2; op++) {
-                double rawOps = median(e.getValue().get(op * 2));
-                double oursOps = median(e.getValue().get(op * 2 + 1));
-                rows.add(String.format(Locale.ROOT, "| %s | %,d | %d | %s | %,.0f/s | %,.0f/s | %.2f× |", name, n, e.getKey(),
-                        op == 0 ? "put" : "get", rawOps, oursOps, oursOps / rawOps));
+                List<Double> raws = e.getValue().get(op * 2);
+                List<Double> ourses = e.getValue().get(op * 2 + 1);
+                List<Double> ratios = new ArrayList<>();
+                for (int i = 0; i < raws.size(); i++) {
+                    ratios.add(ourses.get(i) / raws.get(i));
+                }
+                double rawOps = median(raws);
+                double oursOps = median(ourses);
+                rows.add(String.format(Locale.ROOT, "| %s | %,d | %d | %s | %,.0f/s | %,.0f/s | %.2f× | %.2f× (%.2f–%.2f) |",
+                        name, n, e.getKey(), op == 0 ? "put" : "get", rawOps, oursOps, oursOps / rawOps, median(ratios),
+                        ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                        ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
             }
         }
         return rows;

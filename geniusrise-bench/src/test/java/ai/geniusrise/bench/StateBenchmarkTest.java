@@ -27,7 +27,7 @@ class StateBenchmarkTest {
         stdout.print(out);
 
         assertThat(code).isZero();
-        assertThat(out).contains("| backend | ops | threads | operation | raw client | geniusrise | geniusrise / raw |");
+        assertThat(out).contains("| backend | ops | threads | operation | raw client | geniusrise | geniusrise / raw | per-round ratio: median (min–max) |");
         for (String backend : new String[] {"Redis", "Redis, raw runs our Lua put and HMGET", "PostgreSQL", "DynamoDB Local"}) {
             for (String row : new String[] {" | 1 | put | ", " | 1 | get | ", " | 2 | put | ", " | 2 | get | "}) {
                 assertThat(out).contains("| " + backend + " | ");
