@@ -2,6 +2,7 @@ package ai.geniusrise.state.dynamodb;
 
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.state.KilledCheckpointWriter;
+import ai.geniusrise.testkit.dynamodb.DynamoDBExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DynamoDBCheckpointSurvivesProcessKillTest {
 
     @RegisterExtension
-    static final DynamoDBLocalExtension DYNAMODB = new DynamoDBLocalExtension();
+    static final DynamoDBExtension DYNAMODB = new DynamoDBExtension();
 
     @Test
     void everyCheckpointAKilledProcessReportedDoneIsStored() throws Exception {

@@ -3,6 +3,7 @@ package ai.geniusrise.state.dynamodb;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateManager;
 import ai.geniusrise.testkit.StateManagerContract;
+import ai.geniusrise.testkit.dynamodb.DynamoDBExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
@@ -15,7 +16,7 @@ import java.util.UUID;
 class DynamoDBStateManagerContractTest extends StateManagerContract {
 
     @RegisterExtension
-    static final DynamoDBLocalExtension DYNAMODB = new DynamoDBLocalExtension();
+    static final DynamoDBExtension DYNAMODB = new DynamoDBExtension();
 
     @Override
     protected StateManager createManager() {

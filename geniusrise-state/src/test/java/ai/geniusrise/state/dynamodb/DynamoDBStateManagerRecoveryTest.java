@@ -2,6 +2,7 @@ package ai.geniusrise.state.dynamodb;
 
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.testkit.dynamodb.DynamoDBExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DynamoDBStateManagerRecoveryTest {
 
     @RegisterExtension
-    static final DynamoDBLocalExtension DYNAMODB = DynamoDBLocalExtension.notStarted();
+    static final DynamoDBExtension DYNAMODB = DynamoDBExtension.notStarted();
 
     @Test
     void aWriteIssuedWhileTheEndpointIsDownSucceedsOnceItComesUpWithinTheRetries() throws Exception {

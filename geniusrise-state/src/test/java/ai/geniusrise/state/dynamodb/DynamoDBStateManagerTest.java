@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.testkit.dynamodb.DynamoDBExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DynamoDBStateManagerTest {
 
     @RegisterExtension
-    static final DynamoDBLocalExtension DYNAMODB = new DynamoDBLocalExtension();
+    static final DynamoDBExtension DYNAMODB = new DynamoDBExtension();
 
     private static StateManager open(String... extra) {
         return StateManager.open(new StateConfig("dynamodb", DYNAMODB.properties(extra)));

@@ -2,6 +2,7 @@ package ai.geniusrise.state.postgres;
 
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.state.KilledCheckpointWriter;
+import ai.geniusrise.testkit.postgres.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PostgresCheckpointSurvivesProcessKillTest {
 
     @RegisterExtension
-    static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @Test
     void everyCheckpointAKilledProcessReportedDoneIsStored() throws Exception {

@@ -3,6 +3,7 @@ package ai.geniusrise.state.postgres;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateManager;
 import ai.geniusrise.testkit.StateManagerContract;
+import ai.geniusrise.testkit.postgres.PostgresExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 class PostgresStateManagerContractTest extends StateManagerContract {
 
     @RegisterExtension
-    static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final AtomicInteger TABLES = new AtomicInteger();
 

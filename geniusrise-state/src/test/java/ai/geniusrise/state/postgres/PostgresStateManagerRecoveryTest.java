@@ -3,6 +3,7 @@ package ai.geniusrise.state.postgres;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.testkit.postgres.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PostgresStateManagerRecoveryTest {
 
     @RegisterExtension
-    static final PostgresServerExtension POSTGRES = PostgresServerExtension.embedded();
+    static final PostgresExtension POSTGRES = PostgresExtension.embedded();
 
     @Test
     void everyWriteReportedDoneSurvivesAServerRestartAndTheSameManagerRecovers() throws Exception {

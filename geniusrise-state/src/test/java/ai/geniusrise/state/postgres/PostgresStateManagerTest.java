@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.testkit.postgres.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,15 +23,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PostgresStateManagerTest {
 
     @RegisterExtension
-    static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static PostgresStateManager open(Map<String, String> properties) {
         return PostgresStateManager.open(new StateConfig("postgres", properties), Map.of("PG_PASSWORD", "x")::get);
     }
 
     private static Connection jdbc() throws SQLException {
-        String password = System.getenv("GENIUSRISE_TEST_POSTGRES_PASSWORD");
-        return DriverManager.getConnection(POSTGRES.url(), POSTGRES.user(), password);
+        return DriverManager.getConnection(POSTGRES.url(), POSTGRES.user(), POSTGRES.password());
     }
 
     @Test

@@ -2,6 +2,7 @@ package ai.geniusrise.state.redis;
 
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.state.KilledCheckpointWriter;
+import ai.geniusrise.testkit.redis.RedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RedisCheckpointSurvivesProcessKillTest {
 
     @RegisterExtension
-    static final RedisServerExtension REDIS = new RedisServerExtension();
+    static final RedisExtension REDIS = new RedisExtension();
 
     @Test
     void everyCheckpointAKilledProcessReportedDoneIsStored() throws Exception {

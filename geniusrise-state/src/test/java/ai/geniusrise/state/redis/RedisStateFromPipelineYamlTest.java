@@ -3,6 +3,7 @@ package ai.geniusrise.state.redis;
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.testkit.redis.RedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RedisStateFromPipelineYamlTest {
 
     @RegisterExtension
-    static final RedisServerExtension REDIS = RedisServerExtension.embedded("requirepass from-env");
+    static final RedisExtension REDIS = RedisExtension.embedded("requirepass from-env");
 
     private static final String YAML = """
             version: 1

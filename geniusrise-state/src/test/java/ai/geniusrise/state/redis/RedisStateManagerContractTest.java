@@ -3,6 +3,7 @@ package ai.geniusrise.state.redis;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateManager;
 import ai.geniusrise.testkit.StateManagerContract;
+import ai.geniusrise.testkit.redis.RedisExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.UUID;
 class RedisStateManagerContractTest extends StateManagerContract {
 
     @RegisterExtension
-    static final RedisServerExtension REDIS = new RedisServerExtension();
+    static final RedisExtension REDIS = new RedisExtension();
 
     @Override
     protected StateManager createManager() {

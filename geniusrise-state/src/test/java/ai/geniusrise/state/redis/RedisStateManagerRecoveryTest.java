@@ -3,6 +3,7 @@ package ai.geniusrise.state.redis;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.testkit.redis.RedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RedisStateManagerRecoveryTest {
 
     @RegisterExtension
-    static final RedisServerExtension REDIS = RedisServerExtension.embedded();
+    static final RedisExtension REDIS = RedisExtension.embedded();
 
     @Test
     void everyWriteReportedDoneSurvivesAServerRestartAndTheSameManagerRecovers() throws Exception {
@@ -91,7 +92,7 @@ class RedisStateManagerRecoveryTest {
 
     @Test
     void failsWithAnErrorNamingTheStoreAndTheOperationWhenTheServerStaysDown() {
-        int port = RedisServerExtension.freePort();
+        int port = freePort();
         try (StateManager state = StateManager.open(new StateConfig("redis", Map.of(
                 "url", "redis://127.0.0.1:" + port + "/3", "timeout", "200ms", "maxAttempts", "3",
                 "initialBackoff", "10ms", "maxBackoff", "20ms")))) {
@@ -100,6 +101,14 @@ class RedisStateManagerRecoveryTest {
                     .hasMessageContaining("redis://127.0.0.1:" + port + "/3")
                     .hasMessageContaining("put 'x'")
                     .hasMessageContaining("after 3 attempts");
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.testkit.redis.RedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RedisStateManagerTest {
 
     @RegisterExtension
-    static final RedisServerExtension REDIS = RedisServerExtension.embedded("requirepass s3cret");
+    static final RedisExtension REDIS = RedisExtension.embedded("requirepass s3cret");
 
     private static final Map<String, String> ENV = Map.of("REDIS_PASSWORD", "s3cret", "WRONG_PASSWORD", "nope");
 

@@ -1,0 +1,147 @@
+package ai.geniusrise.testkit.dynamodb;
+
+import ai.geniusrise.testkit.ContainerServer;
+import ai.geniusrise.testkit.ServerSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A JUnit 5 extension that gives a test class a real DynamoDB endpoint, started before its first
+ * test and stopped after its last. Where it comes from is {@link ServerSource}'s choice: the one
+ * {@value #ENDPOINT_ENV} names, else an {@code amazon/dynamodb-local} container when containers are
+ * asked for and Docker answers, else an {@link EmbeddedDynamoDB} (tables in memory).
+ *
+ * <pre>{@code
+ * class MyTest {
+ *     @RegisterExtension
+ *     static final DynamoDBExtension DYNAMODB = new DynamoDBExtension();
+ *
+ *     @Test
+ *     void keepsCounts() {
+ *         StateConfig config = new StateConfig("dynamodb", DYNAMODB.properties("createTable", "true"));
+ *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * Clients need credentials; DynamoDB Local accepts any (the state module's tests set the system
+ * properties {@code aws.accessKeyId} and {@code aws.secretAccessKey} to {@code test}).
+ * {@link #notStarted()} gives an embedded endpoint whose port is known but which a test starts
+ * itself, to test clients that come up before their server.
+ */
+public final class DynamoDBExtension implements BeforeAllCallback, AfterAllCallback {
+
+    /** The URL of an existing DynamoDB endpoint to use instead of starting one. */
+    public static final String ENDPOINT_ENV = "GENIUSRISE_TEST_DYNAMODB_ENDPOINT";
+
+    private final boolean startNow;
+    private ServerSource source;
+    private EmbeddedDynamoDB embedded;
+    private ContainerServer container;
+    private String endpoint;
+
+    /** The endpoint the environment chooses; public for {@code @ExtendWith} and {@code @RegisterExtension}. */
+    public DynamoDBExtension() {
+        this(true);
+    }
+
+    private DynamoDBExtension(boolean startNow) {
+        this.startNow = startNow;
+    }
+
+    /** Always an {@link EmbeddedDynamoDB} (tables in memory), on a port chosen now, started by {@link #start()}. */
+    public static DynamoDBExtension notStarted() {
+        return new DynamoDBExtension(false);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        source = startNow ? ServerSource.choose("DynamoDB Local", ENDPOINT_ENV) : ServerSource.EMBEDDED;
+        switch (source) {
+            case EXISTING -> endpoint = System.getenv(ENDPOINT_ENV).trim();
+            case CONTAINER -> {
+                container = ContainerServer.start("amazon/dynamodb-local:2.6.1", 8000, Map.of(),
+                        new String[] {"-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb"}, null, 1);
+                endpoint = "http://" + container.host() + ":" + container.port();
+            }
+            case EMBEDDED -> {
+                embedded = EmbeddedDynamoDB.builder().inMemory().build();
+                if (startNow) {
+                    embedded.start();
+                }
+                endpoint = embedded.endpoint();
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+        if (container != null) {
+            container.close();
+            container = null;
+        }
+    }
+
+    /** Where the endpoint came from. */
+    public ServerSource source() {
+        return source;
+    }
+
+    /** {@code http://host:port} of the endpoint. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** The region to give clients: {@link EmbeddedDynamoDB#REGION}. */
+    public String region() {
+        return EmbeddedDynamoDB.REGION;
+    }
+
+    /**
+     * Properties of a {@code dynamodb} state config that reach this endpoint ({@code endpoint},
+     * {@code region}), plus {@code extra} as name, value, name, value...
+     */
+    public Map<String, String> properties(String... extra) {
+        if (extra.length % 2 != 0) {
+            throw new IllegalArgumentException("extra properties come in name, value pairs; got " + extra.length + " strings");
+        }
+        Map<String, String> p = new HashMap<>();
+        p.put("endpoint", endpoint);
+        p.put("region", region());
+        for (int i = 0; i < extra.length; i += 2) {
+            p.put(extra[i], extra[i + 1]);
+        }
+        return p;
+    }
+
+    /**
+     * The embedded endpoint, to stop and start it.
+     *
+     * @throws IllegalStateException if the endpoint is not an embedded one
+     */
+    public EmbeddedDynamoDB server() {
+        if (embedded == null) {
+            throw new IllegalStateException("the DynamoDB endpoint " + endpoint + " is " + source
+                    + ", not embedded: use DynamoDBExtension.notStarted() to start it in the test");
+        }
+        return embedded;
+    }
+
+    /** Starts the embedded endpoint. */
+    public void start() {
+        server().start();
+    }
+
+    /** Stops the embedded endpoint (in memory: its tables are gone). */
+    public void stop() {
+        server().stop();
+    }
+}

@@ -1,0 +1,163 @@
+package ai.geniusrise.testkit.postgres;
+
+import ai.geniusrise.testkit.ContainerServer;
+import ai.geniusrise.testkit.ServerSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A JUnit 5 extension that gives a test class a real PostgreSQL server, started before its first
+ * test and stopped after its last. Where the server comes from is {@link ServerSource}'s choice:
+ * the one {@value #URL_ENV} names (a JDBC URL; user in {@value #USER_ENV}, default
+ * {@code postgres}; password in {@value #PASSWORD_ENV}), else a {@code postgres:16-alpine}
+ * container (trust authentication) when containers are asked for and Docker answers, else an
+ * {@link EmbeddedPostgres}.
+ *
+ * <pre>{@code
+ * class MyTest {
+ *     @RegisterExtension
+ *     static final PostgresExtension POSTGRES = new PostgresExtension();
+ *
+ *     @Test
+ *     void keepsCounts() {
+ *         StateConfig config = new StateConfig("postgres", POSTGRES.properties("table", "counts"));
+ *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * Tests that stop and start the server use {@link #embedded()}. Tests sharing a server should use
+ * tables or schemas of their own.
+ */
+public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
+
+    /** The JDBC URL of an existing server to use instead of starting one. */
+    public static final String URL_ENV = "GENIUSRISE_TEST_POSTGRES_URL";
+    /** The user for {@value #URL_ENV}; default {@code postgres}. */
+    public static final String USER_ENV = "GENIUSRISE_TEST_POSTGRES_USER";
+    /** The password for {@value #URL_ENV}, if it needs one. */
+    public static final String PASSWORD_ENV = "GENIUSRISE_TEST_POSTGRES_PASSWORD";
+
+    private final boolean embeddedOnly;
+    private ServerSource source;
+    private EmbeddedPostgres embedded;
+    private ContainerServer container;
+    private String url;
+    private String user = "postgres";
+
+    /** The server the environment chooses; public for {@code @ExtendWith} and {@code @RegisterExtension}. */
+    public PostgresExtension() {
+        this(false);
+    }
+
+    private PostgresExtension(boolean embeddedOnly) {
+        this.embeddedOnly = embeddedOnly;
+    }
+
+    /** Always an {@link EmbeddedPostgres}, whatever the environment says. */
+    public static PostgresExtension embedded() {
+        return new PostgresExtension(true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        source = embeddedOnly ? ServerSource.EMBEDDED : ServerSource.choose("PostgreSQL", URL_ENV);
+        switch (source) {
+            case EXISTING -> {
+                url = System.getenv(URL_ENV).trim();
+                String u = System.getenv(USER_ENV);
+                user = u == null || u.isBlank() ? "postgres" : u.trim();
+            }
+            case CONTAINER -> {
+                container = ContainerServer.start("postgres:16-alpine", 5432,
+                        Map.of("POSTGRES_HOST_AUTH_METHOD", "trust"), new String[0],
+                        ".*database system is ready to accept connections.*\\s", 2);
+                url = "jdbc:postgresql://" + container.host() + ":" + container.port() + "/postgres";
+            }
+            case EMBEDDED -> {
+                embedded = EmbeddedPostgres.builder().build().start();
+                url = embedded.jdbcUrl();
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+        if (container != null) {
+            container.close();
+            container = null;
+        }
+    }
+
+    /** Where the server came from. */
+    public ServerSource source() {
+        return source;
+    }
+
+    /** The JDBC URL of the server's database. */
+    public String url() {
+        return url;
+    }
+
+    /** The user to connect as. */
+    public String user() {
+        return user;
+    }
+
+    /** The password to connect with: {@value #PASSWORD_ENV} for an existing server, else null (none needed). */
+    public String password() {
+        return source == ServerSource.EXISTING ? System.getenv(PASSWORD_ENV) : null;
+    }
+
+    /**
+     * Properties of a {@code postgres} state config that reach this server ({@code url},
+     * {@code user}, and {@code passwordEnv} when the server needs a password), plus {@code extra}
+     * as name, value, name, value...
+     */
+    public Map<String, String> properties(String... extra) {
+        if (extra.length % 2 != 0) {
+            throw new IllegalArgumentException("extra properties come in name, value pairs; got " + extra.length + " strings");
+        }
+        Map<String, String> p = new HashMap<>();
+        p.put("url", url);
+        p.put("user", user);
+        if (password() != null) {
+            p.put("passwordEnv", PASSWORD_ENV);
+        }
+        for (int i = 0; i < extra.length; i += 2) {
+            p.put(extra[i], extra[i + 1]);
+        }
+        return p;
+    }
+
+    /**
+     * The embedded server, to stop and start it.
+     *
+     * @throws IllegalStateException if the server is not an embedded one
+     */
+    public EmbeddedPostgres server() {
+        if (embedded == null) {
+            throw new IllegalStateException("the PostgreSQL server at " + url + " is " + source
+                    + ", not embedded: use PostgresExtension.embedded() to stop and start it");
+        }
+        return embedded;
+    }
+
+    /** Stops the embedded server, keeping its data. */
+    public void stop() {
+        server().stop();
+    }
+
+    /** Starts the embedded server again on its port with its data. */
+    public void start() {
+        server().start();
+    }
+}

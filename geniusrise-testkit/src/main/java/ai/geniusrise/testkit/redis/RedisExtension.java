@@ -1,0 +1,140 @@
+package ai.geniusrise.testkit.redis;
+
+import ai.geniusrise.testkit.ContainerServer;
+import ai.geniusrise.testkit.ServerSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JUnit 5 extension that gives a test class a real Redis server, started before its first test
+ * and stopped after its last. Where the server comes from is {@link ServerSource}'s choice:
+ * the one {@value #URL_ENV} names (a {@code redis://} URL), else a {@code redis:7-alpine}
+ * container when containers are asked for and Docker answers, else an {@link EmbeddedRedis}.
+ *
+ * <pre>{@code
+ * class MyTest {
+ *     @RegisterExtension
+ *     static final RedisExtension REDIS = new RedisExtension();
+ *
+ *     @Test
+ *     void keepsCounts() {
+ *         StateConfig config = new StateConfig("redis", Map.of("url", REDIS.url()));
+ *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * Tests that stop and start the server, or need server settings, use {@link #embedded(String...)}:
+ * always an embedded server, whatever the environment says. Tests sharing a server should use keys of
+ * their own (a key prefix per class).
+ */
+public final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
+
+    /** The URL of an existing Redis server to use instead of starting one. */
+    public static final String URL_ENV = "GENIUSRISE_TEST_REDIS_URL";
+
+    private final boolean embeddedOnly;
+    private final List<String> settings;
+    private ServerSource source;
+    private EmbeddedRedis embedded;
+    private ContainerServer container;
+    private String url;
+
+    /** The server the environment chooses; public for {@code @ExtendWith} and {@code @RegisterExtension}. */
+    public RedisExtension() {
+        this(false, List.of());
+    }
+
+    private RedisExtension(boolean embeddedOnly, List<String> settings) {
+        this.embeddedOnly = embeddedOnly;
+        this.settings = settings;
+    }
+
+    /** Always an {@link EmbeddedRedis}, with these redis.conf lines (such as {@code requirepass s3cret}). */
+    public static RedisExtension embedded(String... settings) {
+        return new RedisExtension(true, List.of(settings));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        source = embeddedOnly ? ServerSource.EMBEDDED : ServerSource.choose("Redis", URL_ENV);
+        switch (source) {
+            case EXISTING -> url = System.getenv(URL_ENV).trim();
+            case CONTAINER -> {
+                List<String> command = new ArrayList<>(List.of("redis-server"));
+                settings.forEach(s -> command.add("--" + s));
+                container = ContainerServer.start("redis:7-alpine", 6379, Map.of(), command.toArray(String[]::new),
+                        null, 1);
+                url = "redis://" + container.host() + ":" + container.port() + "/0";
+            }
+            case EMBEDDED -> {
+                EmbeddedRedis.Builder b = EmbeddedRedis.builder();
+                settings.forEach(b::setting);
+                embedded = b.build().start();
+                url = embedded.url();
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+        if (container != null) {
+            container.close();
+            container = null;
+        }
+    }
+
+    /** Where the server came from. */
+    public ServerSource source() {
+        return source;
+    }
+
+    /** The server's {@code redis://host:port[/db]} URL. */
+    public String url() {
+        return url;
+    }
+
+    /** The server's host. */
+    public String host() {
+        return URI.create(url).getHost();
+    }
+
+    /** The server's port. */
+    public int port() {
+        int port = URI.create(url).getPort();
+        return port > 0 ? port : 6379;
+    }
+
+    /**
+     * The embedded server, to stop and start it.
+     *
+     * @throws IllegalStateException if the server is not an embedded one
+     */
+    public EmbeddedRedis server() {
+        if (embedded == null) {
+            throw new IllegalStateException("the Redis server at " + url + " is " + source
+                    + ", not embedded: use RedisExtension.embedded() to stop and start it");
+        }
+        return embedded;
+    }
+
+    /** Stops the embedded server, keeping its data ({@link #server()}{@code .stop()}). */
+    public void stop() {
+        server().stop();
+    }
+
+    /** Starts the embedded server again on its port with its data ({@link #server()}{@code .start()}). */
+    public void start() {
+        server().start();
+    }
+}
