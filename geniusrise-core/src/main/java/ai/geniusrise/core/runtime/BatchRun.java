@@ -53,16 +53,18 @@ final class BatchRun {
     private final TaskMetrics metrics;
     private final BooleanSupplier stopRequested;
     private final String runIdOverride;
+    private final Shard shard;
     private final AtomicBoolean aborting = new AtomicBoolean();
 
     BatchRun(TaskHandle task, TaskContext context, TaskSpec spec, TaskMetrics metrics, BooleanSupplier stopRequested,
-             String runIdOverride) {
+             String runIdOverride, Shard shard) {
         this.task = task;
         this.context = context;
         this.spec = spec;
         this.metrics = metrics;
         this.stopRequested = stopRequested;
         this.runIdOverride = runIdOverride;
+        this.shard = shard;
     }
 
     RunSummary bolt(BatchInputConfig inConfig, BatchOutputConfig outConfig) {
@@ -71,7 +73,7 @@ final class BatchRun {
         BatchStorage outStorage = storage(outConfig.scheme(), "config.outputConfig.destination");
         try (BatchInput input = inStorage.openInput(inConfig, context)) {
             List<String> objects = listObjects(input, inConfig);
-            String runId = runIdOverride != null ? runIdOverride : "run-" + hash(spec.name() + "\n" + String.join("\n", objects));
+            String runId = runIdOverride != null ? runIdOverride + shard.nameSuffix() : "run-" + hash(spec.name() + "\n" + String.join("\n", objects));
             LOG.info("task '{}': {} object(s) to read from {} with {} worker(s); run {}", spec.name(), objects.size(),
                     inConfig.source(), Math.min(inConfig.parallelism(), Math.max(1, objects.size())), runId);
             BatchOutput output = openOutput(outStorage, outConfig);
@@ -79,7 +81,8 @@ final class BatchRun {
             try {
                 List<String> parts = readAll(input, objects, inConfig, output, outConfig, failures);
                 TaskMetrics.Tally tally = new TaskMetrics.Tally();
-                PartEmitter flushEmitter = new PartEmitter(output, outConfig, "part-" + spec.name() + "-flush", failures, tally);
+                PartEmitter flushEmitter = new PartEmitter(output, outConfig,
+                        "part-" + spec.name() + shard.nameSuffix() + "-flush", failures, tally);
                 try {
                     task.flush(flushEmitter);
                 } catch (TaskFailedException e) {
@@ -105,7 +108,8 @@ final class BatchRun {
         BatchOutput output = openOutput(storage(outConfig.scheme(), "config.outputConfig.destination"), outConfig);
         Failures failures = failures(outConfig);
         TaskMetrics.Tally tally = new TaskMetrics.Tally();
-        PartEmitter emitter = new PartEmitter(output, outConfig, "part-" + spec.name(), failures, tally);
+        PartEmitter emitter = new PartEmitter(output, outConfig, "part-" + spec.name() + shard.nameSuffix(), failures,
+                tally);
         try {
             try {
                 task.produce(emitter);
@@ -119,7 +123,7 @@ final class BatchRun {
             }
             List<String> parts = new ArrayList<>(emitter.finish());
             metrics.publish(tally);
-            String runId = runIdOverride != null ? runIdOverride
+            String runId = runIdOverride != null ? runIdOverride + shard.nameSuffix()
                     : "run-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
             return commit(output, failures, runId, parts, outConfig, started);
@@ -240,7 +244,11 @@ final class BatchRun {
 
     private List<String> listObjects(BatchInput input, BatchInputConfig inConfig) {
         try {
-            List<String> objects = input.objects();
+            List<String> objects = input.objects().stream().filter(shard::owns).toList();
+            if (shard.count() > 1) {
+                LOG.info("task '{}': shard {} of {} takes {} object(s)", spec.name(), shard.index(), shard.count(),
+                        objects.size());
+            }
             if (objects.isEmpty()) {
                 LOG.warn("task '{}': the input {} has no objects{}", spec.name(), inConfig.source(),
                         inConfig.glob() == null ? "" : " matching " + inConfig.glob());

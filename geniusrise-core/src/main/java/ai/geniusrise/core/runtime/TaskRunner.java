@@ -53,6 +53,7 @@ public final class TaskRunner {
     private final ClassLoader classLoader;
     private final int httpPort;
     private final String runId;
+    private final Shard shard;
     private final Duration shutdownTimeout;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
@@ -66,6 +67,7 @@ public final class TaskRunner {
         this.classLoader = b.classLoader;
         this.httpPort = b.httpPort;
         this.runId = b.runId;
+        this.shard = b.shard;
         this.shutdownTimeout = b.shutdownTimeout;
     }
 
@@ -167,7 +169,8 @@ public final class TaskRunner {
                     + "writing a streaming output (S3 to Kafka) is not available in this version of Geniusrise; "
                     + "read a streaming input or write type: batch"));
         }
-        BatchRun batch = new BatchRun(task, context, spec, metrics, () -> stopRequested, runId);
+        BatchRun batch = new BatchRun(task, context, spec, metrics, () -> stopRequested, runId,
+                shard != null ? shard : Shard.fromEnvironment(System.getenv()));
         if (task.isSpout()) {
             return batch.spout(out);
         }
@@ -259,6 +262,7 @@ public final class TaskRunner {
                 ? Thread.currentThread().getContextClassLoader() : TaskRunner.class.getClassLoader();
         private int httpPort = -1;
         private String runId;
+        private Shard shard;
         private Duration shutdownTimeout;
 
         private Builder(TaskSpec spec) {
@@ -299,6 +303,15 @@ public final class TaskRunner {
          */
         public Builder runId(String value) {
             this.runId = value;
+            return this;
+        }
+
+        /**
+         * Reads only this shard of a batch input. Default: {@link Shard#fromEnvironment} of the
+         * process's environment (the pods of an Indexed Job), else the whole input.
+         */
+        public Builder shard(Shard value) {
+            this.shard = Objects.requireNonNull(value, "shard");
             return this;
         }
 
