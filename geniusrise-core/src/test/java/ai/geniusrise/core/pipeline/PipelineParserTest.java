@@ -105,7 +105,7 @@ class PipelineParserTest {
         assertThat(p.warnings()).isEmpty();
 
         TaskSpec listener = p.requireTask("listener");
-        assertThat(listener.className()).isEqualTo("ai.geniusrise.io.HttpWebhookSpout");
+        assertThat(listener.className()).isEqualTo("ai.geniusrise.io.http.HttpListenerSpout");
         assertThat(listener.deployment().image()).as("an empty variable takes its default")
                 .isEqualTo("ghcr.io/acme/clicks:1.4");
         assertThat(listener.deployment().replicas()).isEqualTo(2);
