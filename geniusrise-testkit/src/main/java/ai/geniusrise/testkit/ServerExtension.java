@@ -4,6 +4,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Internal support, not part of the test kit's API: the base of the test kit's JUnit 5 extensions
  * that give a test class a server ({@code RedisExtension}, {@code PostgresExtension},
@@ -93,6 +96,22 @@ public abstract class ServerExtension<E extends EmbeddedServer> implements Befor
     /** The address clients use to reach the server, once {@link #beforeAll} has run. */
     protected String address() {
         return address;
+    }
+
+    /**
+     * A copy of these config properties with {@code extra} added, as name, value, name, value...
+     *
+     * @throws IllegalArgumentException if {@code extra} does not come in pairs
+     */
+    protected static Map<String, String> withExtra(Map<String, String> properties, String... extra) {
+        if (extra.length % 2 != 0) {
+            throw new IllegalArgumentException("extra properties come in name, value pairs; got " + extra.length + " strings");
+        }
+        Map<String, String> p = new HashMap<>(properties);
+        for (int i = 0; i < extra.length; i += 2) {
+            p.put(extra[i], extra[i + 1]);
+        }
+        return p;
     }
 
     /**

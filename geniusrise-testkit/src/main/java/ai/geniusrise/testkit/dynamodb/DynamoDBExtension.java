@@ -4,7 +4,7 @@ import ai.geniusrise.testkit.ContainerServer;
 import ai.geniusrise.testkit.ServerExtension;
 import ai.geniusrise.testkit.ServerSource;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -93,16 +93,10 @@ public final class DynamoDBExtension extends ServerExtension<EmbeddedDynamoDB> {
      * {@code region}), plus {@code extra} as name, value, name, value...
      */
     public Map<String, String> properties(String... extra) {
-        if (extra.length % 2 != 0) {
-            throw new IllegalArgumentException("extra properties come in name, value pairs; got " + extra.length + " strings");
-        }
-        Map<String, String> p = new HashMap<>();
+        Map<String, String> p = new LinkedHashMap<>();
         p.put("endpoint", endpoint());
         p.put("region", region());
-        for (int i = 0; i < extra.length; i += 2) {
-            p.put(extra[i], extra[i + 1]);
-        }
-        return p;
+        return withExtra(p, extra);
     }
 
     /**

@@ -4,7 +4,7 @@ import ai.geniusrise.testkit.ContainerServer;
 import ai.geniusrise.testkit.ServerExtension;
 import ai.geniusrise.testkit.ServerSource;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -105,19 +105,13 @@ public final class PostgresExtension extends ServerExtension<EmbeddedPostgres> {
      * as name, value, name, value...
      */
     public Map<String, String> properties(String... extra) {
-        if (extra.length % 2 != 0) {
-            throw new IllegalArgumentException("extra properties come in name, value pairs; got " + extra.length + " strings");
-        }
-        Map<String, String> p = new HashMap<>();
+        Map<String, String> p = new LinkedHashMap<>();
         p.put("url", url());
         p.put("user", user);
         if (password() != null) {
             p.put("passwordEnv", PASSWORD_ENV);
         }
-        for (int i = 0; i < extra.length; i += 2) {
-            p.put(extra[i], extra[i + 1]);
-        }
-        return p;
+        return withExtra(p, extra);
     }
 
     /**
