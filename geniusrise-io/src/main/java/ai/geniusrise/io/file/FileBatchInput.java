@@ -1,23 +1,21 @@
 package ai.geniusrise.io.file;
 
-import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.RecordReader;
 import ai.geniusrise.io.commit.CommitMarkers;
+import ai.geniusrise.io.commit.InputGlob;
 import ai.geniusrise.io.format.RecordCodec;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -35,22 +33,13 @@ final class FileBatchInput implements BatchInput {
     private final BatchInputConfig config;
     private final Path location;
     private final RecordCodec codec;
-    private final PathMatcher glob;
+    private final InputGlob glob;
 
     FileBatchInput(BatchInputConfig config, Path location, RecordCodec codec) {
         this.config = config;
         this.location = location;
         this.codec = codec;
-        this.glob = config.glob() == null ? null : matcher(config.glob());
-    }
-
-    private static PathMatcher matcher(String glob) {
-        try {
-            return FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("glob", "'" + glob + "' is not a valid glob: " + e.getMessage().lines()
-                    .findFirst().orElse("") + " (examples: *.csv, **/*.jsonl.gz)", e);
-        }
+        this.glob = new InputGlob(config.glob());
     }
 
     @Override
@@ -86,7 +75,7 @@ final class FileBatchInput implements BatchInput {
                         if (attrs.isRegularFile() && !hidden(file)) {
                             Path relative = location.relativize(file);
                             String name = slashed(relative);
-                            if ((glob == null || glob.matches(relative))
+                            if (glob.matches(relative)
                                     && (committed == null || committed.contains(name))) {
                                 names.add(name);
                             }

@@ -5,6 +5,7 @@ import ai.geniusrise.core.config.Compression;
 import ai.geniusrise.core.spi.BatchOutput;
 import ai.geniusrise.core.spi.PartWriter;
 import ai.geniusrise.io.commit.CommitMarkers;
+import ai.geniusrise.io.commit.CommittablePart;
 import ai.geniusrise.io.format.RecordCodec;
 
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -97,30 +97,12 @@ final class FileBatchOutput implements BatchOutput {
 
     @Override
     public synchronized void commit(String runId, List<String> partNames) throws IOException {
-        if (runId == null || runId.isBlank()) {
-            throw new IllegalArgumentException("run id must not be empty");
-        }
-        List<FilePartWriter> committing = new ArrayList<>(partNames.size());
-        Set<String> finalNames = new LinkedHashSet<>();
-        for (String name : partNames) {
-            FilePartWriter w = parts.get(name);
-            if (w == null) {
-                throw new IOException("cannot commit run " + runId + " to " + location() + ": part '" + name
-                        + "' was not created by this output (created: " + parts.keySet() + ")");
-            }
-            if (!w.isClosed()) {
-                throw new IllegalStateException("cannot commit run " + runId + " to " + location() + ": part '"
-                        + name + "' is still open; close its writer first");
-            }
-            if (finalNames.add(w.finalName())) {
-                committing.add(w);
-            }
-        }
-        CommitMarkers.Marker marker = new CommitMarkers.Marker(runId, attempt, List.copyOf(finalNames));
+        Map<String, FilePartWriter> committing = CommittablePart.toCommit(runId, location(), partNames, parts);
+        CommitMarkers.Marker marker = new CommitMarkers.Marker(runId, attempt, List.copyOf(committing.keySet()));
         Files.createDirectories(markers);
         FileMarkers.writePending(markers, marker, clock.instant());
         Set<Path> folders = new LinkedHashSet<>();
-        for (FilePartWriter w : committing) {
+        for (FilePartWriter w : committing.values()) {
             Path target = destination.resolve(w.finalName());
             Files.createDirectories(target.getParent());
             Files.move(w.temporaryFile(), target, StandardCopyOption.ATOMIC_MOVE,

@@ -1,10 +1,10 @@
 package ai.geniusrise.io.s3;
 
-import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.RecordReader;
 import ai.geniusrise.io.commit.CommitMarkers;
+import ai.geniusrise.io.commit.InputGlob;
 import ai.geniusrise.io.format.RecordCodec;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -17,9 +17,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,7 +35,7 @@ final class S3BatchInput implements BatchInput {
     private final S3Client s3;
     private final S3Settings settings;
     private final RecordCodec codec;
-    private final PathMatcher glob;
+    private final InputGlob glob;
     private volatile String singleObjectKey;
 
     S3BatchInput(BatchInputConfig config, S3Location location, S3Client s3, S3Settings settings, RecordCodec codec) {
@@ -47,16 +44,7 @@ final class S3BatchInput implements BatchInput {
         this.s3 = s3;
         this.settings = settings;
         this.codec = codec;
-        this.glob = config.glob() == null ? null : matcher(config.glob());
-    }
-
-    private static PathMatcher matcher(String glob) {
-        try {
-            return FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("glob", "'" + glob + "' is not a valid glob: " + e.getMessage().lines()
-                    .findFirst().orElse("") + " (examples: *.csv, **/*.jsonl.gz)", e);
-        }
+        this.glob = new InputGlob(config.glob());
     }
 
     /**
@@ -76,7 +64,7 @@ final class S3BatchInput implements BatchInput {
                     if (relative.isEmpty() || relative.endsWith("/") || hidden(relative)) {
                         continue;
                     }
-                    if ((glob == null || glob.matches(Path.of(relative)))
+                    if (glob.matches(relative)
                             && (committed == null || committed.contains(relative))) {
                         names.add(relative);
                     }

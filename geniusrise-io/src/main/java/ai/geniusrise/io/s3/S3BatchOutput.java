@@ -5,6 +5,7 @@ import ai.geniusrise.core.config.Compression;
 import ai.geniusrise.core.spi.BatchOutput;
 import ai.geniusrise.core.spi.PartWriter;
 import ai.geniusrise.io.commit.CommitMarkers;
+import ai.geniusrise.io.commit.CommittablePart;
 import ai.geniusrise.io.format.RecordCodec;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -13,7 +14,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,22 +77,7 @@ final class S3BatchOutput implements BatchOutput {
 
     @Override
     public synchronized void commit(String runId, List<String> partNames) throws IOException {
-        if (runId == null || runId.isBlank()) {
-            throw new IllegalArgumentException("run id must not be empty");
-        }
-        Map<String, S3PartWriter> committing = new LinkedHashMap<>();
-        for (String name : partNames) {
-            S3PartWriter w = parts.get(name);
-            if (w == null) {
-                throw new IOException("cannot commit run " + runId + " to " + location() + ": part '" + name
-                        + "' was not created by this output (created: " + parts.keySet() + ")");
-            }
-            if (!w.isClosed()) {
-                throw new IllegalStateException("cannot commit run " + runId + " to " + location() + ": part '"
-                        + name + "' is still open; close its writer first");
-            }
-            committing.putIfAbsent(w.finalName(), w);
-        }
+        Map<String, S3PartWriter> committing = CommittablePart.toCommit(runId, location(), partNames, parts);
         CommitMarkers.Marker marker = new CommitMarkers.Marker(runId, attempt, List.copyOf(committing.keySet()));
         String pendingKey = markerKey(CommitMarkers.pendingName(runId));
         put(pendingKey, CommitMarkers.pendingJson(marker, clock.instant()), "writing pending marker");

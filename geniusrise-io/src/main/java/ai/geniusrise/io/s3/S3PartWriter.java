@@ -1,53 +1,26 @@
 package ai.geniusrise.io.s3;
 
-import ai.geniusrise.core.Record;
 import ai.geniusrise.core.spi.PartWriter;
-
-import java.io.IOException;
+import ai.geniusrise.io.commit.CommittablePart;
 
 /**
  * A part being encoded into its multipart upload. Remembers whether it was closed completely,
- * so that a commit refuses a part whose bytes may not all be uploaded. Used by one thread.
+ * so that a commit refuses a part whose bytes may not all be uploaded. Closing it flushes, finishes
+ * compression and uploads the last bytes; the object stays invisible. Used by one thread.
  */
-final class S3PartWriter implements PartWriter {
+final class S3PartWriter extends CommittablePart {
 
-    private final String finalName;
-    private final PartWriter encoder;
     private final MultipartUpload upload;
-    private volatile boolean closed;
 
     S3PartWriter(String finalName, PartWriter encoder, MultipartUpload upload) {
-        this.finalName = finalName;
-        this.encoder = encoder;
+        super(finalName, encoder);
         this.upload = upload;
     }
 
+    /** Complete only if the upload took the last bytes. */
     @Override
-    public void write(Record record) throws IOException {
-        encoder.write(record);
-    }
-
-    @Override
-    public long bytesWritten() {
-        return encoder.bytesWritten();
-    }
-
-    /** Flushes, finishes compression and uploads the last bytes; the object stays invisible. */
-    @Override
-    public void close() throws IOException {
-        if (!closed) {
-            encoder.close();
-            closed = upload.isClosed();
-        }
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
-    /** The part's name under the destination, with the format's suffix. */
-    String finalName() {
-        return finalName;
+    protected boolean stored() {
+        return upload.isClosed();
     }
 
     MultipartUpload upload() {
@@ -56,6 +29,6 @@ final class S3PartWriter implements PartWriter {
 
     @Override
     public String toString() {
-        return "part " + finalName + " at s3 key " + upload.key();
+        return "part " + finalName() + " at s3 key " + upload.key();
     }
 }

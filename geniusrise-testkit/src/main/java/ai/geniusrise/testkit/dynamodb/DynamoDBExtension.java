@@ -1,12 +1,10 @@
 package ai.geniusrise.testkit.dynamodb;
 
 import ai.geniusrise.testkit.ContainerServer;
+import ai.geniusrise.testkit.ServerExtension;
 import ai.geniusrise.testkit.ServerSource;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,16 +31,12 @@ import java.util.Map;
  * {@link #notStarted()} gives an embedded endpoint whose port is known but which a test starts
  * itself, to test clients that come up before their server.
  */
-public final class DynamoDBExtension implements BeforeAllCallback, AfterAllCallback {
+public final class DynamoDBExtension extends ServerExtension<EmbeddedDynamoDB> {
 
     /** The URL of an existing DynamoDB endpoint to use instead of starting one. */
     public static final String ENDPOINT_ENV = "GENIUSRISE_TEST_DYNAMODB_ENDPOINT";
 
     private final boolean startNow;
-    private ServerSource source;
-    private EmbeddedDynamoDB embedded;
-    private ContainerServer container;
-    private String endpoint;
 
     /** The endpoint the environment chooses; public for {@code @ExtendWith} and {@code @RegisterExtension}. */
     public DynamoDBExtension() {
@@ -50,6 +44,7 @@ public final class DynamoDBExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     private DynamoDBExtension(boolean startNow) {
+        super("DynamoDB Local", ENDPOINT_ENV, !startNow);
         this.startNow = startNow;
     }
 
@@ -59,45 +54,33 @@ public final class DynamoDBExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        source = startNow ? ServerSource.choose("DynamoDB Local", ENDPOINT_ENV) : ServerSource.EMBEDDED;
-        switch (source) {
-            case EXISTING -> endpoint = System.getenv(ENDPOINT_ENV).trim();
-            case CONTAINER -> {
-                container = ContainerServer.start("amazon/dynamodb-local:2.6.1", 8000, Map.of(),
-                        new String[] {"-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb"}, null, 1);
-                endpoint = "http://" + container.host() + ":" + container.port();
-            }
-            case EMBEDDED -> {
-                embedded = EmbeddedDynamoDB.builder().inMemory().build();
-                if (startNow) {
-                    embedded.start();
-                }
-                endpoint = embedded.endpoint();
-            }
-        }
+    protected ContainerServer startContainer() {
+        return ContainerServer.start("amazon/dynamodb-local:2.6.1", 8000, Map.of(),
+                new String[] {"-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb"}, null, 1);
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        if (embedded != null) {
-            embedded.close();
-            embedded = null;
-        }
-        if (container != null) {
-            container.close();
-            container = null;
-        }
+    protected String address(ContainerServer started) {
+        return "http://" + started.host() + ":" + started.port();
     }
 
-    /** Where the endpoint came from. */
-    public ServerSource source() {
-        return source;
+    @Override
+    protected EmbeddedDynamoDB startEmbedded() {
+        EmbeddedDynamoDB embedded = EmbeddedDynamoDB.builder().inMemory().build();
+        if (startNow) {
+            embedded.start();
+        }
+        return embedded;
+    }
+
+    @Override
+    protected String address(EmbeddedDynamoDB started) {
+        return started.endpoint();
     }
 
     /** {@code http://host:port} of the endpoint. */
     public String endpoint() {
-        return endpoint;
+        return address();
     }
 
     /** The region to give clients: {@link EmbeddedDynamoDB#REGION}. */
@@ -110,16 +93,10 @@ public final class DynamoDBExtension implements BeforeAllCallback, AfterAllCallb
      * {@code region}), plus {@code extra} as name, value, name, value...
      */
     public Map<String, String> properties(String... extra) {
-        if (extra.length % 2 != 0) {
-            throw new IllegalArgumentException("extra properties come in name, value pairs; got " + extra.length + " strings");
-        }
-        Map<String, String> p = new HashMap<>();
-        p.put("endpoint", endpoint);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("endpoint", endpoint());
         p.put("region", region());
-        for (int i = 0; i < extra.length; i += 2) {
-            p.put(extra[i], extra[i + 1]);
-        }
-        return p;
+        return withExtra(p, extra);
     }
 
     /**
@@ -128,11 +105,8 @@ public final class DynamoDBExtension implements BeforeAllCallback, AfterAllCallb
      * @throws IllegalStateException if the endpoint is not an embedded one
      */
     public EmbeddedDynamoDB server() {
-        if (embedded == null) {
-            throw new IllegalStateException("the DynamoDB endpoint " + endpoint + " is " + source
-                    + ", not embedded: use DynamoDBExtension.notStarted() to start it in the test");
-        }
-        return embedded;
+        return embedded("the DynamoDB endpoint " + endpoint() + " is " + source()
+                + ", not embedded: use DynamoDBExtension.notStarted() to start it in the test");
     }
 
     /** Starts the embedded endpoint. */

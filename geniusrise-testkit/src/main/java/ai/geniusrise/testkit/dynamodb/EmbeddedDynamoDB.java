@@ -1,17 +1,15 @@
 package ai.geniusrise.testkit.dynamodb;
 
+import ai.geniusrise.testkit.EmbeddedServer;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * DynamoDB Local ({@code com.amazonaws:DynamoDBLocal}) inside this JVM, serving the DynamoDB API on
@@ -36,17 +34,17 @@ import java.util.stream.Stream;
  * program (not a test runner) that used it must end with {@code System.exit}. Usable outside JUnit;
  * in tests, {@link DynamoDBExtension} manages one. Not thread-safe: start and stop it from one thread.
  */
-public final class EmbeddedDynamoDB implements AutoCloseable {
+public final class EmbeddedDynamoDB extends EmbeddedServer {
 
     /** The region clients of DynamoDB Local give; any region works. */
     public static final String REGION = "us-east-1";
 
     private final Path dbDir;
     private final boolean deleteOnClose;
-    private final int port;
     private DynamoDBProxyServer server;
 
     private EmbeddedDynamoDB(Builder b) {
+        super(b.port);
         if (b.inMemory) {
             this.dbDir = null;
         } else {
@@ -58,7 +56,6 @@ public final class EmbeddedDynamoDB implements AutoCloseable {
             }
         }
         this.deleteOnClose = !b.inMemory && b.dbDir == null;
-        this.port = b.port > 0 ? b.port : freePort();
     }
 
     /** A builder; by default a free port and tables in a temporary folder (deleted on close). */
@@ -71,11 +68,12 @@ public final class EmbeddedDynamoDB implements AutoCloseable {
      *
      * @return this
      */
+    @Override
     public EmbeddedDynamoDB start() {
         if (server != null) {
             return this;
         }
-        List<String> args = new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)));
+        List<String> args = new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(port())));
         if (dbDir == null) {
             args.add("-inMemory");
         } else {
@@ -86,65 +84,38 @@ public final class EmbeddedDynamoDB implements AutoCloseable {
             s.start();
             server = s;
         } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not start on port " + port + ": " + e, e);
+            throw new IllegalStateException("DynamoDB Local did not start on port " + port() + ": " + e, e);
         }
         return this;
     }
 
     /** Stops DynamoDB Local; unless in memory, its tables stay for the next {@link #start()}. */
+    @Override
     public void stop() {
         if (server != null) {
             try {
                 server.stop();
             } catch (Exception e) {
-                throw new IllegalStateException("DynamoDB Local on port " + port + " did not stop: " + e, e);
+                throw new IllegalStateException("DynamoDB Local on port " + port() + " did not stop: " + e, e);
             } finally {
                 server = null;
             }
         }
     }
 
-    /** True between {@link #start()} and {@link #stop()}. */
+    @Override
     public boolean isRunning() {
         return server != null;
     }
 
-    /** The port it listens on. */
-    public int port() {
-        return port;
-    }
-
     /** {@code http://127.0.0.1:<port>}, for the SDK's {@code endpointOverride}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + port();
     }
 
-    /**
-     * Stops DynamoDB Local and deletes its tables if their folder was a temporary one.
-     *
-     * @throws UncheckedIOException if the temporary folder cannot be deleted
-     */
     @Override
-    public void close() {
-        stop();
-        if (deleteOnClose) {
-            try (Stream<Path> files = Files.walk(dbDir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + dbDir, e);
-            }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
+    protected Path temporaryFolder() {
+        return deleteOnClose ? dbDir : null;
     }
 
     /** Builds an {@link EmbeddedDynamoDB}. */

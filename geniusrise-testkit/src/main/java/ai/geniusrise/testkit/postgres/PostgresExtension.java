@@ -1,12 +1,10 @@
 package ai.geniusrise.testkit.postgres;
 
 import ai.geniusrise.testkit.ContainerServer;
+import ai.geniusrise.testkit.ServerExtension;
 import ai.geniusrise.testkit.ServerSource;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,7 +31,7 @@ import java.util.Map;
  * Tests that stop and start the server use {@link #embedded()}. Tests sharing a server should use
  * tables or schemas of their own.
  */
-public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresExtension extends ServerExtension<EmbeddedPostgres> {
 
     /** The JDBC URL of an existing server to use instead of starting one. */
     public static final String URL_ENV = "GENIUSRISE_TEST_POSTGRES_URL";
@@ -42,11 +40,6 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     /** The password for {@value #URL_ENV}, if it needs one. */
     public static final String PASSWORD_ENV = "GENIUSRISE_TEST_POSTGRES_PASSWORD";
 
-    private final boolean embeddedOnly;
-    private ServerSource source;
-    private EmbeddedPostgres embedded;
-    private ContainerServer container;
-    private String url;
     private String user = "postgres";
 
     /** The server the environment chooses; public for {@code @ExtendWith} and {@code @RegisterExtension}. */
@@ -55,7 +48,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     private PostgresExtension(boolean embeddedOnly) {
-        this.embeddedOnly = embeddedOnly;
+        super("PostgreSQL", URL_ENV, embeddedOnly);
     }
 
     /** Always an {@link EmbeddedPostgres}, whatever the environment says. */
@@ -64,47 +57,36 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        source = embeddedOnly ? ServerSource.EMBEDDED : ServerSource.choose("PostgreSQL", URL_ENV);
-        switch (source) {
-            case EXISTING -> {
-                url = System.getenv(URL_ENV).trim();
-                String u = System.getenv(USER_ENV);
-                user = u == null || u.isBlank() ? "postgres" : u.trim();
-            }
-            case CONTAINER -> {
-                container = ContainerServer.start("postgres:16-alpine", 5432,
-                        Map.of("POSTGRES_HOST_AUTH_METHOD", "trust"), new String[0],
-                        ".*database system is ready to accept connections.*\\s", 2);
-                url = "jdbc:postgresql://" + container.host() + ":" + container.port() + "/postgres";
-            }
-            case EMBEDDED -> {
-                embedded = EmbeddedPostgres.builder().build().start();
-                url = embedded.jdbcUrl();
-            }
-        }
+    protected void useExisting() {
+        String u = System.getenv(USER_ENV);
+        user = u == null || u.isBlank() ? "postgres" : u.trim();
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        if (embedded != null) {
-            embedded.close();
-            embedded = null;
-        }
-        if (container != null) {
-            container.close();
-            container = null;
-        }
+    protected ContainerServer startContainer() {
+        return ContainerServer.start("postgres:16-alpine", 5432,
+                Map.of("POSTGRES_HOST_AUTH_METHOD", "trust"), new String[0],
+                ".*database system is ready to accept connections.*\\s", 2);
     }
 
-    /** Where the server came from. */
-    public ServerSource source() {
-        return source;
+    @Override
+    protected String address(ContainerServer started) {
+        return "jdbc:postgresql://" + started.host() + ":" + started.port() + "/postgres";
+    }
+
+    @Override
+    protected EmbeddedPostgres startEmbedded() {
+        return EmbeddedPostgres.builder().build().start();
+    }
+
+    @Override
+    protected String address(EmbeddedPostgres started) {
+        return started.jdbcUrl();
     }
 
     /** The JDBC URL of the server's database. */
     public String url() {
-        return url;
+        return address();
     }
 
     /** The user to connect as. */
@@ -114,7 +96,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
     /** The password to connect with: {@value #PASSWORD_ENV} for an existing server, else null (none needed). */
     public String password() {
-        return source == ServerSource.EXISTING ? System.getenv(PASSWORD_ENV) : null;
+        return source() == ServerSource.EXISTING ? System.getenv(PASSWORD_ENV) : null;
     }
 
     /**
@@ -123,19 +105,13 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
      * as name, value, name, value...
      */
     public Map<String, String> properties(String... extra) {
-        if (extra.length % 2 != 0) {
-            throw new IllegalArgumentException("extra properties come in name, value pairs; got " + extra.length + " strings");
-        }
-        Map<String, String> p = new HashMap<>();
-        p.put("url", url);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("url", url());
         p.put("user", user);
         if (password() != null) {
             p.put("passwordEnv", PASSWORD_ENV);
         }
-        for (int i = 0; i < extra.length; i += 2) {
-            p.put(extra[i], extra[i + 1]);
-        }
-        return p;
+        return withExtra(p, extra);
     }
 
     /**
@@ -144,11 +120,8 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
      * @throws IllegalStateException if the server is not an embedded one
      */
     public EmbeddedPostgres server() {
-        if (embedded == null) {
-            throw new IllegalStateException("the PostgreSQL server at " + url + " is " + source
-                    + ", not embedded: use PostgresExtension.embedded() to stop and start it");
-        }
-        return embedded;
+        return embedded("the PostgreSQL server at " + url() + " is " + source()
+                + ", not embedded: use PostgresExtension.embedded() to stop and start it");
     }
 
     /** Stops the embedded server, keeping its data. */

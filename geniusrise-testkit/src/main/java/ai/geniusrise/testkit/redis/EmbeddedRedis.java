@@ -1,17 +1,15 @@
 package ai.geniusrise.testkit.redis;
 
+import ai.geniusrise.testkit.EmbeddedServer;
 import redis.embedded.RedisServer;
 import redis.embedded.core.RedisServerBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A Redis server (the redis-server binary the {@code com.github.codemonstur:embedded-redis}
@@ -28,14 +26,14 @@ import java.util.stream.Stream;
  * Usable outside JUnit (a benchmark, a local run); in tests, {@link RedisExtension} manages one.
  * Not thread-safe: start and stop it from one thread.
  */
-public final class EmbeddedRedis implements AutoCloseable {
+public final class EmbeddedRedis extends EmbeddedServer {
 
     private final Path dataDir;
     private final boolean deleteOnClose;
-    private final int port;
     private final RedisServer server;
 
     private EmbeddedRedis(Builder b) {
+        super(b.port);
         try {
             this.dataDir = b.dataDir != null ? Files.createDirectories(b.dataDir.toAbsolutePath())
                     : Files.createTempDirectory("geniusrise-redis-");
@@ -43,8 +41,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             throw new UncheckedIOException("cannot create the Redis data folder", e);
         }
         this.deleteOnClose = b.dataDir == null;
-        this.port = b.port > 0 ? b.port : freePort();
-        RedisServerBuilder rb = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+        RedisServerBuilder rb = RedisServer.newRedisServer().port(port()).bind("127.0.0.1")
                 .setting("dir " + dataDir).setting("appendonly yes").setting("appendfsync always")
                 .setting("save \"\"");
         b.settings.forEach(rb::setting);
@@ -65,41 +62,44 @@ public final class EmbeddedRedis implements AutoCloseable {
      *
      * @return this
      */
+    @Override
     public EmbeddedRedis start() {
         if (!server.isActive()) {
             try {
                 server.start();
             } catch (IOException e) {
-                throw new UncheckedIOException("the embedded redis-server did not start on port " + port, e);
+                throw new UncheckedIOException("the embedded redis-server did not start on port " + port(), e);
             }
         }
         return this;
     }
 
     /** Stops the server, keeping its data; {@link #start()} brings it back on the same port. */
+    @Override
     public void stop() {
         if (server.isActive()) {
             try {
                 server.stop();
             } catch (IOException e) {
-                throw new UncheckedIOException("the embedded redis-server on port " + port + " did not stop", e);
+                throw new UncheckedIOException("the embedded redis-server on port " + port() + " did not stop", e);
             }
         }
     }
 
-    /** True between {@link #start()} and {@link #stop()}. */
+    @Override
     public boolean isRunning() {
         return server.isActive();
     }
 
     /** The port it listens on, on {@code 127.0.0.1}. */
+    @Override
     public int port() {
-        return port;
+        return super.port();
     }
 
     /** {@code redis://127.0.0.1:<port>/0}. */
     public String url() {
-        return "redis://127.0.0.1:" + port + "/0";
+        return "redis://127.0.0.1:" + port() + "/0";
     }
 
     /** The folder of its append-only file. */
@@ -107,39 +107,9 @@ public final class EmbeddedRedis implements AutoCloseable {
         return dataDir;
     }
 
-    /**
-     * Stops the server and deletes its data if the folder was a temporary one.
-     *
-     * @throws UncheckedIOException if the temporary folder cannot be deleted
-     */
     @Override
-    public void close() {
-        stop();
-        if (deleteOnClose) {
-            deleteRecursively(dataDir);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
+    protected Path temporaryFolder() {
+        return deleteOnClose ? dataDir : null;
     }
 
     /** Builds an {@link EmbeddedRedis}. */

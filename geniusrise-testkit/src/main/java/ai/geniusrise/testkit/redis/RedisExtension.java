@@ -1,10 +1,8 @@
 package ai.geniusrise.testkit.redis;
 
 import ai.geniusrise.testkit.ContainerServer;
+import ai.geniusrise.testkit.ServerExtension;
 import ai.geniusrise.testkit.ServerSource;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -34,17 +32,12 @@ import java.util.Map;
  * always an embedded server, whatever the environment says. Tests sharing a server should use keys of
  * their own (a key prefix per class).
  */
-public final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
+public final class RedisExtension extends ServerExtension<EmbeddedRedis> {
 
     /** The URL of an existing Redis server to use instead of starting one. */
     public static final String URL_ENV = "GENIUSRISE_TEST_REDIS_URL";
 
-    private final boolean embeddedOnly;
     private final List<String> settings;
-    private ServerSource source;
-    private EmbeddedRedis embedded;
-    private ContainerServer container;
-    private String url;
 
     /** The server the environment chooses; public for {@code @ExtendWith} and {@code @RegisterExtension}. */
     public RedisExtension() {
@@ -52,7 +45,7 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     }
 
     private RedisExtension(boolean embeddedOnly, List<String> settings) {
-        this.embeddedOnly = embeddedOnly;
+        super("Redis", URL_ENV, embeddedOnly);
         this.settings = settings;
     }
 
@@ -62,56 +55,42 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        source = embeddedOnly ? ServerSource.EMBEDDED : ServerSource.choose("Redis", URL_ENV);
-        switch (source) {
-            case EXISTING -> url = System.getenv(URL_ENV).trim();
-            case CONTAINER -> {
-                List<String> command = new ArrayList<>(List.of("redis-server"));
-                settings.forEach(s -> command.add("--" + s));
-                container = ContainerServer.start("redis:7-alpine", 6379, Map.of(), command.toArray(String[]::new),
-                        null, 1);
-                url = "redis://" + container.host() + ":" + container.port() + "/0";
-            }
-            case EMBEDDED -> {
-                EmbeddedRedis.Builder b = EmbeddedRedis.builder();
-                settings.forEach(b::setting);
-                embedded = b.build().start();
-                url = embedded.url();
-            }
-        }
+    protected ContainerServer startContainer() {
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        settings.forEach(s -> command.add("--" + s));
+        return ContainerServer.start("redis:7-alpine", 6379, Map.of(), command.toArray(String[]::new), null, 1);
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        if (embedded != null) {
-            embedded.close();
-            embedded = null;
-        }
-        if (container != null) {
-            container.close();
-            container = null;
-        }
+    protected String address(ContainerServer started) {
+        return "redis://" + started.host() + ":" + started.port() + "/0";
     }
 
-    /** Where the server came from. */
-    public ServerSource source() {
-        return source;
+    @Override
+    protected EmbeddedRedis startEmbedded() {
+        EmbeddedRedis.Builder b = EmbeddedRedis.builder();
+        settings.forEach(b::setting);
+        return b.build().start();
+    }
+
+    @Override
+    protected String address(EmbeddedRedis started) {
+        return started.url();
     }
 
     /** The server's {@code redis://host:port[/db]} URL. */
     public String url() {
-        return url;
+        return address();
     }
 
     /** The server's host. */
     public String host() {
-        return URI.create(url).getHost();
+        return URI.create(url()).getHost();
     }
 
     /** The server's port. */
     public int port() {
-        int port = URI.create(url).getPort();
+        int port = URI.create(url()).getPort();
         return port > 0 ? port : 6379;
     }
 
@@ -121,11 +100,8 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
      * @throws IllegalStateException if the server is not an embedded one
      */
     public EmbeddedRedis server() {
-        if (embedded == null) {
-            throw new IllegalStateException("the Redis server at " + url + " is " + source
-                    + ", not embedded: use RedisExtension.embedded() to stop and start it");
-        }
-        return embedded;
+        return embedded("the Redis server at " + url() + " is " + source()
+                + ", not embedded: use RedisExtension.embedded() to stop and start it");
     }
 
     /** Stops the embedded server, keeping its data ({@link #server()}{@code .stop()}). */
