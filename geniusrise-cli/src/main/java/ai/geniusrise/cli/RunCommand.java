@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--until-idle", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Whole-pipeline run: stop the streaming tasks (drain and commit) once they have read and "
-                    + "written no record for this long, e.g. 10s.")
+                    + "written no record for this long, e.g. 10s. Bolts report at each commit interval, a spout "
+                    + "every 4096 records: with a spout alone, use --duration.")
     Duration untilIdle;
 
     @Spec
