@@ -55,6 +55,31 @@ class LocalModeTest {
     }
 
     @Test
+    void aStreamingPipelineWithoutBrokersRunsOnAnEmbeddedKafkaForTheGivenDuration() throws IOException {
+        String env = System.getenv(LocalMode.ENV_BOOTSTRAP);
+        assumeTrue(env == null || env.isBlank(), "KAFKA_BOOTSTRAP_SERVERS is set in this environment");
+        Path file = dir.resolve("stream.yaml");
+        Files.writeString(file, """
+                version: 1
+                name: stream
+                tasks:
+                  - name: upper
+                    type: bolt
+                    class: %s
+                    config:
+                      inputConfig: {type: streaming, source: words}
+                      outputConfig: {type: streaming, destination: shouted}
+                """.formatted(UppercaseBolt.class.getName()));
+
+        CliRun run = CliRun.of("run", file.toString(), "--duration", "3s");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("local mode: Kafka at localhost:[0-9]+ \\(data in "
+                        + java.util.regex.Pattern.quote(dir.resolve(".geniusrise").resolve("kafka").toString()) + "\\)")
+                .contains("stopping after 3s; draining and committing").contains("task 'upper' done");
+    }
+
+    @Test
     void durationOptionsAreRefusedWithTaskBecauseAContainerRunsUntilStopped() throws IOException {
         Path file = dir.resolve("stream.yaml");
         Files.writeString(file, """
