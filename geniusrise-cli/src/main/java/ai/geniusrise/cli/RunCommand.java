@@ -1,10 +1,14 @@
 package ai.geniusrise.cli;
 
+import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,17 +24,29 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.ExecutionException;
 
 /** {@code geniusrise run}: runs a whole pipeline in this process, or one task of it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs a pipeline in this process: every task in dependency order (a task runs after the "
                 + "tasks whose output it reads), or only the task named by --task, which is what a container runs.",
+                "Local mode (whole pipeline only): when streaming tasks name no Kafka brokers (neither in the file "
+                        + "nor in KAFKA_BOOTSTRAP_SERVERS), an embedded Kafka is started for them; when an s3:// "
+                        + "location has no endpoint option, an embedded S3 store is. Both keep their data under "
+                        + ".geniusrise/ beside the pipeline file and stop when the run ends. Streaming tasks run "
+                        + "until Ctrl-C, --duration or --until-idle.",
                 "Exits 0 when every task finished, 1 when one failed (later tasks do not run), 2 for a "
                         + "configuration mistake."},
         footer = {"", "Examples:", "  geniusrise run pipeline.yaml --classpath target/classes",
+                "  geniusrise run pipeline.yaml --until-idle 10s",
                 "  geniusrise run pipeline.yaml --task word-count --http-port 8080"})
 final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     @Mixin
     PipelineOptions pipelineOptions;
@@ -49,6 +66,17 @@ final class RunCommand implements Callable<Integer> {
             description = "How long SIGTERM waits for the task to stop (ISO-8601, default PT30S).")
     Duration shutdownTimeout;
 
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Whole-pipeline run: stop the streaming tasks (drain and commit) after this long, "
+                    + "e.g. 30s, 5m, 1h30m or PT5M.")
+    Duration duration;
+
+    @Option(names = "--until-idle", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Whole-pipeline run: stop the streaming tasks (drain and commit) once they have read and "
+                    + "written no record for this long, e.g. 10s. Bolts report at each commit interval, a spout "
+                    + "every 4096 records: with a spout alone, use --duration.")
+    Duration untilIdle;
+
     @Spec
     CommandSpec command;
 
@@ -57,15 +85,66 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
         ClassLoader loader = pipelineOptions.classLoader();
-        List<TaskSpec> tasks = task != null ? List.of(pipeline.requireTask(task)) : pipeline.inDependencyOrder();
-        List<TaskSpec> streaming = tasks.stream().filter(RunCommand::isStreaming).toList();
-        if (streaming.isEmpty() || tasks.size() == 1) {
-            for (TaskSpec spec : tasks) {
-                out.println(describe(runner(spec, pipeline.name(), loader).run()));
+        if (task != null) {
+            if (duration != null || untilIdle != null) {
+                throw new ConfigException(duration != null ? "--duration" : "--until-idle",
+                        "is for a run of the whole pipeline; with --task the task runs until it is stopped (SIGTERM)");
             }
+            out.println(describe(runner(pipeline.requireTask(task), pipeline.name(), loader).run()));
             return 0;
         }
-        return runTogether(tasks, streaming, pipeline.name(), loader, out);
+        CountDownLatch finished = new CountDownLatch(1);
+        List<TaskRunner> runners = new CopyOnWriteArrayList<>();
+        Thread hook = null;
+        try (LocalMode local = LocalMode.start(pipeline.inDependencyOrder(), dataRoot(), System.getenv(), out)) {
+            if (local.startedAnything()) {
+                hook = stopOnSignal(runners, finished);
+            }
+            List<TaskSpec> tasks = local.tasks();
+            List<TaskSpec> streaming = tasks.stream().filter(RunCommand::isStreaming).toList();
+            if (streaming.isEmpty()) {
+                for (TaskSpec spec : tasks) {
+                    out.println(describe(runner(spec, pipeline.name(), loader).run()));
+                }
+                return 0;
+            }
+            return runTogether(tasks, streaming, pipeline.name(), loader, out, runners);
+        } finally {
+            finished.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    LOG.debug("shutdown in progress: the local-mode hook has seen the run end", shuttingDown);
+                }
+            }
+        }
+    }
+
+    /** Where local mode keeps its data: {@code .geniusrise} beside the pipeline file (or in the working folder). */
+    private Path dataRoot() {
+        Path file = pipelineOptions.file;
+        Path folder = file.toString().startsWith("env:") ? null : file.toAbsolutePath().getParent();
+        return (folder != null ? folder : Path.of("").toAbsolutePath()).resolve(".geniusrise");
+    }
+
+    /**
+     * On Ctrl-C or SIGTERM, asks every task to stop and waits for the run to stop them and the
+     * servers local mode started, so that tasks drain and commit before the brokers go away.
+     */
+    private Thread stopOnSignal(List<TaskRunner> runners, CountDownLatch finished) {
+        Thread hook = new Thread(() -> {
+            runners.forEach(TaskRunner::requestStop);
+            try {
+                if (!finished.await(shutdownTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
+                    System.err.println("warning: the run did not stop within " + shutdownTimeout + "; exiting anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "geniusrise-local-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     /**
@@ -75,8 +154,7 @@ final class RunCommand implements Callable<Integer> {
      * to stop and the first failure is reported.
      */
     private int runTogether(List<TaskSpec> tasks, List<TaskSpec> streaming, String pipelineName, ClassLoader loader,
-                            PrintWriter out) throws Exception {
-        List<TaskRunner> runners = new CopyOnWriteArrayList<>();
+                            PrintWriter out, List<TaskRunner> runners) throws Exception {
         List<CompletableFuture<RunSummary>> running = new ArrayList<>();
         for (TaskSpec spec : streaming) {
             TaskRunner runner = runner(spec, pipelineName, loader);
@@ -103,6 +181,9 @@ final class RunCommand implements Callable<Integer> {
             runners.forEach(TaskRunner::requestStop);
             throw e;
         }
+        if (duration != null || untilIdle != null) {
+            stopWhenDue(runners, running, out);
+        }
         for (CompletableFuture<RunSummary> result : running) {
             try {
                 out.println(describe(result.get()));
@@ -115,6 +196,42 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Waits until the streaming tasks end by themselves, {@link #duration} has passed since they
+     * started, or they have read and written nothing for {@link #untilIdle}; then asks them to stop.
+     */
+    private void stopWhenDue(List<TaskRunner> runners, List<CompletableFuture<RunSummary>> running, PrintWriter out)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long lastChange = start;
+        long lastSeen = -1;
+        CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+        while (!all.isDone()) {
+            long now = System.nanoTime();
+            long seen = runners.stream().mapToLong(TaskRunner::recordsSoFar).sum();
+            if (seen != lastSeen) {
+                lastSeen = seen;
+                lastChange = now;
+            }
+            if (duration != null && now - start >= duration.toNanos()) {
+                out.println("stopping after " + format(duration) + "; draining and committing");
+                break;
+            }
+            if (untilIdle != null && now - lastChange >= untilIdle.toNanos()) {
+                out.println("stopping: no records read or written for " + format(untilIdle)
+                        + "; draining and committing");
+                break;
+            }
+            Thread.sleep(100);
+        }
+        out.flush();
+        runners.forEach(TaskRunner::requestStop);
+    }
+
+    private static String format(Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     private TaskRunner runner(TaskSpec spec, String pipelineName, ClassLoader loader) {
@@ -144,5 +261,44 @@ final class RunCommand implements Callable<Integer> {
         sb.append("\n  output: ").append(s.output()).append(" (").append(s.parts().size()).append(" part")
                 .append(s.parts().size() == 1 ? "" : "s").append(')');
         return sb.toString();
+    }
+
+    /** Reads {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 2d} or ISO-8601 ({@code PT5M}). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
+
+        @Override
+        public Duration convert(String text) {
+            String t = text.trim();
+            if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+                return positive(Duration.parse(t.toUpperCase(Locale.ROOT)), text);
+            }
+            Matcher m = PART.matcher(t);
+            Duration total = Duration.ZERO;
+            int end = 0;
+            while (m.find() && m.start() == end) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+                end = m.end();
+            }
+            if (end == 0 || end != t.length()) {
+                throw new CommandLine.TypeConversionException("expected a duration such as 250ms, 30s, 5m, 1h30m or "
+                        + "PT5M, got '" + text + "'");
+            }
+            return positive(total, text);
+        }
+
+        private static Duration positive(Duration d, String text) {
+            if (d.isZero() || d.isNegative()) {
+                throw new CommandLine.TypeConversionException("must be a positive duration, got '" + text + "'");
+            }
+            return d;
+        }
     }
 }

@@ -59,6 +59,7 @@ public final class TaskRunner {
     private volatile boolean stopRequested;
     private volatile boolean ready;
     private volatile HealthServer health;
+    private volatile TaskMetrics metrics;
 
     private TaskRunner(Builder b) {
         this.spec = b.spec;
@@ -137,7 +138,9 @@ public final class TaskRunner {
             }
             ready = true;
             try {
-                return dispatch(task, context, new TaskMetrics(registry));
+                TaskMetrics taskMetrics = new TaskMetrics(registry);
+                metrics = taskMetrics;
+                return dispatch(task, context, taskMetrics);
             } finally {
                 ready = false;
                 closeTask(task);
@@ -229,6 +232,16 @@ public final class TaskRunner {
      */
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /**
+     * Records the task has read, written, skipped or dead-lettered so far, as its workers publish
+     * them (every few thousand records, at the end of each batch object and at each streaming
+     * commit); 0 before it starts. A run's progress, for watching it from another thread.
+     */
+    public long recordsSoFar() {
+        TaskMetrics m = metrics;
+        return m == null ? 0 : m.inTotal() + m.outTotal() + m.skippedTotal() + m.deadLetteredTotal();
     }
 
     /** True while the task is open and running (what {@code /readyz} reports). */

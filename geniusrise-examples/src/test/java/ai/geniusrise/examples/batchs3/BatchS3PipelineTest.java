@@ -51,10 +51,10 @@ class BatchS3PipelineTest {
         server.start();
         try {
             String yaml = Files.readString(Path.of("pipelines/batch-s3.yaml"))
-                    .replace("${S3_ENDPOINT:-http://localhost:9000}", s3.endpoint())
-                    .replace("${S3_ACCESS_KEY_ID:-minioadmin}", s3.accessKeyId())
-                    .replace("${S3_SECRET_ACCESS_KEY:-minioadmin}", s3.secretAccessKey())
-                    .replace("${EVENTS_URL:-http://localhost:8000/events}",
+                    .replace("${S3_ENDPOINT:-}", s3.endpoint())
+                    .replace("${S3_ACCESS_KEY_ID:-}", s3.accessKeyId())
+                    .replace("${S3_SECRET_ACCESS_KEY:-}", s3.secretAccessKey())
+                    .replace("${EVENTS_URL:-http://localhost:8000/events.json}",
                             "http://127.0.0.1:" + server.getAddress().getPort() + "/events")
                     .replace("${S3_BUCKET:-my-bucket}", bucket);
             Path file = dir.resolve("batch-s3.yaml");

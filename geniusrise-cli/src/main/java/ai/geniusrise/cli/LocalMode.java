@@ -1,0 +1,233 @@
+package ai.geniusrise.cli;
+
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.config.InputConfig;
+import ai.geniusrise.core.config.OutputConfig;
+import ai.geniusrise.core.config.StreamingInputConfig;
+import ai.geniusrise.core.config.StreamingOutputConfig;
+import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import ai.geniusrise.testkit.s3.EmbeddedS3;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The local mode of {@code geniusrise run PIPELINE.yaml}: when the pipeline's streaming tasks
+ * name no Kafka brokers (none in their configs, none in {@code KAFKA_BOOTSTRAP_SERVERS}), starts
+ * the test kit's {@link EmbeddedKafka} and points them at it, creating the topics they name; when
+ * an {@code s3://} location has no {@code endpoint} option, starts an {@link EmbeddedS3} and
+ * points those configs at it, creating the buckets they name. Both keep their data under
+ * {@code .geniusrise/} beside the pipeline file, so a second run resumes. It works by rewriting
+ * the task specs' configs only: the tasks then run through the same adapters as in production.
+ * {@link #close()} stops what it started.
+ *
+ * <p>Only the whole-pipeline run uses it; {@code --task NAME}, what a container runs, never does.
+ */
+final class LocalMode implements AutoCloseable {
+
+    static final String ENV_BOOTSTRAP = "KAFKA_BOOTSTRAP_SERVERS";
+
+    private final List<TaskSpec> tasks;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedS3 s3;
+
+    private LocalMode(List<TaskSpec> tasks, EmbeddedKafka kafka, EmbeddedS3 s3) {
+        this.tasks = tasks;
+        this.kafka = kafka;
+        this.s3 = s3;
+    }
+
+    /**
+     * Starts what {@code tasks} lack and returns them rewritten to use it, printing one line per
+     * server started to {@code out}.
+     *
+     * @param dataRoot the {@code .geniusrise} folder the servers keep their data in
+     * @param env      the environment, for {@code KAFKA_BOOTSTRAP_SERVERS}
+     */
+    static LocalMode start(List<TaskSpec> tasks, Path dataRoot, Map<String, String> env, PrintWriter out) {
+        String envServers = env.get(ENV_BOOTSTRAP);
+        boolean needsKafka = (envServers == null || envServers.isBlank()) && tasks.stream().anyMatch(LocalMode::lacksKafka);
+        boolean needsS3 = tasks.stream().anyMatch(LocalMode::lacksS3);
+        EmbeddedKafka kafka = null;
+        EmbeddedS3 s3 = null;
+        try {
+            if (needsKafka) {
+                Path folder = dataRoot.resolve("kafka");
+                kafka = EmbeddedKafka.builder().logDir(folder).build().start();
+                out.println("local mode: Kafka at " + kafka.bootstrapServers() + " (data in " + folder + ")");
+                out.flush();
+            }
+            if (needsS3) {
+                Path folder = dataRoot.resolve("s3");
+                s3 = EmbeddedS3.builder().dataDir(folder).build().start();
+                out.println("local mode: S3 at " + s3.endpoint() + " (data in " + folder + ", access key "
+                        + s3.accessKeyId() + ")");
+                out.flush();
+            }
+            List<TaskSpec> rewritten = new ArrayList<>();
+            for (TaskSpec spec : tasks) {
+                rewritten.add(rewrite(spec, kafka, s3));
+            }
+            if (kafka != null) {
+                for (String topic : topics(rewritten, kafka.bootstrapServers())) {
+                    kafka.createTopic(topic, 1);
+                }
+            }
+            if (s3 != null) {
+                for (String bucket : buckets(rewritten, s3.endpoint())) {
+                    createBucket(s3, bucket);
+                }
+            }
+            return new LocalMode(List.copyOf(rewritten), kafka, s3);
+        } catch (RuntimeException e) {
+            stopBoth(kafka, s3, e);
+            throw e;
+        }
+    }
+
+    /** The tasks, their configs pointing at what this local mode started. */
+    List<TaskSpec> tasks() {
+        return tasks;
+    }
+
+    /** True when this run started anything. */
+    boolean startedAnything() {
+        return kafka != null || s3 != null;
+    }
+
+    /** Stops the servers started, keeping their data. */
+    @Override
+    public void close() {
+        stopBoth(kafka, s3, null);
+    }
+
+    private static void stopBoth(EmbeddedKafka kafka, EmbeddedS3 s3, RuntimeException pending) {
+        RuntimeException failure = pending;
+        if (s3 != null) {
+            failure = attempt(failure, s3::close);
+        }
+        if (kafka != null) {
+            failure = attempt(failure, kafka::close);
+        }
+        if (failure != null && failure != pending) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException attempt(RuntimeException failure, Runnable action) {
+        try {
+            action.run();
+            return failure;
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
+        }
+    }
+
+    /** A bolt's streaming input, or any streaming output, with no brokers of its own. */
+    static boolean lacksKafka(TaskSpec spec) {
+        boolean input = spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof StreamingInputConfig in
+                && blank(in.bootstrapServers());
+        boolean output = spec.output() instanceof StreamingOutputConfig o && blank(o.bootstrapServers());
+        return input || output;
+    }
+
+    /** A bolt's {@code s3://} batch input, or any {@code s3://} batch output, with no endpoint option. */
+    static boolean lacksS3(TaskSpec spec) {
+        boolean input = spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in
+                && "s3".equals(in.scheme()) && blank(in.options().get("endpoint"));
+        boolean output = spec.output() instanceof BatchOutputConfig o && "s3".equals(o.scheme())
+                && blank(o.options().get("endpoint"));
+        return input || output;
+    }
+
+    private static TaskSpec rewrite(TaskSpec spec, EmbeddedKafka kafka, EmbeddedS3 s3) {
+        InputConfig input = spec.input();
+        OutputConfig output = spec.output();
+        boolean bolt = spec.kind() == TaskSpec.Kind.BOLT;
+        if (kafka != null && bolt && input instanceof StreamingInputConfig in && blank(in.bootstrapServers())) {
+            input = in.toBuilder().bootstrapServers(kafka.bootstrapServers()).build();
+        }
+        if (kafka != null && output instanceof StreamingOutputConfig o && blank(o.bootstrapServers())) {
+            output = o.toBuilder().bootstrapServers(kafka.bootstrapServers()).build();
+        }
+        if (s3 != null && bolt && input instanceof BatchInputConfig in && "s3".equals(in.scheme())
+                && blank(in.options().get("endpoint"))) {
+            input = in.toBuilder().options(withStore(in.options(), s3)).build();
+        }
+        if (s3 != null && output instanceof BatchOutputConfig o && "s3".equals(o.scheme())
+                && blank(o.options().get("endpoint"))) {
+            output = o.toBuilder().options(withStore(o.options(), s3)).build();
+        }
+        if (input == spec.input() && output == spec.output()) {
+            return spec;
+        }
+        return spec.toBuilder().input(input).output(output).build();
+    }
+
+    private static Map<String, String> withStore(Map<String, String> options, EmbeddedS3 s3) {
+        Map<String, String> merged = new HashMap<>(options);
+        merged.put("endpoint", s3.endpoint());
+        merged.put("accessKeyId", s3.accessKeyId());
+        merged.put("secretAccessKey", s3.secretAccessKey());
+        merged.put("pathStyle", "true");
+        merged.put("region", s3.region());
+        return merged;
+    }
+
+    /** The topics the tasks read or write on {@code servers}. */
+    private static Set<String> topics(List<TaskSpec> tasks, String servers) {
+        Set<String> topics = new LinkedHashSet<>();
+        for (TaskSpec spec : tasks) {
+            if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof StreamingInputConfig in
+                    && servers.equals(in.bootstrapServers())) {
+                topics.add(in.topic());
+            }
+            if (spec.output() instanceof StreamingOutputConfig o && servers.equals(o.bootstrapServers())) {
+                topics.add(o.topic());
+            }
+        }
+        return topics;
+    }
+
+    /** The buckets of the tasks' locations on {@code endpoint}. */
+    private static Set<String> buckets(List<TaskSpec> tasks, String endpoint) {
+        Set<String> buckets = new LinkedHashSet<>();
+        for (TaskSpec spec : tasks) {
+            if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in
+                    && endpoint.equals(in.options().get("endpoint")) && "s3".equals(in.scheme())) {
+                buckets.add(URI.create(in.source()).getHost());
+            }
+            if (spec.output() instanceof BatchOutputConfig o && endpoint.equals(o.options().get("endpoint"))
+                    && "s3".equals(o.scheme())) {
+                buckets.add(URI.create(o.destination()).getHost());
+            }
+        }
+        return buckets;
+    }
+
+    private static void createBucket(EmbeddedS3 s3, String bucket) {
+        try {
+            s3.client().headBucket(r -> r.bucket(bucket));
+        } catch (NoSuchBucketException absent) {
+            s3.client().createBucket(r -> r.bucket(bucket));
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}
