@@ -3,6 +3,7 @@ package ai.geniusrise.state.postgres;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.state.RestartDrill;
 import ai.geniusrise.testkit.postgres.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,12 +14,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,42 +31,7 @@ class PostgresStateManagerRecoveryTest {
         try (StateManager state = StateManager.open(new StateConfig("postgres", POSTGRES.properties(
                 "table", "recovery", "timeout", "1s", "maxAttempts", "40",
                 "initialBackoff", "20ms", "maxBackoff", "250ms", "poolSize", "4")))) {
-            Set<Integer> done = ConcurrentHashMap.newKeySet();
-            AtomicInteger failed = new AtomicInteger();
-            AtomicLong slowest = new AtomicLong();
-            AtomicBoolean running = new AtomicBoolean(true);
-            Thread writer = new Thread(() -> {
-                for (int i = 0; running.get(); i++) {
-                    long start = System.nanoTime();
-                    try {
-                        state.putString("w/" + i, "value " + i);
-                        slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
-                        done.add(i);
-                    } catch (StateException e) {
-                        failed.incrementAndGet();
-                    }
-                }
-            }, "recovery-writer");
-            writer.start();
-            waitFor(() -> done.size() >= 100);
-            POSTGRES.stop();
-            int doneAtStop = done.size();
-            Thread.sleep(500);
-            POSTGRES.start();
-            waitFor(() -> done.size() >= doneAtStop + 100);
-            running.set(false);
-            writer.join(20_000);
-
-            System.out.printf("writes done: %d (%d before the stop), failed: %d, slowest done: %d ms%n",
-                    done.size(), doneAtStop, failed.get(), slowest.get() / 1_000_000);
-            assertThat(failed.get() > 0 || slowest.get() > 400_000_000L)
-                    .as("the outage hit the writer: a write failed or was retried across it").isTrue();
-            for (int i : done) {
-                assertThat(state.getString("w/" + i)).as("write %d, reported done", i).contains("value " + i);
-            }
-            assertThat(state.keys("w/")).hasSizeGreaterThanOrEqualTo(done.size());
-            assertThat(state.putString("after", "restart")).isPositive();
-            assertThat(state.getString("after")).contains("restart");
+            RestartDrill.run(state, POSTGRES::stop, POSTGRES::start, 100, Duration.ofMillis(500), Duration.ofMillis(400));
         }
     }
 
@@ -110,11 +70,4 @@ class PostgresStateManagerRecoveryTest {
         }
     }
 
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("waited 40 s").isNegative();
-            Thread.sleep(10);
-        }
-    }
 }

@@ -3,6 +3,7 @@ package ai.geniusrise.state.redis;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
+import ai.geniusrise.state.RestartDrill;
 import ai.geniusrise.testkit.redis.RedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,11 +12,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,42 +29,7 @@ class RedisStateManagerRecoveryTest {
         try (StateManager state = StateManager.open(new StateConfig("redis", Map.of("url", REDIS.url(),
                 "keyPrefix", "recovery:", "timeout", "500ms", "maxAttempts", "30",
                 "initialBackoff", "20ms", "maxBackoff", "200ms")))) {
-            Set<Integer> done = ConcurrentHashMap.newKeySet();
-            AtomicInteger failed = new AtomicInteger();
-            AtomicLong slowest = new AtomicLong();
-            AtomicBoolean running = new AtomicBoolean(true);
-            Thread writer = new Thread(() -> {
-                for (int i = 0; running.get(); i++) {
-                    long start = System.nanoTime();
-                    try {
-                        state.putString("w/" + i, "value " + i);
-                        slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
-                        done.add(i);
-                    } catch (StateException e) {
-                        failed.incrementAndGet();
-                    }
-                }
-            }, "recovery-writer");
-            writer.start();
-            waitFor(() -> done.size() >= 200);
-            REDIS.stop();
-            int doneAtStop = done.size();
-            Thread.sleep(1000);
-            REDIS.start();
-            waitFor(() -> done.size() >= doneAtStop + 200);
-            running.set(false);
-            writer.join(10_000);
-
-            System.out.printf("writes done: %d (%d before the stop), failed: %d, slowest done: %d ms%n",
-                    done.size(), doneAtStop, failed.get(), slowest.get() / 1_000_000);
-            assertThat(failed.get() > 0 || slowest.get() > 500_000_000L)
-                    .as("the outage hit the writer: a write failed or was retried across it").isTrue();
-            for (int i : done) {
-                assertThat(state.getString("w/" + i)).as("write %d, reported done", i).contains("value " + i);
-            }
-            assertThat(state.keys("w/")).hasSizeGreaterThanOrEqualTo(done.size());
-            assertThat(state.putString("after", "restart")).isPositive();
-            assertThat(state.getString("after")).contains("restart");
+            RestartDrill.run(state, REDIS::stop, REDIS::start, 200, Duration.ofMillis(1000), Duration.ofMillis(500));
         }
     }
 
@@ -112,11 +73,4 @@ class RedisStateManagerRecoveryTest {
         }
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("waited 30 s").isNegative();
-            Thread.sleep(10);
-        }
-    }
 }
