@@ -6,8 +6,12 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Time;
 
 import java.io.ByteArrayOutputStream;
@@ -19,6 +23,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +134,35 @@ public final class EmbeddedKafka implements AutoCloseable {
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+    }
+
+    /** {@link #read(String, String, int, Duration)} on this broker, waiting up to 30 s. */
+    public List<ConsumerRecord<String, String>> read(String topic, int expected) {
+        return read(bootstrapServers(), topic, expected, Duration.ofSeconds(30));
+    }
+
+    /**
+     * Reads {@code topic} from the beginning as a {@code read_committed} consumer would, until
+     * {@code expected} records have arrived or {@code timeout} has passed, and returns what came
+     * (possibly fewer or more than expected, for the caller to check). Keys and values are read
+     * as UTF-8 text. Works against any cluster, such as the one a local-mode run started.
+     */
+    public static List<ConsumerRecord<String, String>> read(String bootstrapServers, String topic, int expected,
+                                                            Duration timeout) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "geniusrise-testkit-read-" + Uuid.randomUuid(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     /** Stops the broker and deletes its data if the folder was a temporary one. */
