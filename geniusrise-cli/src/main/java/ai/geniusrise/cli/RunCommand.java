@@ -1,6 +1,7 @@
 package ai.geniusrise.cli;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
@@ -244,7 +245,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static boolean isStreaming(TaskSpec spec) {
-        return spec.output() instanceof StreamingOutputConfig;
+        return spec.output() instanceof StreamingOutputConfig
+                || spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof StreamingInputConfig;
     }
 
     static String describe(RunSummary s) {

@@ -156,7 +156,8 @@ public final class TaskRunner {
     private RunSummary dispatch(TaskHandle task, TaskContext context, TaskMetrics metrics) {
         boolean streamingOut = spec.output() instanceof StreamingOutputConfig;
         boolean streamingIn = spec.input() instanceof StreamingInputConfig;
-        if (streamingOut && (task.isSpout() || streamingIn)) {
+        // a bolt reading a stream runs on the streaming engine whatever it writes (Kafka to S3 included)
+        if (streamingOut && task.isSpout() || streamingIn && !task.isSpout()) {
             StreamingEngine engine;
             try {
                 engine = StreamingEngine.forConfigs(spec.input(), spec.output(), task.isSpout());
@@ -177,12 +178,7 @@ public final class TaskRunner {
         if (task.isSpout()) {
             return batch.spout(out);
         }
-        if (!(spec.input() instanceof BatchInputConfig in)) {
-            throw spec.locate(new ConfigException("config.inputConfig.type", "a bolt reading a streaming input and "
-                    + "writing a batch output (Kafka to S3) is not available in this version of Geniusrise; "
-                    + "write a streaming output or read type: batch"));
-        }
-        return batch.bolt(in, out);
+        return batch.bolt((BatchInputConfig) spec.input(), out);
     }
 
     private TaskHandle instantiate() {

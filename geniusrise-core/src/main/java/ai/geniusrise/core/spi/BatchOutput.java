@@ -23,7 +23,9 @@ public interface BatchOutput extends Closeable {
 
     /**
      * Makes the parts named {@code partNames} visible and writes a commit marker for
-     * {@code runId} listing them; parts of this run not listed are removed.
+     * {@code runId} listing them; parts this output created and did not list are removed. Parts
+     * that other outputs (other instances, other processes) are writing under the same
+     * destination are not touched.
      *
      * @throws IOException if publication failed; nothing new is then visible
      */
@@ -31,6 +33,19 @@ public interface BatchOutput extends Closeable {
 
     /** Removes every part of this run that was not committed. */
     void abort() throws IOException;
+
+    /**
+     * The ids of the runs committed under this output's destination (by any output, in any
+     * process) whose id starts with {@code prefix}, in no particular order. Lets a writer that
+     * names its runs after its input positions resume from what is durably published.
+     *
+     * @throws IOException                   if the store cannot be listed
+     * @throws UnsupportedOperationException if this output cannot list its commits (the default)
+     */
+    default List<String> committedRunIds(String prefix) throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot list the runs committed to "
+                + location());
+    }
 
     /** Where this output writes, for messages. */
     String location();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -62,6 +63,36 @@ public final class CommitMarkers {
     /** The file name of a run's commit marker. */
     public static String commitName(String runId) {
         return COMMIT_PREFIX + fileSafe(runId) + SUFFIX;
+    }
+
+    /**
+     * The start of the file names of the commit markers of runs whose id starts with
+     * {@code runIdPrefix}: what to list to find them.
+     */
+    public static String commitNamePrefix(String runIdPrefix) {
+        return COMMIT_PREFIX + fileSafe(runIdPrefix);
+    }
+
+    /**
+     * The run id of a commit marker's file name ({@code %XX} decoded), or {@code null} when
+     * {@code fileName} is not the name of a commit marker.
+     */
+    public static String committedRunId(String fileName) {
+        if (!fileName.startsWith(COMMIT_PREFIX) || !fileName.endsWith(SUFFIX)) {
+            return null;
+        }
+        String safe = fileName.substring(COMMIT_PREFIX.length(), fileName.length() - SUFFIX.length());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(safe.length());
+        for (int i = 0; i < safe.length(); i++) {
+            char c = safe.charAt(i);
+            if (c == '%' && i + 2 < safe.length()) {
+                bytes.write(Integer.parseInt(safe, i + 1, i + 3, 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     /** Whether {@code fileName} is the name of a pending or commit marker. */

@@ -125,6 +125,12 @@ final class FileBatchOutput implements BatchOutput {
         deleteIfEmpty(markers);
     }
 
+    /** Lists the commit markers in {@code <dest>/_geniusrise/}; none when the folder does not exist. */
+    @Override
+    public List<String> committedRunIds(String prefix) throws IOException {
+        return FileMarkers.committedRunIds(markers, prefix);
+    }
+
     /** Aborts what was not committed. */
     @Override
     public void close() throws IOException {

@@ -55,6 +55,24 @@ final class FileMarkers {
         return CommitMarkers.visibleParts(found);
     }
 
+    /** The run ids of the commit markers in {@code folder} starting with {@code prefix}; none if it does not exist. */
+    static List<String> committedRunIds(Path folder, String prefix) throws IOException {
+        List<String> ids = new ArrayList<>();
+        String start = CommitMarkers.commitNamePrefix(prefix);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder,
+                f -> f.getFileName().toString().startsWith(start))) {
+            for (Path f : files) {
+                String id = CommitMarkers.committedRunId(f.getFileName().toString());
+                if (id != null) {
+                    ids.add(id);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        }
+        return ids;
+    }
+
     private static void writeAtomically(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {

@@ -3,6 +3,7 @@ package ai.geniusrise.io.kafka;
 import ai.geniusrise.core.ErrorPolicy;
 import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.TaskContext;
+import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
@@ -19,7 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Runs streaming tasks on Kafka: bolts reading a Kafka topic and writing a Kafka topic, and
+ * Runs streaming tasks on Kafka: bolts reading a Kafka topic and writing a Kafka topic, bolts
+ * reading a Kafka topic and writing a batch output at intervals (see {@link KafkaArchiveLoop}), and
  * streaming spouts writing a Kafka topic. Found by the runtime through
  * {@link java.util.ServiceLoader}; users never call it.
  *
@@ -44,12 +46,17 @@ public final class KafkaStreamingEngine implements StreamingEngine {
 
     @Override
     public boolean serves(InputConfig input, OutputConfig output, boolean spout) {
-        return output instanceof StreamingOutputConfig && (spout || input instanceof StreamingInputConfig);
+        return output instanceof StreamingOutputConfig && (spout || input instanceof StreamingInputConfig)
+                || !spout && input instanceof StreamingInputConfig && output instanceof BatchOutputConfig;
     }
 
     @Override
     public void run(StreamingTask task) {
         TaskContext context = task.context();
+        if (context.output() instanceof BatchOutputConfig) {
+            KafkaArchiveLoop.run(task);
+            return;
+        }
         StreamingOutputConfig out = (StreamingOutputConfig) context.output();
         String outBootstrap = KafkaClients.bootstrapServers(out.bootstrapServers(),
                 "config.outputConfig.bootstrapServers");

@@ -126,7 +126,7 @@ final class KafkaStreamingInput {
         }
     }
 
-    private static Record toRecord(ConsumerRecord<byte[], byte[]> r) {
+    static Record toRecord(ConsumerRecord<byte[], byte[]> r) {
         Header[] hs = r.headers().toArray();
         Map<String, byte[]> headers = Map.of();
         if (hs.length > 0) {

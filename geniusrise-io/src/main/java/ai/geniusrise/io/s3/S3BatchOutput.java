@@ -162,6 +162,27 @@ final class S3BatchOutput implements BatchOutput {
         }
     }
 
+    /** Lists the commit markers under {@code <prefix>/_geniusrise/}, page by page. */
+    @Override
+    public List<String> committedRunIds(String prefix) throws IOException {
+        String keyPrefix = markerKey(CommitMarkers.commitNamePrefix(prefix));
+        List<String> ids = new ArrayList<>();
+        try {
+            for (var page : s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(keyPrefix))) {
+                for (var object : page.contents()) {
+                    String id = CommitMarkers.committedRunId(object.key().substring(object.key().lastIndexOf('/') + 1));
+                    if (id != null) {
+                        ids.add(id);
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Failures.translate(e, "listing commit markers under " + location, location.bucket(), keyPrefix,
+                    settings);
+        }
+        return ids;
+    }
+
     /** Aborts what was not committed. */
     @Override
     public void close() throws IOException {
