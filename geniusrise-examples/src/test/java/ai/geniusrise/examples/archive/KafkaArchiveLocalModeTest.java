@@ -1,0 +1,121 @@
+package ai.geniusrise.examples.archive;
+
+import ai.geniusrise.cli.GeniusriseCommand;
+import ai.geniusrise.core.Record;
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.spi.BatchInput;
+import ai.geniusrise.core.spi.BatchStorage;
+import ai.geniusrise.core.spi.RecordReader;
+import ai.geniusrise.testkit.s3.EmbeddedS3;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs pipelines/kafka-archive.yaml as written with {@code geniusrise run} in its own JVM, with no
+ * Kafka and no S3 configured: local mode starts both, the test writes events to the topic, the run
+ * stops by itself once idle, and the objects in the embedded store hold every event exactly once.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class KafkaArchiveLocalModeTest {
+
+    private static final Pattern KAFKA_LINE = Pattern.compile("local mode: Kafka at (\\S+) \\(data in");
+    private static final int EVENTS = 300;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void archivesEveryEventOfTheTopicIntoObjectsNamedAfterTheirOffsets() throws Exception {
+        Path file = dir.resolve("kafka-archive.yaml");
+        Files.copy(Path.of("pipelines/kafka-archive.yaml"), file);
+        Path log = dir.resolve("run.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(), "run",
+                file.toString(), "--until-idle", "12s").redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        pb.environment().remove("S3_ENDPOINT");
+        Process run = pb.start();
+        try {
+            String bootstrap = await(log, run, KAFKA_LINE).group(1);
+            await(log, run, Pattern.compile("task 'archiver': assigned \\["));
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < EVENTS; i++) {
+                    producer.send(new ProducerRecord<>("events", "u" + (i % 7), "{\"n\":" + i + "}"));
+                }
+                producer.flush();
+            }
+            assertThat(run.waitFor(100, TimeUnit.SECONDS)).as("the run stops once idle").isTrue();
+            assertThat(run.exitValue()).as(Files.readString(log)).isZero();
+        } finally {
+            run.destroy();
+            run.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(Files.readString(log)).contains("task 'archiver': stopped and committed its objects and offsets")
+                .contains("task 'archiver' done");
+
+        try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(dir.resolve(".geniusrise").resolve("s3")).build()
+                .start()) {
+            Map<String, List<String>> objects = objects(store, "s3://archive/events");
+            assertThat(objects).isNotEmpty();
+            assertThat(objects.keySet()).allMatch(name -> name.matches(
+                    "events/partition=\\d+/events\\+\\d+\\+\\d{10}\\.jsonl\\.gz"), "named after topic, partition, offset");
+            List<String> values = new ArrayList<>();
+            objects.values().forEach(values::addAll);
+            assertThat(values).containsExactlyInAnyOrderElementsOf(IntStream.range(0, EVENTS)
+                    .mapToObj(i -> "{\"n\":" + i + "}").toList());
+        }
+    }
+
+    private static Matcher await(Path log, Process run, Pattern line) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = line.matcher(Files.exists(log) ? Files.readString(log) : "");
+            if (m.find()) {
+                return m;
+            }
+            if (!run.isAlive()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the run printed no line matching " + line + "; log:\n" + Files.readString(log));
+    }
+
+    /** The objects our S3 input reads under {@code location} (committed ones only), with their values. */
+    private static Map<String, List<String>> objects(EmbeddedS3 s3, String location) throws Exception {
+        Map<String, List<String>> objects = new TreeMap<>();
+        try (BatchInput in = BatchStorage.forScheme("s3", "source").openInput(BatchInputConfig.builder(location)
+                .options(s3.options()).build(), null)) {
+            for (String object : in.objects()) {
+                List<String> values = new ArrayList<>();
+                try (RecordReader r = in.open(object)) {
+                    for (Record rec = r.next(); rec != null; rec = r.next()) {
+                        values.add(rec.valueAsString());
+                    }
+                }
+                objects.put(object, values);
+            }
+        }
+        return objects;
+    }
+}
