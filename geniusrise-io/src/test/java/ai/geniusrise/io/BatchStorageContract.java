@@ -253,4 +253,26 @@ public abstract class BatchStorageContract {
 
         assertThat(w.bytesWritten()).isEqualTo(1000L * (value.length() + 1));
     }
+
+    @Test
+    void listsTheRunsCommittedUnderTheDestinationByAnyOutputByIdPrefix() throws IOException {
+        try (BatchOutput empty = output()) {
+            assertThat(empty.committedRunIds("")).as("nothing written yet").isEmpty();
+        }
+        for (String runId : List.of("t+0+1+5", "t+0+6+9", "t+10+1+2", "other", "t+0+odd/id ü")) {
+            try (BatchOutput out = output()) {
+                writePart(out, "p-" + Math.abs(runId.hashCode()), "{}");
+                out.commit(runId, List.of("p-" + Math.abs(runId.hashCode())));
+            }
+        }
+        try (BatchOutput uncommitted = output()) {
+            writePart(uncommitted, "never", "{}");
+            try (BatchOutput reader = output()) {
+                assertThat(reader.committedRunIds("t+0+")).as("committed runs only, by any output, ids decoded")
+                        .containsExactlyInAnyOrder("t+0+1+5", "t+0+6+9", "t+0+odd/id ü");
+                assertThat(reader.committedRunIds("")).hasSize(5);
+                assertThat(reader.committedRunIds("nope")).isEmpty();
+            }
+        }
+    }
 }
