@@ -261,10 +261,11 @@ final class KafkaArchiveLoop {
                 o.writer.close();
                 o.output.commit(runId, List.of(o.name));
             } catch (IOException | RuntimeException e) {
+                TaskFailedException failure = new TaskFailedException("task '" + context.taskName()
+                        + "' could not publish " + o.name + " (offsets " + o.start + " to " + o.end + ") to "
+                        + config.destination() + ": " + e.getMessage(), e);
                 o.discard();
-                throw new TaskFailedException("task '" + context.taskName() + "' could not publish " + o.name
-                        + " (offsets " + o.start + " to " + o.end + ") to " + config.destination() + ": "
-                        + e.getMessage(), e);
+                throw failure;
             }
             LOG.debug("task '{}': published {} ({} records, offsets {} to {})", context.taskName(), o.name,
                     o.records, o.start, o.end);
