@@ -38,8 +38,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Batch runs commit their output atomically when they finish; a run that fails or is
- * stopped commits nothing. Streaming tasks (a streaming output, and for a bolt a streaming
- * input) run on the {@link StreamingEngine} that serves their configs until stopped; on stop
+ * stopped commits nothing. Streaming tasks (a spout writing a stream, or a bolt reading one,
+ * whatever it writes) run on the {@link StreamingEngine} that serves their configs until stopped; on stop
  * they flush, commit what they consumed and return normally. {@link #requestStop()} may be called from any thread (the shutdown
  * hook installed by {@link Builder#handleSignals(Duration)} calls it on SIGTERM).
  */

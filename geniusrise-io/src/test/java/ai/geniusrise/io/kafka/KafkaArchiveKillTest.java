@@ -128,8 +128,11 @@ class KafkaArchiveKillTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (committed() < RECORDS && System.nanoTime() < deadline) {
             if (!last.isAlive() && round < KILLS + 3) {
-                System.out.printf("kill test: child %d exited by itself with status %d; starting it again%n", round,
-                        last.exitValue());
+                String why = Files.readAllLines(dir.resolve("child-" + round + ".log")).stream()
+                        .filter(l -> l.startsWith("Exception in thread") || l.startsWith("Caused by"))
+                        .collect(Collectors.joining(System.lineSeparator()));
+                System.out.printf("kill test: child %d exited by itself with status %d; starting it again:%n%s%n",
+                        round, last.exitValue(), why);
                 last = start(topic, lingering, s3.options(), ++round);
             }
             Thread.sleep(200);

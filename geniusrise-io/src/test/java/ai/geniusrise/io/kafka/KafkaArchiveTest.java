@@ -110,6 +110,22 @@ class KafkaArchiveTest {
                 + topics.committed(group));
     }
 
+    private static void awaitMembersWithPartitions(String group, int members) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            while (System.nanoTime() < deadline) {
+                long assigned = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                        .get(30, TimeUnit.SECONDS).members().stream()
+                        .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+                if (assigned >= members) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("group " + group + " did not reach " + members + " members with partitions");
+    }
+
     private static List<String> upper(int from, int to) {
         return IntStream.range(from, to).mapToObj(i -> "V" + i).toList();
     }
@@ -286,5 +302,35 @@ class KafkaArchiveTest {
                 .hasMessageContaining("config.outputConfig.partitionBy")
                 .hasMessageContaining("objects are named after topic, partition and offsets");
         task.close();
+    }
+
+    @Test
+    void membersJoiningTheGroupPublishWhatIsRevokedAndEachOffsetRangeOnce() throws Exception {
+        String topic = newTopic(4);
+        BatchOutputConfig out = s3Out("rebalance").maxRecordsPerPart(50).flushInterval(Duration.ofMillis(400)).build();
+        TaskSpec spec = archiver("rebalance", topic, out).build();
+        topics.produce(topic, 0, 1000, i -> "v" + i);
+        try (RunningTask first = RunningTask.start(spec, new UppercaseBolt())) {
+            awaitCommitted("test.rebalance", 200);
+            try (RunningTask second = RunningTask.start(spec, new UppercaseBolt())) {
+                awaitMembersWithPartitions("test.rebalance", 2);
+                topics.produce(topic, 1000, 1000, i -> "v" + i);
+                awaitCommitted("test.rebalance", 2000);
+                RunSummary one = first.stop(Duration.ofSeconds(20));
+                RunSummary two = second.stop(Duration.ofSeconds(20));
+                assertThat(two.recordsIn()).as("the second member got partitions").isPositive();
+                assertThat(one.recordsIn() + two.recordsIn()).as("no record read twice").isEqualTo(2000);
+            }
+        }
+        assertThat(Archives.values(out)).containsExactlyInAnyOrderElementsOf(upper(0, 2000));
+        for (int p = 0; p < 4; p++) {
+            long next = 0;
+            for (String id : Archives.runIds(out, topic + "+" + p + "+")) {
+                String[] range = id.split("\\+");
+                assertThat(Long.parseLong(range[2])).as("run %s starts where the one before ended", id).isEqualTo(next);
+                next = Long.parseLong(range[3]) + 1;
+            }
+            assertThat(next).isEqualTo(topics.committed("test.rebalance").get(new TopicPartition(topic, p)));
+        }
     }
 }
