@@ -1,6 +1,7 @@
 package ai.geniusrise.cli;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
@@ -18,6 +19,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,12 +80,22 @@ final class RunCommand implements Callable<Integer> {
                     + "every 4096 records: with a spout alone, use --duration.")
     Duration untilIdle;
 
+    @Option(names = "--logical-time", paramLabel = "TIME", converter = LogicalTimeConverter.class,
+            defaultValue = "${env:GENIUSRISE_LOGICAL_TIME}",
+            description = "The time the run stands for, ISO-8601 (e.g. 2024-05-01T10:00:00Z): date-time fields in "
+                    + "braces in batch sources and destinations (dt={yyyy-MM-dd}) are formatted for it, in UTC. "
+                    + "Default: env GENIUSRISE_LOGICAL_TIME, else when the command starts (one time for every task).")
+    Instant logicalTime;
+
     @Spec
     CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
+        if (logicalTime == null) {
+            logicalTime = Instant.now();
+        }
         Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
         ClassLoader loader = pipelineOptions.classLoader();
         if (task != null) {
@@ -236,15 +249,17 @@ final class RunCommand implements Callable<Integer> {
 
     private TaskRunner runner(TaskSpec spec, String pipelineName, ClassLoader loader) {
         TaskRunner.Builder runner = TaskRunner.builder(spec).pipelineName(pipelineName).classLoader(loader)
-                .runId(runId).handleSignals(shutdownTimeout);
+                .runId(runId).handleSignals(shutdownTimeout).logicalTime(logicalTime);
         if (httpPort >= 0) {
             runner.httpPort(httpPort);
         }
         return runner.build();
     }
 
+    /** Runs until stopped; a bolt reading a batch input (S3 to Kafka) is a batch run: it ends. */
     private static boolean isStreaming(TaskSpec spec) {
-        return spec.output() instanceof StreamingOutputConfig;
+        return spec.output() instanceof StreamingOutputConfig
+                && !(spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig);
     }
 
     static String describe(RunSummary s) {
@@ -261,6 +276,19 @@ final class RunCommand implements Callable<Integer> {
         sb.append("\n  output: ").append(s.output()).append(" (").append(s.parts().size()).append(" part")
                 .append(s.parts().size() == 1 ? "" : "s").append(')');
         return sb.toString();
+    }
+
+    /** Reads an ISO-8601 time with an offset: {@code 2024-05-01T10:00:00Z}, {@code 2024-05-01T12:00+02:00}. */
+    static final class LogicalTimeConverter implements CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String text) {
+            try {
+                return OffsetDateTime.parse(text.trim()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("expected an ISO-8601 time such as "
+                        + "2024-05-01T10:00:00Z, got '" + text + "'");
+            }
+        }
     }
 
     /** Reads {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 2d} or ISO-8601 ({@code PT5M}). */
