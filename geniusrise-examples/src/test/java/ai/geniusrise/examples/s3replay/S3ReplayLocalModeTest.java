@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,25 +36,30 @@ class S3ReplayLocalModeTest {
     void theReplayerSendsTheLogicalDaysEventsKeyedAndTimestampedThenEnds() throws Exception {
         assumeTrue(blank(System.getenv("S3_ENDPOINT")) && blank(System.getenv("KAFKA_BOOTSTRAP_SERVERS")),
                 "S3_ENDPOINT or KAFKA_BOOTSTRAP_SERVERS is set in this environment");
+        // recent event times: the broker deletes records older than its retention (7 days) by their timestamp
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant earlier = now.minusSeconds(90);
+        String today = now.toString().substring(0, 10);
+        String yesterday = now.minus(1, ChronoUnit.DAYS).toString().substring(0, 10);
         Path file = dir.resolve("s3-replay.yaml");
         Files.copy(Path.of("pipelines/s3-replay.yaml"), file);
         Path data = dir.resolve(".geniusrise");
         try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(data.resolve("s3")).build().start()) {
             store.client().createBucket(r -> r.bucket("my-bucket"));
-            store.client().putObject(r -> r.bucket("my-bucket").key("archive/dt=2024-05-01/part-0.jsonl"),
+            store.client().putObject(r -> r.bucket("my-bucket").key("archive/dt=" + today + "/part-0.jsonl"),
                     RequestBody.fromString("""
-                            {"user":"ada","type":"click","time":"2024-05-01T09:58:00Z"}
-                            {"user":"bob","type":"view","time":1714557600000}
+                            {"user":"ada","type":"click","time":"%s"}
+                            {"user":"bob","type":"view","time":%d}
                             {"user":"cy","type":"click","time":"yesterday"}
-                            """));
-            store.client().putObject(r -> r.bucket("my-bucket").key("archive/dt=2024-04-30/part-0.jsonl"),
-                    RequestBody.fromString("{\"user\":\"old\",\"time\":\"2024-04-30T09:00:00Z\"}\n"));
+                            """.formatted(earlier, now.toEpochMilli())));
+            store.client().putObject(r -> r.bucket("my-bucket").key("archive/dt=" + yesterday + "/part-0.jsonl"),
+                    RequestBody.fromString("{\"user\":\"old\",\"time\":\"" + earlier + "\"}\n"));
         }
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = GeniusriseCommand.execute(new String[] {"run", file.toString(), "--logical-time",
-                "2024-05-01T10:00:00Z"}, new PrintWriter(out, true), new PrintWriter(err, true));
+                now.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
 
         assertThat(code).as(out + "\n" + err).isZero();
         assertThat(out.toString()).contains("local mode: Kafka at").contains("local mode: S3 at")
@@ -62,7 +68,7 @@ class S3ReplayLocalModeTest {
             List<ConsumerRecord<String, String>> events = kafka.read("replayed-events", 2);
             assertThat(events).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("ada", "bob");
             assertThat(events).extracting(ConsumerRecord::timestamp).containsExactlyInAnyOrder(
-                    Instant.parse("2024-05-01T09:58:00Z").toEpochMilli(), 1714557600000L);
+                    earlier.toEpochMilli(), now.toEpochMilli());
             assertThat(kafka.read("replayed-events.dlq", 1)).extracting(ConsumerRecord::value)
                     .singleElement().asString().contains("\"cy\"");
         }
