@@ -126,7 +126,8 @@ final class BatchToStreamRun implements StreamingTask {
         try (RecordReader reader = batch.openObject(input, in, object)) {
             while (true) {
                 if (stopRequested.getAsBoolean()) {
-                    checkpoint(object, read);
+                    // still skipping what an earlier run checkpointed: keep its position, not an earlier one
+                    checkpoint(object, Math.max(read, skip));
                     return false;
                 }
                 Record record;

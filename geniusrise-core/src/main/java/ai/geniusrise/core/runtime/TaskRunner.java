@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Batch runs commit their output atomically when they finish; a run that fails or is
  * stopped commits nothing. Streaming tasks (a streaming output, and for a bolt a streaming
  * input) run on the {@link StreamingEngine} that serves their configs until stopped; on stop
- * they flush, commit what they consumed and return normally. {@link #requestStop()} may be called from any thread (the shutdown
+ * they flush, commit what they consumed and return normally. A bolt reading a batch input and
+ * writing a stream (S3 to Kafka) runs once, like a batch task, its records sent through the engine
+ * and each object remembered in the task's state once they are acknowledged. {@link #requestStop()} may be called from any thread (the shutdown
  * hook installed by {@link Builder#handleSignals(Duration)} calls it on SIGTERM).
  *
  * <p>Date-time fields in braces in a batch source or destination ({@code dt={yyyy-MM-dd}}) are
