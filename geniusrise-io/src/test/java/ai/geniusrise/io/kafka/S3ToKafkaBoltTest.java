@@ -184,6 +184,41 @@ class S3ToKafkaBoltTest {
         assertThat(topicValues(2)).containsExactly("ONE", "THREE");
     }
 
+    /** Upper-cases slowly, so that a stop lands in the middle of an object. */
+    public static final class SlowUppercase extends UppercaseBolt {
+        @Override
+        protected void process(ai.geniusrise.core.Record in, ai.geniusrise.core.Emitter out) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            super.process(in, out);
+        }
+    }
+
+    @Test
+    void aStoppedRunCheckpointsWhereItIsAndTheNextRunSendsTheRestWithoutRepeating() throws Exception {
+        put("in/a.txt", 1000, "a");
+        put("in/b.txt", 1000, "b");
+        TaskSpec spec = spec(input(), ErrorPolicy.FAIL);
+
+        RunningTask first = RunningTask.start(TaskRunner.builder(spec).pipelineName("test").task(new SlowUppercase())
+                .build(), "replay");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (topics.read(topic, false, 300, Duration.ofMillis(500)).size() < 300 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        RunSummary stopped = first.stop(Duration.ofSeconds(30));
+        assertThat(stopped.recordsOut()).as("stopped mid-way").isBetween(300L, 1999L);
+
+        RunSummary rest = run(spec);
+
+        assertThat(stopped.recordsOut() + rest.recordsOut()).isEqualTo(2000);
+        List<String> values = topicValues(2000);
+        assertThat(values).hasSize(2000).doesNotHaveDuplicates();
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
