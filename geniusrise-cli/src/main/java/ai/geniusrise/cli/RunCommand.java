@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -283,10 +282,9 @@ final class RunCommand implements Callable<Integer> {
         @Override
         public Instant convert(String text) {
             try {
-                return OffsetDateTime.parse(text.trim()).toInstant();
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("expected an ISO-8601 time such as "
-                        + "2024-05-01T10:00:00Z, got '" + text + "'");
+                return TaskRunner.parseLogicalTime(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

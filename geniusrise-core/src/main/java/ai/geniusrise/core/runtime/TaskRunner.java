@@ -47,14 +47,18 @@ import java.util.concurrent.TimeUnit;
  * stopped commits nothing. Streaming tasks (a streaming output, and for a bolt a streaming
  * input) run on the {@link StreamingEngine} that serves their configs until stopped; on stop
  * they flush, commit what they consumed and return normally. A bolt reading a batch input and
- * writing a stream (S3 to Kafka) runs once, like a batch task, its records sent through the engine
- * and each object remembered in the task's state once they are acknowledged. {@link #requestStop()} may be called from any thread (the shutdown
- * hook installed by {@link Builder#handleSignals(Duration)} calls it on SIGTERM).
+ * writing a stream (S3 to Kafka) runs once, like a batch task, its records sent through the
+ * engine and each object remembered in the task's state once they are acknowledged.
+ * {@link #requestStop()} may be called from any thread (the shutdown hook installed by
+ * {@link Builder#handleSignals(Duration)} calls it on SIGTERM).
  *
  * <p>Date-time fields in braces in a batch source or destination ({@code dt={yyyy-MM-dd}}) are
  * formatted for the run's {@linkplain Builder#logicalTime(Instant) logical time}.
  */
 public final class TaskRunner {
+
+    /** Environment variable holding the logical time of a run (ISO-8601), e.g. {@code 2024-05-01T10:00:00Z}. */
+    public static final String LOGICAL_TIME_ENV = "GENIUSRISE_LOGICAL_TIME";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
@@ -91,9 +95,6 @@ public final class TaskRunner {
         return new Builder(spec);
     }
 
-    /** Environment variable holding the logical time of a run (ISO-8601), e.g. {@code 2024-05-01T10:00:00Z}. */
-    public static final String LOGICAL_TIME_ENV = "GENIUSRISE_LOGICAL_TIME";
-
     /**
      * The logical time {@code GENIUSRISE_LOGICAL_TIME} names in {@code env}, or {@code otherwise}
      * when it is unset.
@@ -106,10 +107,24 @@ public final class TaskRunner {
             return otherwise;
         }
         try {
+            return parseLogicalTime(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(LOGICAL_TIME_ENV, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A logical time as written on a command line or in {@value #LOGICAL_TIME_ENV}: ISO-8601 with
+     * an offset, {@code 2024-05-01T10:00:00Z} or {@code 2024-05-01T12:00+02:00}.
+     *
+     * @throws IllegalArgumentException saying what was expected, when {@code text} is not such a time
+     */
+    public static Instant parseLogicalTime(String text) {
+        try {
             return OffsetDateTime.parse(text.trim()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new ConfigException(LOGICAL_TIME_ENV, "expected an ISO-8601 time such as 2024-05-01T10:00:00Z, got '"
-                    + text + "'");
+            throw new IllegalArgumentException("expected an ISO-8601 time such as 2024-05-01T10:00:00Z, got '" + text
+                    + "'", e);
         }
     }
 
