@@ -12,7 +12,6 @@ import ai.geniusrise.testkit.s3.EmbeddedS3;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -209,14 +208,21 @@ final class LocalMode implements AutoCloseable {
         for (TaskSpec spec : tasks) {
             if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in
                     && endpoint.equals(in.options().get("endpoint")) && "s3".equals(in.scheme())) {
-                buckets.add(URI.create(in.source()).getHost());
+                buckets.add(bucketOf(in.source()));
             }
             if (spec.output() instanceof BatchOutputConfig o && endpoint.equals(o.options().get("endpoint"))
                     && "s3".equals(o.scheme())) {
-                buckets.add(URI.create(o.destination()).getHost());
+                buckets.add(bucketOf(o.destination()));
             }
         }
         return buckets;
+    }
+
+    /** The bucket of {@code s3://bucket/prefix}; the prefix may hold date-time fields, which are no URI. */
+    private static String bucketOf(String location) {
+        String rest = location.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
     }
 
     private static void createBucket(EmbeddedS3 s3, String bucket) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -78,12 +79,22 @@ final class RunCommand implements Callable<Integer> {
                     + "every 4096 records: with a spout alone, use --duration.")
     Duration untilIdle;
 
+    @Option(names = "--logical-time", paramLabel = "TIME", converter = LogicalTimeConverter.class,
+            defaultValue = "${env:GENIUSRISE_LOGICAL_TIME}",
+            description = "The time the run stands for, ISO-8601 (e.g. 2024-05-01T10:00:00Z): date-time fields in "
+                    + "braces in batch sources and destinations (dt={yyyy-MM-dd}) are formatted for it, in UTC. "
+                    + "Default: env GENIUSRISE_LOGICAL_TIME, else when the command starts (one time for every task).")
+    Instant logicalTime;
+
     @Spec
     CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
+        if (logicalTime == null) {
+            logicalTime = Instant.now();
+        }
         Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
         ClassLoader loader = pipelineOptions.classLoader();
         if (task != null) {
@@ -237,16 +248,20 @@ final class RunCommand implements Callable<Integer> {
 
     private TaskRunner runner(TaskSpec spec, String pipelineName, ClassLoader loader) {
         TaskRunner.Builder runner = TaskRunner.builder(spec).pipelineName(pipelineName).classLoader(loader)
-                .runId(runId).handleSignals(shutdownTimeout);
+                .runId(runId).handleSignals(shutdownTimeout).logicalTime(logicalTime);
         if (httpPort >= 0) {
             runner.httpPort(httpPort);
         }
         return runner.build();
     }
 
+    /**
+     * Runs until stopped: a spout writing a stream, a bolt reading one (Kafka to Kafka, Kafka to S3).
+     * A bolt reading a batch input (S3 to S3, S3 to Kafka) is a batch run: it ends.
+     */
     private static boolean isStreaming(TaskSpec spec) {
-        return spec.output() instanceof StreamingOutputConfig
-                || spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof StreamingInputConfig;
+        return spec.kind() == TaskSpec.Kind.BOLT ? spec.input() instanceof StreamingInputConfig
+                : spec.output() instanceof StreamingOutputConfig;
     }
 
     static String describe(RunSummary s) {
@@ -263,6 +278,18 @@ final class RunCommand implements Callable<Integer> {
         sb.append("\n  output: ").append(s.output()).append(" (").append(s.parts().size()).append(" part")
                 .append(s.parts().size() == 1 ? "" : "s").append(')');
         return sb.toString();
+    }
+
+    /** Reads an ISO-8601 time with an offset: {@code 2024-05-01T10:00:00Z}, {@code 2024-05-01T12:00+02:00}. */
+    static final class LogicalTimeConverter implements CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String text) {
+            try {
+                return TaskRunner.parseLogicalTime(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Reads {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 2d} or ISO-8601 ({@code PT5M}). */

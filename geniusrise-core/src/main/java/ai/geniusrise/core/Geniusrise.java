@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * <p>Arguments: {@code [PIPELINE.yaml] [--task NAME] [--run-id ID] [--http-port N] [--verbose]}.
  * Each has an environment variable for containers: {@code GENIUSRISE_PIPELINE},
- * {@code GENIUSRISE_TASK}, {@code GENIUSRISE_RUN_ID}, {@code GENIUSRISE_HTTP_PORT}. Without
+ * {@code GENIUSRISE_TASK}, {@code GENIUSRISE_RUN_ID}, {@code GENIUSRISE_HTTP_PORT}; and
+ * {@code GENIUSRISE_LOGICAL_TIME} sets the run's logical time (see {@link TaskRunner.Builder#logicalTime}). Without
  * {@code --task}, the task is the pipeline's only task whose {@code class} is the given class.
  *
  * <p>Exit codes: 0 when the task finished, 1 when it failed, 2 for a configuration mistake.

@@ -2,6 +2,9 @@ package ai.geniusrise.core.config;
 
 import ai.geniusrise.core.ConfigException;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,13 +13,35 @@ import java.util.Objects;
  * a relative path resolved against the pipeline file's folder), decoded by {@link #format()}.
  * Also the source of a batch spout, where it may be any URL the spout understands.
  *
+ * <p>The source may hold date-time fields in braces, {@code s3://lake/raw/dt={yyyy-MM-dd}/hour={HH}}
+ * (java.time patterns, in UTC; {@code {{} for a literal brace): the runtime reads
+ * {@link #at(Instant)} the run's logical time. With {@link #select()} {@link Selection#NEW} a bolt
+ * reads only the objects no earlier successful run of the task has read, remembered in the task's
+ * state.
+ *
  * <p>Immutable and validated when built:
  * <pre>{@code
- * BatchInputConfig in = BatchInputConfig.builder("s3://my-bucket/data")
- *         .format(Format.JSONL).glob("**.jsonl.gz").parallelism(4).build();
+ * BatchInputConfig in = BatchInputConfig.builder("s3://my-bucket/data/dt={yyyy-MM-dd}")
+ *         .format(Format.JSONL).glob("**.jsonl.gz").parallelism(4).select(Selection.NEW).build();
  * }</pre>
  */
 public final class BatchInputConfig implements InputConfig {
+
+    /** Which objects of the source a bolt reads. */
+    public enum Selection {
+        /** Every object, at every run. */
+        ALL,
+        /** Only objects no earlier successful run of the task has read (remembered in its state). */
+        NEW;
+
+        /** The name used in pipeline files: {@code all}, {@code new}. */
+        public String yamlName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The default {@link #checkpointInterval()}: five seconds. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
 
     private final String source;
     private final String scheme;
@@ -25,15 +50,27 @@ public final class BatchInputConfig implements InputConfig {
     private final String glob;
     private final int parallelism;
     private final Map<String, String> options;
+    private final Selection select;
+    private final Duration checkpointInterval;
+    private final long checkpointRecords;
+    private final TimeTemplate template;
 
     private BatchInputConfig(Builder b) {
         this.source = Locations.requireText("source", b.source, "the location to read, such as s3://bucket/prefix or a folder");
-        this.scheme = Locations.schemeOf("source", source);
+        this.template = b.resolved ? null : TimeTemplate.parse("source", source);
+        this.scheme = Locations.schemeOf("source", template == null ? source : template.sample());
         this.format = Objects.requireNonNull(b.format, "format");
         this.compression = Objects.requireNonNull(b.compression, "compression");
         this.glob = b.glob == null || b.glob.isBlank() ? null : b.glob.trim();
         this.parallelism = Locations.positive("parallelism", b.parallelism);
         this.options = Map.copyOf(b.options);
+        this.select = b.select;
+        this.checkpointInterval = b.checkpointInterval == null ? DEFAULT_CHECKPOINT_INTERVAL : b.checkpointInterval;
+        if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw new ConfigException("checkpointInterval", "must be a positive duration such as 5s or 1m, got "
+                    + checkpointInterval);
+        }
+        this.checkpointRecords = Locations.notNegative("checkpointRecords", b.checkpointRecords);
     }
 
     /** A builder for an input reading {@code source}. */
@@ -49,7 +86,25 @@ public final class BatchInputConfig implements InputConfig {
         b.glob = glob;
         b.parallelism = parallelism;
         b.options = options;
+        b.select = select;
+        b.checkpointInterval = checkpointInterval;
+        b.checkpointRecords = checkpointRecords;
+        b.resolved = template == null;
         return b;
+    }
+
+    /**
+     * This config with the date-time fields of its source formatted for {@code logicalTime} (in
+     * UTC); this config itself when its source has none.
+     */
+    public BatchInputConfig at(Instant logicalTime) {
+        if (template == null || !template.hasFields() && !source.contains("{{")) {
+            return this;
+        }
+        Builder b = toBuilder();
+        b.source = template.format(logicalTime);
+        b.resolved = true;
+        return b.build();
     }
 
     @Override
@@ -87,6 +142,30 @@ public final class BatchInputConfig implements InputConfig {
         return options;
     }
 
+    /**
+     * Which objects a bolt reads, or {@code null} when not set: then {@link Selection#ALL} for a
+     * bolt writing a batch output, {@link Selection#NEW} for one writing a stream (S3 to Kafka).
+     */
+    public Selection select() {
+        return select;
+    }
+
+    /**
+     * For a bolt writing a stream: how often, at most, the position reached in the object being
+     * read is checkpointed (after every record sent so far is acknowledged); default 5 s.
+     */
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /**
+     * For a bolt writing a stream: records after which the position reached in the object being
+     * read is checkpointed, whatever the time; 0 (the default) for no such limit.
+     */
+    public long checkpointRecords() {
+        return checkpointRecords;
+    }
+
     @Override
     public String type() {
         return "batch";
@@ -96,23 +175,30 @@ public final class BatchInputConfig implements InputConfig {
     public boolean equals(Object o) {
         return o instanceof BatchInputConfig c && c.source.equals(source) && c.format == format
                 && c.compression == compression && Objects.equals(c.glob, glob) && c.parallelism == parallelism
-                && c.options.equals(options);
+                && c.options.equals(options) && c.select == select && c.checkpointInterval.equals(checkpointInterval)
+                && c.checkpointRecords == checkpointRecords;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, format, compression, glob, parallelism, options);
+        return Objects.hash(source, format, compression, glob, parallelism, options, select, checkpointInterval,
+                checkpointRecords);
     }
 
     @Override
     public String toString() {
         return "BatchInputConfig{source=" + source + ", format=" + format.yamlName() + ", compression="
-                + compression.yamlName() + (glob == null ? "" : ", glob=" + glob) + ", parallelism=" + parallelism + "}";
+                + compression.yamlName() + (glob == null ? "" : ", glob=" + glob) + ", parallelism=" + parallelism
+                + (select == null ? "" : ", select=" + select.yamlName()) + "}";
     }
 
     /** Builds a {@link BatchInputConfig}; {@link #build()} validates. */
     public static final class Builder {
-        private final String source;
+        private String source;
+        private boolean resolved;
+        private Selection select;
+        private Duration checkpointInterval;
+        private long checkpointRecords;
         private Format format = Format.JSONL;
         private Compression compression = Compression.AUTO;
         private String glob;
@@ -150,6 +236,24 @@ public final class BatchInputConfig implements InputConfig {
         /** Adapter-specific settings, replacing any set before. */
         public Builder options(Map<String, String> value) {
             this.options = Map.copyOf(value);
+            return this;
+        }
+
+        /** Which objects a bolt reads; {@code null} for the default (see {@link BatchInputConfig#select()}). */
+        public Builder select(Selection value) {
+            this.select = value;
+            return this;
+        }
+
+        /** For a bolt writing a stream: checkpoint the position in an object at most this often; {@code null}: 5 s. */
+        public Builder checkpointInterval(Duration value) {
+            this.checkpointInterval = value;
+            return this;
+        }
+
+        /** For a bolt writing a stream: checkpoint the position in an object after this many records (0: no limit). */
+        public Builder checkpointRecords(long value) {
+            this.checkpointRecords = value;
             return this;
         }
 

@@ -3,6 +3,7 @@ package ai.geniusrise.core.config;
 import ai.geniusrise.core.ConfigException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,6 +15,12 @@ import java.util.Objects;
  * together with a commit marker listing them. A part rolls over to the next when it reaches
  * {@link #maxRecordsPerPart()} records or {@link #maxBytesPerPart()} bytes. Interval bolts
  * (Kafka→S3) also write when {@link #flushInterval()} has passed.
+ *
+ * <p>The destination may hold date-time fields in braces ({@code s3://lake/daily/dt={yyyy-MM-dd}},
+ * java.time patterns in UTC, {@code {{} for a literal brace), formatted for the run's logical time
+ * ({@link #at(Instant)}). {@link #partitionBy()} is either a JSON field ({@code country}: folders
+ * {@code country=FR/}) or such a template ({@code dt={yyyy-MM-dd}/hour={HH}}), formatted for each
+ * record's timestamp, or the run's logical time for records without one.
  *
  * <p>Immutable and validated when built:
  * <pre>{@code
@@ -35,18 +42,30 @@ public final class BatchOutputConfig implements OutputConfig {
     private final long maxBytesPerPart;
     private final Duration flushInterval;
     private final Map<String, String> options;
+    private final TimeTemplate template;
+    private final TimeTemplate partitionTemplate;
 
     private BatchOutputConfig(Builder b) {
         this.destination = Locations.requireText("destination", b.destination,
                 "the location to write, such as s3://bucket/prefix or a folder");
-        this.scheme = Locations.schemeOf("destination", destination);
+        this.template = b.resolved ? null : TimeTemplate.parse("destination", destination);
+        this.scheme = Locations.schemeOf("destination", template == null ? destination : template.sample());
         this.format = Objects.requireNonNull(b.format, "format");
         if (b.compression == Compression.AUTO) {
             throw new ConfigException("compression", "auto is for inputs only; an output takes none or gzip");
         }
         this.compression = Objects.requireNonNull(b.compression, "compression");
         this.partitionBy = b.partitionBy == null || b.partitionBy.isBlank() ? null : b.partitionBy.trim();
-        this.maxRecordsPerPart = Locations.notNegative("maxRecordsPerPart", b.maxRecordsPerPart);
+        this.partitionTemplate = partitionBy == null || !partitionBy.contains("{") ? null
+                : TimeTemplate.parse("partitionBy", partitionBy.replaceAll("/+$", ""));
+        if (partitionTemplate != null && !partitionTemplate.hasFields()) {
+            throw new ConfigException("partitionBy", "'" + partitionBy + "' is neither a JSON field name nor a "
+                    + "date-time template such as dt={yyyy-MM-dd}/hour={HH}");
+        }
+        if (partitionTemplate != null && (partitionBy.startsWith("/") || partitionTemplate.sample().contains(".."))) {
+            throw new ConfigException("partitionBy", "'" + partitionBy + "' must name folders under the destination "
+                    + "(no leading '/', no '..')");
+        }        this.maxRecordsPerPart = Locations.notNegative("maxRecordsPerPart", b.maxRecordsPerPart);
         this.maxBytesPerPart = Locations.notNegative("maxBytesPerPart", b.maxBytesPerPart);
         if (b.flushInterval != null && (b.flushInterval.isNegative() || b.flushInterval.isZero())) {
             throw new ConfigException("flushInterval", "must be a positive duration such as 30s or 5m, got "
@@ -71,7 +90,40 @@ public final class BatchOutputConfig implements OutputConfig {
         b.maxBytesPerPart = maxBytesPerPart;
         b.flushInterval = flushInterval;
         b.options = options;
+        b.resolved = template == null;
         return b;
+    }
+
+    /**
+     * This config with the date-time fields of its destination formatted for {@code logicalTime}
+     * (in UTC); this config itself when its destination has none.
+     */
+    public BatchOutputConfig at(Instant logicalTime) {
+        if (template == null || !template.hasFields() && !destination.contains("{{")) {
+            return this;
+        }
+        Builder b = toBuilder();
+        b.destination = template.format(logicalTime);
+        b.resolved = true;
+        return b.build();
+    }
+
+    /** True when {@link #partitionBy()} is a date-time template rather than a JSON field. */
+    public boolean partitionsByTime() {
+        return partitionTemplate != null;
+    }
+
+    /**
+     * The folder, ending in {@code /}, of a record with timestamp {@code time} under a
+     * date-time {@link #partitionBy()}, such as {@code dt=2024-05-01/hour=10/}.
+     *
+     * @throws IllegalStateException if {@link #partitionsByTime()} is false
+     */
+    public String timePartition(Instant time) {
+        if (partitionTemplate == null) {
+            throw new IllegalStateException("partitionBy '" + partitionBy + "' is not a date-time template");
+        }
+        return partitionTemplate.format(time) + "/";
     }
 
     @Override
@@ -94,7 +146,10 @@ public final class BatchOutputConfig implements OutputConfig {
         return compression;
     }
 
-    /** A JSON field whose value names a sub-folder ({@code field=value/}) for each record, or {@code null}. */
+    /**
+     * A JSON field whose value names a sub-folder ({@code field=value/}) for each record, or a
+     * date-time template ({@code dt={yyyy-MM-dd}}, see {@link #partitionsByTime()}), or {@code null}.
+     */
     public String partitionBy() {
         return partitionBy;
     }
@@ -146,7 +201,8 @@ public final class BatchOutputConfig implements OutputConfig {
 
     /** Builds a {@link BatchOutputConfig}; {@link #build()} validates. */
     public static final class Builder {
-        private final String destination;
+        private String destination;
+        private boolean resolved;
         private Format format = Format.JSONL;
         private Compression compression = Compression.NONE;
         private String partitionBy;
@@ -171,7 +227,7 @@ public final class BatchOutputConfig implements OutputConfig {
             return this;
         }
 
-        /** Partition records into sub-folders by this JSON field. */
+        /** Partition records into sub-folders by this JSON field, or by this date-time template. */
         public Builder partitionBy(String field) {
             this.partitionBy = field;
             return this;

@@ -53,7 +53,7 @@ final class PipelineParser {
             "deploy", "config");
     static final List<String> CONFIG_KEYS = List.of("inputConfig", "outputConfig", "stateConfig");
     static final List<String> BATCH_INPUT_KEYS = List.of("type", "source", "format", "compression", "glob",
-            "parallelism", "options");
+            "parallelism", "select", "checkpointInterval", "checkpointRecords", "options");
     static final List<String> STREAMING_INPUT_KEYS = List.of("type", "source", "bootstrapServers", "groupId",
             "commitInterval", "properties");
     static final List<String> BATCH_OUTPUT_KEYS = List.of("type", "destination", "format", "compression",
@@ -78,6 +78,8 @@ final class PipelineParser {
     private static final Map<String, Compression> COMPRESSIONS = choices(Compression.values(), Compression::yamlName);
     private static final Map<String, ErrorPolicy> POLICIES = choices(ErrorPolicy.values(), ErrorPolicy::yamlName);
     private static final Map<String, Guarantee> GUARANTEES = choices(Guarantee.values(), Guarantee::yamlName);
+    private static final Map<String, BatchInputConfig.Selection> SELECTIONS = choices(
+            BatchInputConfig.Selection.values(), BatchInputConfig.Selection::yamlName);
     private static final Map<String, String> FAMILIES = choices(new String[] {"batch", "streaming"}, f -> f);
 
     private final Path origin;
@@ -273,6 +275,7 @@ final class PipelineParser {
             Map<String, PipelineNode> c = config.mapping(CONFIG_KEYS, "a task's config");
             input = input(c.get("inputConfig"), kind, d);
             output = output(c.get("outputConfig"), d);
+            checkBatchReading(c.get("inputConfig"), kind, input, output);
             PipelineNode stateNode = c.get("stateConfig");
             if (stateNode != null && !stateNode.isNull()) {
                 state = state(stateNode);
@@ -471,6 +474,15 @@ final class PipelineParser {
                 if (parallelism != null) {
                     b.parallelism(parallelism);
                 }
+                b.select(oneOf(f, "select", SELECTIONS));
+                if (f.get("checkpointInterval") != null) {
+                    b.checkpointInterval(f.get("checkpointInterval").duration());
+                }
+                Long checkpointRecords = f.get("checkpointRecords") == null ? null
+                        : f.get("checkpointRecords").wholeNumber(Long.MIN_VALUE);
+                if (checkpointRecords != null) {
+                    b.checkpointRecords(checkpointRecords);
+                }
                 Map<String, String> s3 = bolt && isS3(source) ? d.s3() : Map.of();
                 b.options(merge(s3, textMap(f.get("options"), "options")));
                 return b.build();
@@ -540,6 +552,28 @@ final class PipelineParser {
                 throw e;
             }
             throw node.relocate(e);
+        }
+    }
+
+    /**
+     * {@code select} is for bolts (a spout reads no stored objects), the checkpoint keys for bolts
+     * writing a stream (a batch output is committed whole).
+     */
+    private static void checkBatchReading(PipelineNode node, TaskSpec.Kind kind, InputConfig input,
+                                          OutputConfig output) {
+        if (!(input instanceof BatchInputConfig)) {
+            return;
+        }
+        Map<String, PipelineNode> f = node.mapping(BATCH_INPUT_KEYS, "a batch inputConfig");
+        if (kind == TaskSpec.Kind.SPOUT && f.get("select") != null) {
+            throw f.get("select").error("select is for bolts, which read stored objects; a spout's inputConfig is "
+                    + "its external source");
+        }
+        for (String key : List.of("checkpointInterval", "checkpointRecords")) {
+            if (f.get(key) != null && (kind == TaskSpec.Kind.SPOUT || output instanceof BatchOutputConfig)) {
+                throw f.get(key).error(key + " is for a bolt writing a stream (S3 to Kafka), whose position in an "
+                        + "object is checkpointed; a batch output is committed whole at the end of its run");
+            }
         }
     }
 

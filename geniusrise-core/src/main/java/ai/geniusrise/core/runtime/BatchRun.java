@@ -22,9 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,10 +56,18 @@ final class BatchRun {
     private final BooleanSupplier stopRequested;
     private final String runIdOverride;
     private final Shard shard;
+    private final Instant logicalTime;
     private final AtomicBoolean aborting = new AtomicBoolean();
 
     BatchRun(TaskHandle task, TaskContext context, TaskSpec spec, TaskMetrics metrics, BooleanSupplier stopRequested,
              String runIdOverride, Shard shard) {
+        this(task, context, spec, metrics, stopRequested, runIdOverride, shard, Instant.now());
+    }
+
+    /** @param logicalTime the run's logical time: the time partition of records without a timestamp */
+    BatchRun(TaskHandle task, TaskContext context, TaskSpec spec, TaskMetrics metrics, BooleanSupplier stopRequested,
+             String runIdOverride, Shard shard, Instant logicalTime) {
+        this.logicalTime = logicalTime;
         this.task = task;
         this.context = context;
         this.spec = spec;
@@ -71,8 +81,12 @@ final class BatchRun {
         long started = System.nanoTime();
         BatchStorage inStorage = storage(inConfig.scheme(), "config.inputConfig.source");
         BatchStorage outStorage = storage(outConfig.scheme(), "config.outputConfig.destination");
+        InputProgress progress = inConfig.select() == BatchInputConfig.Selection.NEW
+                ? new InputProgress(context.state(), spec.name(), inConfig.source()) : null;
+        RunSummary summary;
+        List<String> objects;
         try (BatchInput input = inStorage.openInput(inConfig, context)) {
-            List<String> objects = listObjects(input, inConfig);
+            objects = listObjects(input, inConfig, progress);
             String runId = runIdOverride != null ? runIdOverride + shard.nameSuffix() : "run-" + hash(spec.name() + "\n" + String.join("\n", objects));
             LOG.info("task '{}': {} object(s) to read from {} with {} worker(s); run {}", spec.name(), objects.size(),
                     inConfig.source(), Math.min(inConfig.parallelism(), Math.max(1, objects.size())), runId);
@@ -81,8 +95,9 @@ final class BatchRun {
             try {
                 List<String> parts = readAll(input, objects, inConfig, output, outConfig, failures);
                 TaskMetrics.Tally tally = new TaskMetrics.Tally();
-                PartEmitter flushEmitter = new PartEmitter(output, outConfig,
-                        "part-" + spec.name() + shard.nameSuffix() + "-flush", failures, tally);
+                // an incremental run's flush output adds to the earlier runs': it must not replace theirs
+                PartEmitter flushEmitter = new PartEmitter(output, outConfig, "part-" + spec.name() + shard.nameSuffix()
+                        + "-flush" + (progress == null ? "" : "-" + runId), failures, tally, logicalTime);
                 try {
                     task.flush(flushEmitter);
                 } catch (TaskFailedException e) {
@@ -93,7 +108,7 @@ final class BatchRun {
                 }
                 parts.addAll(flushEmitter.finish());
                 metrics.publish(tally);
-                return commit(output, failures, runId, parts, outConfig, started);
+                summary = commit(output, failures, runId, parts, outConfig, started);
             } catch (RuntimeException | IOException e) {
                 abort(output, failures);
                 throw asTaskFailure(e, "write its output to " + outConfig.destination());
@@ -101,6 +116,12 @@ final class BatchRun {
         } catch (IOException e) {
             throw asTaskFailure(e, "read its input " + inConfig.source());
         }
+        if (progress != null) {
+            // only now that the output is committed: a crash before this re-reads these objects, and since
+            // their parts are named after them, the next run rewrites the same parts
+            objects.forEach(progress::markDone);
+        }
+        return summary;
     }
 
     RunSummary spout(BatchOutputConfig outConfig) {
@@ -109,7 +130,7 @@ final class BatchRun {
         Failures failures = failures(outConfig);
         TaskMetrics.Tally tally = new TaskMetrics.Tally();
         PartEmitter emitter = new PartEmitter(output, outConfig, "part-" + spec.name() + shard.nameSuffix(), failures,
-                tally);
+                tally, logicalTime);
         try {
             try {
                 task.produce(emitter);
@@ -182,7 +203,8 @@ final class BatchRun {
     private List<String> readObject(BatchInput input, BatchInputConfig inConfig, String object, BatchOutput output,
                                     BatchOutputConfig outConfig, Failures failures) throws IOException {
         TaskMetrics.Tally tally = new TaskMetrics.Tally();
-        PartEmitter emitter = new PartEmitter(output, outConfig, "part-" + spec.name() + "-" + hash(object), failures, tally);
+        PartEmitter emitter = new PartEmitter(output, outConfig, "part-" + spec.name() + "-" + hash(object), failures, tally,
+                logicalTime);
         long started = System.nanoTime();
         try (RecordReader reader = openObject(input, inConfig, object)) {
             while (true) {
@@ -233,7 +255,7 @@ final class BatchRun {
         }
     }
 
-    private RecordReader openObject(BatchInput input, BatchInputConfig inConfig, String object) throws IOException {
+    RecordReader openObject(BatchInput input, BatchInputConfig inConfig, String object) throws IOException {
         try {
             return input.open(object);
         } catch (IOException e) {
@@ -242,12 +264,33 @@ final class BatchRun {
         }
     }
 
-    private List<String> listObjects(BatchInput input, BatchInputConfig inConfig) {
+    /**
+     * The objects this run reads: this shard's, and with {@code progress}, only those no earlier
+     * successful run read.
+     */
+    List<String> listObjects(BatchInput input, BatchInputConfig inConfig, InputProgress progress) {
         try {
             List<String> objects = input.objects().stream().filter(shard::owns).toList();
             if (shard.count() > 1) {
                 LOG.info("task '{}': shard {} of {} takes {} object(s)", spec.name(), shard.index(), shard.count(),
                         objects.size());
+            }
+            if (progress != null) {
+                if ("memory".equals(spec.state().type())) {
+                    LOG.warn("task '{}' reads only new objects of {}, but its state is in memory: what this "
+                            + "process reads is forgotten when it exits; set a durable stateConfig", spec.name(),
+                            inConfig.source());
+                }
+                Set<String> done = progress.done();
+                List<String> fresh = objects.stream().filter(o -> !done.contains(o)).toList();
+                if (fresh.size() < objects.size()) {
+                    LOG.info("task '{}': {} object(s) of {} were read by earlier runs; {} new", spec.name(),
+                            objects.size() - fresh.size(), inConfig.source(), fresh.size());
+                }
+                if (fresh.isEmpty() && !objects.isEmpty()) {
+                    return fresh;
+                }
+                objects = fresh;
             }
             if (objects.isEmpty()) {
                 LOG.warn("task '{}': the input {} has no objects{}", spec.name(), inConfig.source(),
@@ -312,7 +355,7 @@ final class BatchRun {
         }
     }
 
-    private BatchStorage storage(String scheme, String configPath) {
+    BatchStorage storage(String scheme, String configPath) {
         try {
             return BatchStorage.forScheme(scheme, configPath);
         } catch (ConfigException e) {
@@ -320,7 +363,7 @@ final class BatchRun {
         }
     }
 
-    private TaskFailedException stopped() {
+    TaskFailedException stopped() {
         return new TaskFailedException("task '" + spec.name() + "' was stopped before its run finished; nothing of "
                 + "the run was committed, and running it again starts over", null);
     }

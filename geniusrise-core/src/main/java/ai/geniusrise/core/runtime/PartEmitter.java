@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +20,10 @@ import java.util.Map;
 /**
  * The emitter of one worker of a batch run: writes records to parts named
  * {@code [field=value/]<stem>-<n>}, rolling to the next part at the configured size or record
- * count, and routing records to partition folders when {@code partitionBy} is set. Part names
- * depend only on the stem and the records, so a re-run writes the same names. Used by one thread.
+ * count, and routing records to partition folders when {@code partitionBy} is set: by a JSON
+ * field, or by a date-time template formatted for the record's timestamp (the run's logical time
+ * for a record without one). Part names depend only on the stem, the records and the logical
+ * time, so a re-run writes the same names. Used by one thread.
  */
 final class PartEmitter implements Emitter {
 
@@ -36,8 +39,12 @@ final class PartEmitter implements Emitter {
     }
 
     private final BatchOutput output;
+    private final BatchOutputConfig config;
     private final String stem;
     private final String partitionBy;
+    private final Instant logicalTime;
+    private long lastTimestamp = Long.MIN_VALUE;
+    private String lastTimePartition;
     private final long maxRecords;
     private final long maxBytes;
     private final Failures failures;
@@ -54,7 +61,15 @@ final class PartEmitter implements Emitter {
     private final List<String> heldReasons = new ArrayList<>(0);
 
     PartEmitter(BatchOutput output, BatchOutputConfig config, String stem, Failures failures, TaskMetrics.Tally tally) {
+        this(output, config, stem, failures, tally, Instant.now());
+    }
+
+    /** @param logicalTime the time partition of records without a timestamp, under a date-time {@code partitionBy} */
+    PartEmitter(BatchOutput output, BatchOutputConfig config, String stem, Failures failures, TaskMetrics.Tally tally,
+                Instant logicalTime) {
         this.output = output;
+        this.config = config;
+        this.logicalTime = logicalTime;
         this.stem = stem;
         this.partitionBy = config.partitionBy();
         this.maxRecords = config.format() == Format.RAW ? 1 : config.maxRecordsPerPart();
@@ -179,6 +194,14 @@ final class PartEmitter implements Emitter {
     }
 
     private String partitionOf(Record record) {
+        if (config.partitionsByTime()) {
+            long ts = record.timestamp();
+            if (ts != lastTimestamp || lastTimePartition == null) {
+                lastTimePartition = config.timePartition(ts > 0 ? Instant.ofEpochMilli(ts) : logicalTime);
+                lastTimestamp = ts;
+            }
+            return lastTimePartition;
+        }
         JsonNode value = record.valueAsJson().get(partitionBy);
         String text = value == null || value.isNull() ? "null" : value.isValueNode() ? value.asText() : value.toString();
         return partitionBy + "=" + escape(text) + "/";

@@ -50,9 +50,14 @@ final class StreamingRun implements StreamingTask {
 
     /** Runs the task on {@code engine} until stopped; returns what it did. */
     RunSummary run(StreamingEngine engine) {
+        return run(engine, this);
+    }
+
+    /** Runs {@code driver} on {@code engine}: this run, or a source that feeds it records ({@link BatchToStreamRun}). */
+    RunSummary run(StreamingEngine engine, StreamingTask driver) {
         long started = System.nanoTime();
         try {
-            engine.run(this);
+            engine.run(driver);
         } catch (ConfigException e) {
             throw spec.locate(e);
         } catch (TaskFailedException e) {

@@ -7,6 +7,8 @@ import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.TaskHandle;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.config.InputConfig;
+import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
@@ -24,6 +26,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,10 +46,19 @@ import java.util.concurrent.TimeUnit;
  * <p>Batch runs commit their output atomically when they finish; a run that fails or is
  * stopped commits nothing. Streaming tasks (a spout writing a stream, or a bolt reading one,
  * whatever it writes) run on the {@link StreamingEngine} that serves their configs until stopped; on stop
- * they flush, commit what they consumed and return normally. {@link #requestStop()} may be called from any thread (the shutdown
- * hook installed by {@link Builder#handleSignals(Duration)} calls it on SIGTERM).
+ * they flush, commit what they consumed and return normally. A bolt reading a batch input and
+ * writing a stream (S3 to Kafka) runs once, like a batch task, its records sent through the
+ * engine and each object remembered in the task's state once they are acknowledged.
+ * {@link #requestStop()} may be called from any thread (the shutdown hook installed by
+ * {@link Builder#handleSignals(Duration)} calls it on SIGTERM).
+ *
+ * <p>Date-time fields in braces in a batch source or destination ({@code dt={yyyy-MM-dd}}) are
+ * formatted for the run's {@linkplain Builder#logicalTime(Instant) logical time}.
  */
 public final class TaskRunner {
+
+    /** Environment variable holding the logical time of a run (ISO-8601), e.g. {@code 2024-05-01T10:00:00Z}. */
+    public static final String LOGICAL_TIME_ENV = "GENIUSRISE_LOGICAL_TIME";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
@@ -55,6 +70,7 @@ public final class TaskRunner {
     private final String runId;
     private final Shard shard;
     private final Duration shutdownTimeout;
+    private final Instant logicalTime;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean ready;
@@ -62,7 +78,9 @@ public final class TaskRunner {
     private volatile TaskMetrics metrics;
 
     private TaskRunner(Builder b) {
-        this.spec = b.spec;
+        this.logicalTime = b.logicalTime != null ? b.logicalTime
+                : logicalTimeFromEnvironment(System.getenv(), Instant.now());
+        this.spec = atLogicalTime(b.spec, logicalTime);
         this.pipelineName = b.pipelineName;
         this.instance = b.instance;
         this.classLoader = b.classLoader;
@@ -75,6 +93,45 @@ public final class TaskRunner {
     /** A builder for running {@code spec}. */
     public static Builder builder(TaskSpec spec) {
         return new Builder(spec);
+    }
+
+    /**
+     * The logical time {@code GENIUSRISE_LOGICAL_TIME} names in {@code env}, or {@code otherwise}
+     * when it is unset.
+     *
+     * @throws ConfigException naming the variable when its value is not an ISO-8601 instant
+     */
+    public static Instant logicalTimeFromEnvironment(Map<String, String> env, Instant otherwise) {
+        String text = env.get(LOGICAL_TIME_ENV);
+        if (text == null || text.isBlank()) {
+            return otherwise;
+        }
+        try {
+            return parseLogicalTime(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(LOGICAL_TIME_ENV, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A logical time as written on a command line or in {@value #LOGICAL_TIME_ENV}: ISO-8601 with
+     * an offset, {@code 2024-05-01T10:00:00Z} or {@code 2024-05-01T12:00+02:00}.
+     *
+     * @throws IllegalArgumentException saying what was expected, when {@code text} is not such a time
+     */
+    public static Instant parseLogicalTime(String text) {
+        try {
+            return OffsetDateTime.parse(text.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("expected an ISO-8601 time such as 2024-05-01T10:00:00Z, got '" + text
+                    + "'", e);
+        }
+    }
+
+    private static TaskSpec atLogicalTime(TaskSpec spec, Instant time) {
+        InputConfig in = spec.input() instanceof BatchInputConfig b ? b.at(time) : spec.input();
+        OutputConfig out = spec.output() instanceof BatchOutputConfig b ? b.at(time) : spec.output();
+        return in == spec.input() && out == spec.output() ? spec : spec.toBuilder().input(in).output(out).build();
     }
 
     /**
@@ -169,12 +226,12 @@ public final class TaskRunner {
             return new StreamingRun(task, context, spec, metrics, () -> stopRequested).run(engine);
         }
         if (!(spec.output() instanceof BatchOutputConfig out)) {
-            throw spec.locate(new ConfigException("config.outputConfig.type", "a bolt reading a batch input and "
-                    + "writing a streaming output (S3 to Kafka) is not available in this version of Geniusrise; "
-                    + "read a streaming input or write type: batch"));
+            // a bolt reading a batch input and writing a stream (S3 to Kafka): a batch run feeding the engine
+            return new BatchToStreamRun(task, context, spec, metrics, () -> stopRequested,
+                    shard != null ? shard : Shard.fromEnvironment(System.getenv()), logicalTime).run();
         }
         BatchRun batch = new BatchRun(task, context, spec, metrics, () -> stopRequested, runId,
-                shard != null ? shard : Shard.fromEnvironment(System.getenv()));
+                shard != null ? shard : Shard.fromEnvironment(System.getenv()), logicalTime);
         if (task.isSpout()) {
             return batch.spout(out);
         }
@@ -273,6 +330,7 @@ public final class TaskRunner {
         private String runId;
         private Shard shard;
         private Duration shutdownTimeout;
+        private Instant logicalTime;
 
         private Builder(TaskSpec spec) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -321,6 +379,17 @@ public final class TaskRunner {
          */
         public Builder shard(Shard value) {
             this.shard = Objects.requireNonNull(value, "shard");
+            return this;
+        }
+
+        /**
+         * The run's logical time: date-time fields in braces in batch sources and destinations
+         * ({@code dt={yyyy-MM-dd}}) and in a date-time {@code partitionBy} (for records without a
+         * timestamp) are formatted for it, in UTC. Default: {@code GENIUSRISE_LOGICAL_TIME} (what a
+         * scheduler passes), else the time this runner is built.
+         */
+        public Builder logicalTime(Instant value) {
+            this.logicalTime = Objects.requireNonNull(value, "logicalTime");
             return this;
         }
 

@@ -38,6 +38,9 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
     static final String H_SOURCE_PARTITION = "geniusrise.source.partition";
     static final String H_SOURCE_OFFSET = "geniusrise.source.offset";
     static final String H_FAILED_AT = "geniusrise.failed.at";
+    static final String H_SOURCE_LOCATION = "geniusrise.source.location";
+    static final String H_SOURCE_OBJECT = "geniusrise.source.object";
+    static final String H_SOURCE_INDEX = "geniusrise.source.index";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,6 +100,10 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
             add(h, H_SOURCE_TOPIC, p.topic());
             add(h, H_SOURCE_PARTITION, Integer.toString(p.partition()));
             add(h, H_SOURCE_OFFSET, Long.toString(p.offset()));
+        } else if (original.position() instanceof Position.InObject o) {
+            add(h, H_SOURCE_LOCATION, o.location());
+            add(h, H_SOURCE_OBJECT, o.object());
+            add(h, H_SOURCE_INDEX, Long.toString(o.index()));
         }
         add(h, H_FAILED_AT, Instant.now().toString());
         producer.send(new ProducerRecord<>(deadLetterTopic, null,

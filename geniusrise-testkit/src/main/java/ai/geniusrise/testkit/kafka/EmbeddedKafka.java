@@ -55,7 +55,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Properties overrides;
-    private final String clusterId = Uuid.randomUuid().toString();
+    private final String clusterId;
     private boolean formatted;
     private KafkaRaftServer server;
 
@@ -67,6 +67,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create the broker's log folder", e);
         }
         this.deleteOnClose = b.logDir == null;
+        this.clusterId = existingClusterId(logDir);
         this.port = b.port > 0 ? b.port : freePort();
         this.controllerPort = freePort();
         this.overrides = new Properties();
@@ -217,6 +218,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (code != 0) {
             throw new IllegalStateException("formatting the broker's storage failed: " + log.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The cluster id a folder was formatted with, so that a broker restarted on it keeps its data; else a new one. */
+    private static String existingClusterId(Path logDir) {
+        Path meta = logDir.resolve("meta.properties");
+        if (Files.isRegularFile(meta)) {
+            Properties p = new Properties();
+            try (var in = Files.newInputStream(meta)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the broker's " + meta, e);
+            }
+            String id = p.getProperty("cluster.id");
+            if (id != null && !id.isBlank()) {
+                return id;
+            }
+        }
+        return Uuid.randomUuid().toString();
     }
 
     private void awaitReady() {

@@ -5,7 +5,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.util.Locale;
 import java.util.UUID;
 
-/** An S3-compatible endpoint run by someone else, named by environment variables. Thread-safe. */
+/**
+ * An S3-compatible endpoint run by someone else (named by environment variables), or by a
+ * container the extension started and stops on {@link #close()}. Thread-safe.
+ */
 final class ExistingS3 implements S3Endpoint, AutoCloseable {
 
     private final String endpoint;
@@ -13,8 +16,15 @@ final class ExistingS3 implements S3Endpoint, AutoCloseable {
     private final String accessKeyId;
     private final String secretAccessKey;
     private final S3Client client;
+    private final AutoCloseable owner;
 
     ExistingS3(String endpoint, String region, String accessKeyId, String secretAccessKey) {
+        this(endpoint, region, accessKeyId, secretAccessKey, null);
+    }
+
+    /** @param owner what runs the endpoint, closed after the client; {@code null} when someone else runs it */
+    ExistingS3(String endpoint, String region, String accessKeyId, String secretAccessKey, AutoCloseable owner) {
+        this.owner = owner;
         this.endpoint = endpoint;
         this.region = region;
         this.accessKeyId = accessKeyId;
@@ -59,6 +69,13 @@ final class ExistingS3 implements S3Endpoint, AutoCloseable {
     @Override
     public void close() {
         client.close();
+        if (owner != null) {
+            try {
+                owner.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop the S3 container at " + endpoint + ": " + e, e);
+            }
+        }
     }
 
     @Override

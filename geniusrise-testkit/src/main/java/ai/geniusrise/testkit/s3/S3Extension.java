@@ -1,5 +1,7 @@
 package ai.geniusrise.testkit.s3;
 
+import ai.geniusrise.testkit.ContainerServer;
+import ai.geniusrise.testkit.ServerSource;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -12,7 +14,9 @@ import java.util.Map;
  * (S3Proxy, objects in memory) by default, started once per test run and shared by every test
  * class that uses the extension, then stopped when the run ends; or, when the environment variable
  * {@value #ENDPOINT_ENV} is set, that endpoint, with the credentials in {@value #ACCESS_KEY_ENV} and
- * {@value #SECRET_KEY_ENV} and the region in {@value #REGION_ENV} (default {@code us-east-1}).
+ * {@value #SECRET_KEY_ENV} and the region in {@value #REGION_ENV} (default {@code us-east-1}); or,
+ * when containers are asked for and can be had ({@link ServerSource}: {@code GENIUSRISE_TEST_CONTAINERS=true},
+ * Testcontainers on the test classpath, a Docker engine), a MinIO container ({@value #MINIO_IMAGE}).
  *
  * <pre>{@code
  * @ExtendWith(S3Extension.class)
@@ -37,6 +41,9 @@ public final class S3Extension implements ParameterResolver {
     public static final String SECRET_KEY_ENV = "GENIUSRISE_TEST_S3_SECRET_ACCESS_KEY";
     /** The region for {@value #ENDPOINT_ENV}. */
     public static final String REGION_ENV = "GENIUSRISE_TEST_S3_REGION";
+
+    /** The MinIO image started when containers are asked for. */
+    public static final String MINIO_IMAGE = "minio/minio:latest";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(S3Extension.class);
 
@@ -63,7 +70,8 @@ public final class S3Extension implements ParameterResolver {
     static S3Endpoint open(Map<String, String> env) {
         String endpoint = env.get(ENDPOINT_ENV);
         if (endpoint == null || endpoint.isBlank()) {
-            return EmbeddedS3.builder().build().start();
+            return ServerSource.choose("S3 store", ENDPOINT_ENV) == ServerSource.CONTAINER ? minio()
+                    : EmbeddedS3.builder().build().start();
         }
         String key = env.get(ACCESS_KEY_ENV);
         String secret = env.get(SECRET_KEY_ENV);
@@ -74,5 +82,16 @@ public final class S3Extension implements ParameterResolver {
         String region = env.get(REGION_ENV);
         return new ExistingS3(endpoint.trim(), region == null || region.isBlank() ? "us-east-1" : region.trim(), key,
                 secret);
+    }
+
+    /** A MinIO container, stopped with the endpoint (at the end of the test run). */
+    private static S3Endpoint minio() {
+        String user = "geniusrise";
+        String password = "geniusrise-secret";
+        ContainerServer container = ContainerServer.start(MINIO_IMAGE, 9000,
+                Map.of("MINIO_ROOT_USER", user, "MINIO_ROOT_PASSWORD", password), new String[] {"server", "/data"},
+                null, 1);
+        return new ExistingS3("http://" + container.host() + ":" + container.port(), "us-east-1", user, password,
+                container);
     }
 }
