@@ -9,7 +9,6 @@ import ai.geniusrise.core.Spout;
 import ai.geniusrise.core.TaskContext;
 import io.micrometer.core.instrument.Gauge;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +18,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -219,37 +219,21 @@ public class TcpListenerSpout extends Spout {
     /** Reads the lines of one connection into the queue until the client closes it or the spout stops. */
     private void read(Socket socket) {
         String remote = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
-        String object = remote + "#" + connectionNumber.incrementAndGet();
-        long lineNumber = 0;
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        boolean tooLong = false;
-        try (InputStream in = new BufferedInputStream(socket.getInputStream(), 64 << 10)) {
-            for (int c = in.read(); ; c = in.read()) {
-                if (c == '\n' || c < 0) {
-                    if (c < 0 && line.size() == 0 && !tooLong) {
-                        return;
+        LineBuffer line = new LineBuffer(remote, remote + "#" + connectionNumber.incrementAndGet());
+        byte[] chunk = new byte[64 << 10];
+        try (InputStream in = socket.getInputStream()) {
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] == '\n') {
+                        line.append(chunk, start, i - start);
+                        line.end();
+                        start = i + 1;
                     }
-                    lineNumber++;
-                    byte[] bytes = line.toByteArray();
-                    int end = !tooLong && bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1
-                            : bytes.length;
-                    if (end > 0 || tooLong) {
-                        Record record = toRecord(end == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, end),
-                                remote).withPosition(Position.inObject(address, object, lineNumber));
-                        queue.put(new Line(record, tooLong ? "the line is longer than maxLineBytes ("
-                                + maxLineBytes + ")" : null));
-                    }
-                    line.reset();
-                    tooLong = false;
-                    if (c < 0) {
-                        return;
-                    }
-                } else if (line.size() < maxLineBytes) {
-                    line.write(c);
-                } else if (!(c == '\r' && line.size() == maxLineBytes)) {
-                    tooLong = true;
                 }
+                line.append(chunk, start, n - start);
             }
+            line.end(); // the client closed: its last line counts without its line break
         } catch (SocketException e) {
             if (!stopping) {
                 context().logger().warn("task '{}': connection from {} failed: {}", context().taskName(), remote,
@@ -260,6 +244,49 @@ public class TcpListenerSpout extends Spout {
                     e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The line being read from one connection: keeps up to {@code maxLineBytes + 1} bytes (room for
+     * a {@code \r} before the break) and remembers whether more were dropped.
+     */
+    private final class LineBuffer {
+        private final String remote;
+        private final String object;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        private boolean overflow;
+        private long number;
+
+        LineBuffer(String remote, String object) {
+            this.remote = remote;
+            this.object = object;
+        }
+
+        void append(byte[] chunk, int offset, int length) {
+            int room = maxLineBytes + 1 - bytes.size();
+            if (length > room) {
+                overflow = true;
+                length = Math.max(room, 0);
+            }
+            bytes.write(chunk, offset, length);
+        }
+
+        /** Queues the line read so far (blocking while the queue is full), unless it is empty. */
+        void end() throws InterruptedException {
+            byte[] b = bytes.toByteArray();
+            int end = !overflow && b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+            boolean tooLong = overflow || end > maxLineBytes;
+            bytes.reset();
+            overflow = false;
+            number++;
+            if (end == 0) {
+                return;
+            }
+            byte[] value = tooLong || end < b.length ? Arrays.copyOf(b, Math.min(end, maxLineBytes)) : b;
+            Record record = toRecord(value, remote).withPosition(Position.inObject(address, object, number));
+            queue.put(new Line(record, tooLong ? "the line is longer than maxLineBytes (" + maxLineBytes + ")"
+                    : null));
         }
     }
 
