@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,9 +56,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * queue fills, the connection threads stop reading, and TCP's flow control slows the clients.
  *
  * <p><b>Delivery.</b> TCP carries no acknowledgement a client could wait for, so the guarantee is:
- * every line read before a clean stop is produced. On stop the spout stops accepting, closes the
- * connections (a line cut off by the close is dropped), writes every line already read, and
- * returns; the runtime then flushes the output. A client that must know its lines are stored
+ * every line read before a clean stop is produced. On stop the spout stops accepting, reads what
+ * each connection has already received (until nothing is left, for at most 2 s), closes the
+ * connections (a line still unfinished then is dropped), writes every line read, and returns; the
+ * runtime then flushes the output. So the lines of a client that finished sending before the stop
+ * are all produced. A client that must know its lines are stored
  * should use the HTTP listener, which answers only after the acknowledgement.
  *
  * <p><b>Extending.</b> Override {@link #toRecord(byte[], String)} to shape records (a key, more
@@ -75,6 +78,10 @@ public class TcpListenerSpout extends Spout {
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
     private static final int BATCH = 500;
+    /** How often an idle connection thread checks whether the spout is stopping. */
+    private static final int IDLE_CHECK_MILLIS = 200;
+    /** How long, at most, the connections are read once the spout is stopping. */
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** A line read, or (when {@code tooLong} is set) the first bytes of a line over the limit. */
     private record Line(Record record, String tooLong) {
@@ -85,6 +92,7 @@ public class TcpListenerSpout extends Spout {
     private final AtomicLong connectionNumber = new AtomicLong();
     private volatile ServerSocket server;
     private volatile boolean stopping;
+    private volatile long drainDeadline;
     private ExecutorService pool;
     private Thread acceptor;
     private BlockingQueue<Line> queue;
@@ -216,13 +224,30 @@ public class TcpListenerSpout extends Spout {
         }
     }
 
-    /** Reads the lines of one connection into the queue until the client closes it or the spout stops. */
+    /**
+     * Reads the lines of one connection into the queue until the client closes it, or, once the
+     * spout is stopping, until the bytes already received are read (or the drain time is over).
+     */
     private void read(Socket socket) {
         String remote = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         LineBuffer line = new LineBuffer(remote, remote + "#" + connectionNumber.incrementAndGet());
         byte[] chunk = new byte[64 << 10];
         try (InputStream in = socket.getInputStream()) {
-            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            socket.setSoTimeout(IDLE_CHECK_MILLIS);
+            while (true) {
+                int n;
+                try {
+                    n = in.read(chunk);
+                } catch (SocketTimeoutException idle) {
+                    if (stopping) {
+                        return; // nothing more was received: a line cut off here is dropped
+                    }
+                    continue;
+                }
+                if (n < 0) {
+                    line.end(); // the client closed: its last line counts without its line break
+                    return;
+                }
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (chunk[i] == '\n') {
@@ -232,8 +257,10 @@ public class TcpListenerSpout extends Spout {
                     }
                 }
                 line.append(chunk, start, n - start);
+                if (stopping && (in.available() == 0 || System.nanoTime() > drainDeadline)) {
+                    return;
+                }
             }
-            line.end(); // the client closed: its last line counts without its line break
         } catch (SocketException e) {
             if (!stopping) {
                 context().logger().warn("task '{}': connection from {} failed: {}", context().taskName(), remote,
@@ -330,7 +357,9 @@ public class TcpListenerSpout extends Spout {
         batch.clear();
     }
 
+    /** Stops accepting; the connection threads then read what was received and end. */
     private void stopListening() {
+        drainDeadline = System.nanoTime() + DRAIN_NANOS;
         stopping = true;
         ServerSocket s = server;
         if (s != null) {
@@ -338,9 +367,6 @@ public class TcpListenerSpout extends Spout {
         }
         if (acceptor != null) {
             acceptor.interrupt();
-        }
-        for (Socket socket : connections) {
-            closeQuietly(socket);
         }
     }
 
@@ -355,6 +381,9 @@ public class TcpListenerSpout extends Spout {
     @Override
     public void close() {
         stopListening();
+        for (Socket socket : connections) {
+            closeQuietly(socket);
+        }
         if (pool != null) {
             pool.shutdownNow();
         }

@@ -242,6 +242,36 @@ class TcpListenerSpoutTest {
     }
 
     @Test
+    void linesOfClientsThatFinishedSendingBeforeTheStopAreAllProduced() throws Exception {
+        kafka.createTopic("finished", 2);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("finished", "tcp://127.0.0.1:0", "finished", Map.of()).build(), spout);
+        int port = awaitPort(spout, running);
+        int perClient = 100_000;
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            int id = c;
+            clients.add(CompletableFuture.runAsync(() -> {
+                try (Socket s = connect(port); OutputStream out = s.getOutputStream()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < perClient; i++) {
+                        sb.append(id).append('-').append(i).append('\n');
+                    }
+                    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        // stop at once: most of the lines are still in the kernel's buffers, not read yet
+        RunSummary summary = running.stop();
+
+        assertThat(summary.recordsOut()).isEqualTo(2L * perClient);
+        assertThat(kafka.read("finished", 2 * perClient)).hasSize(2 * perClient);
+    }
+
+    @Test
     void aSourceThatIsNotATcpAddressIsALocatedConfigError() {
         TaskSpec spec = spec("bad", "tcp://127.0.0.1:9000/path", "x", Map.of()).build();
 
