@@ -200,11 +200,18 @@ public class TcpListenerSpout extends Spout {
                 socket = server.accept();
             } catch (IOException e) {
                 slots.release();
-                if (!stopping) {
-                    context().logger().warn("task '{}': accepting on {} failed: {}", context().taskName(), address,
-                            e.toString());
+                if (stopping) {
+                    return;
                 }
-                return;
+                // out of file descriptors, or a connection reset before it was accepted: go on
+                context().logger().warn("task '{}': accepting on {} failed: {}", context().taskName(), address,
+                        e.toString());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
             }
             connections.add(socket);
             readers.incrementAndGet();
@@ -271,6 +278,9 @@ public class TcpListenerSpout extends Spout {
                     e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            context().logger().warn("task '{}': closing the connection from {}: {}", context().taskName(), remote,
+                    e.toString());
         }
     }
 
