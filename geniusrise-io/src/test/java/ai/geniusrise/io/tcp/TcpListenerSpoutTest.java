@@ -272,6 +272,77 @@ class TcpListenerSpoutTest {
     }
 
     @Test
+    void whenKafkaIsDownTheSocketsStopBeingReadAndNothingIsLostOnceItIsBack() throws Exception {
+        try (EmbeddedKafka own = EmbeddedKafka.builder().build().start()) {
+            own.createTopic("pressed", 1);
+            TcpListenerSpout spout = new TcpListenerSpout();
+            TaskSpec spec = TaskSpec.builder("pressed", TaskSpec.Kind.SPOUT)
+                    .input(StreamingInputConfig.builder("tcp://127.0.0.1:0").properties(Map.of("queueCapacity", "100"))
+                            .build())
+                    .output(StreamingOutputConfig.builder("pressed").bootstrapServers(own.bootstrapServers())
+                            .properties(Map.of("buffer.memory", "1048576")).build())
+                    .build();
+            Running running = Running.start(spec, spout);
+            int port = awaitPort(spout, running);
+            own.stop();
+
+            int lines = 200_000;
+            String pad = "y".repeat(90);
+            CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+                try (Socket s = connect(port); OutputStream out = s.getOutputStream()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < lines; i++) {
+                        sb.append(i).append(pad).append('\n');
+                        if (sb.length() > 60_000) {
+                            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                            sb.setLength(0);
+                        }
+                    }
+                    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(3_000);
+            // ~19 MB cannot fit in a 1 MiB producer buffer, 100 queued lines and the socket buffers
+            assertThat(client).as("the client is held back while Kafka is down").isNotDone();
+
+            own.start();
+            client.get(60, TimeUnit.SECONDS);
+            List<String> values = values(EmbeddedKafka.read(own.bootstrapServers(), "pressed", lines,
+                    Duration.ofSeconds(60)));
+            RunSummary summary = running.stop();
+
+            assertThat(summary.recordsOut()).isEqualTo(lines);
+            assertThat(values).hasSize(lines);
+            for (int i = 0; i < lines; i += 9_999) {
+                assertThat(values.get(i)).isEqualTo(i + pad);
+            }
+        }
+    }
+
+    @Test
+    void connectionsBeyondMaxConnectionsWaitUntilOneCloses() throws Exception {
+        kafka.createTopic("bounded", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("bounded", "tcp://127.0.0.1:0", "bounded",
+                Map.of("maxConnections", "1")).build(), spout);
+        int port = awaitPort(spout, running);
+        Socket first = connect(port);
+        first.getOutputStream().write("first\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(values(kafka.read("bounded", 1))).containsExactly("first");
+        try (Socket second = connect(port)) {
+            second.getOutputStream().write("second\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(values(EmbeddedKafka.read(kafka.bootstrapServers(), "bounded", 2, Duration.ofSeconds(2))))
+                .as("the second connection is not read while the first is open").containsExactly("first");
+
+        first.close();
+        assertThat(values(kafka.read("bounded", 2))).containsExactly("first", "second");
+        running.stop();
+    }
+
+    @Test
     void aSourceThatIsNotATcpAddressIsALocatedConfigError() {
         TaskSpec spec = spec("bad", "tcp://127.0.0.1:9000/path", "x", Map.of()).build();
 
