@@ -2,6 +2,7 @@ package ai.geniusrise.io.tcp;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.ErrorPolicy;
+import ai.geniusrise.core.Record;
 import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
@@ -340,6 +341,28 @@ class TcpListenerSpoutTest {
         first.close();
         assertThat(values(kafka.read("bounded", 2))).containsExactly("first", "second");
         running.stop();
+    }
+
+    @Test
+    void aSubclassShapesEachLinesRecord() throws Exception {
+        kafka.createTopic("keyed", 1);
+        TcpListenerSpout keyed = new TcpListenerSpout() {
+            @Override
+            protected Record toRecord(byte[] line, String remote) {
+                String text = new String(line, StandardCharsets.UTF_8);
+                int colon = text.indexOf(':');
+                return super.toRecord(text.substring(colon + 1).getBytes(StandardCharsets.UTF_8), remote)
+                        .withKey(text.substring(0, colon));
+            }
+        };
+        Running running = Running.start(spec("keyed", "tcp://127.0.0.1:0", "keyed", Map.of()).build(), keyed);
+        try (Socket s = connect(awaitPort(keyed, running))) {
+            s.getOutputStream().write("ada:clicked\nbob:scrolled\n".getBytes(StandardCharsets.UTF_8));
+        }
+        List<ConsumerRecord<String, String>> records = kafka.read("keyed", 2);
+        running.stop();
+
+        assertThat(records).extracting(r -> r.key() + "=" + r.value()).containsExactly("ada=clicked", "bob=scrolled");
     }
 
     @Test
