@@ -57,7 +57,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = command.commandLine().getOut();
-        Pipeline pipeline = TargetOptions.load(file(fileOption, filePositional), command.commandLine().getErr());
+        Pipeline pipeline = TargetOptions.requireBuiltIns(TargetOptions.load(file(fileOption, filePositional),
+                command.commandLine().getErr()));
         for (Map.Entry<String, Pipeline> part : targets.split(pipeline).entrySet()) {
             try (TaskManager manager = TargetOptions.manager(part.getKey())) {
                 manager.render(part.getValue());

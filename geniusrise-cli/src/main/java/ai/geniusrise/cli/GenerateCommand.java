@@ -48,7 +48,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = command.commandLine().getOut();
-        Pipeline pipeline = TargetOptions.load(file, command.commandLine().getErr());
+        Pipeline pipeline = TargetOptions.requireBuiltIns(TargetOptions.load(file, command.commandLine().getErr()));
         Path base = output != null ? output : Path.of("deploy", pipeline.name());
         for (Map.Entry<String, Pipeline> part : targets.split(pipeline).entrySet()) {
             Path folder = base.resolve(part.getKey());

@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.spi.BuiltInTasks;
 import ai.geniusrise.deploy.ECSManager;
 import ai.geniusrise.deploy.K8sManager;
 import ai.geniusrise.deploy.TaskManager;
@@ -46,6 +47,25 @@ final class TargetOptions {
     static Pipeline load(Path file, PrintWriter err) {
         Pipeline pipeline = TaskManager.load(file, System.getenv());
         pipeline.warnings().forEach(w -> err.println("warning: " + w));
+        return pipeline;
+    }
+
+    /**
+     * Checks that each task naming no {@code class:} has a built-in serving its source (the image
+     * runs the built-in; whether its class loads is for {@code validate} to check).
+     *
+     * @throws ConfigException located at the task's source, listing the sources built-ins serve
+     */
+    static Pipeline requireBuiltIns(Pipeline pipeline) {
+        for (TaskSpec task : pipeline.tasks()) {
+            if (task.className() == null) {
+                try {
+                    BuiltInTasks.resolve(task.kind(), task.input());
+                } catch (ConfigException e) {
+                    throw task.locate(e);
+                }
+            }
+        }
         return pipeline;
     }
 

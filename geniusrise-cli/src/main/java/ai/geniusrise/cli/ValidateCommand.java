@@ -7,6 +7,7 @@ import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.spi.BatchStorage;
+import ai.geniusrise.core.spi.BuiltInTasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,8 @@ import java.util.concurrent.Callable;
 /** {@code geniusrise validate}: checks a pipeline file without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Checks a pipeline file: syntax, keys, values, environment variables, the task graph, "
-                + "and that every task class and storage scheme can be found.",
+                + "and that every task class (or the built-in spout serving a task without class:) and storage "
+                + "scheme can be found.",
                 "Exits 0 when the pipeline is valid, 2 with a located message when it is not."},
         footer = {"", "Examples:", "  geniusrise validate pipeline.yaml",
                 "  geniusrise validate pipeline.yaml --classpath target/classes"})
@@ -34,12 +36,14 @@ final class ValidateCommand implements Callable<Integer> {
         Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
         ClassLoader loader = pipelineOptions.classLoader();
         for (TaskSpec task : pipeline.tasks()) {
-            if (task.className() != null) {
-                try {
+            try {
+                if (task.className() != null) {
                     TaskHandle.instantiate(task.className(), loader, "class");
-                } catch (ConfigException e) {
-                    throw task.locate(e);
+                } else {
+                    BuiltInTasks.instantiate(task, loader);
                 }
+            } catch (ConfigException e) {
+                throw task.locate(e);
             }
             if (task.input() instanceof BatchInputConfig in && task.kind() == TaskSpec.Kind.BOLT) {
                 checkScheme(task, in.scheme(), "config.inputConfig.source");

@@ -19,4 +19,20 @@ public interface Emitter {
      * task. The dead letter carries the record's bytes, its source position and {@code reason}.
      */
     void deadLetter(Record record, String reason);
+
+    /**
+     * Hands the task's error policy a record the task could not take in from its source (a line
+     * over a length limit, bytes that do not decode), as the runtime does with a bolt's bad
+     * input: under {@code fail} this throws {@link TaskFailedException}; under {@code skip} the
+     * record is counted as skipped and logged; under {@code dead-letter} its bytes, position and
+     * {@code error} go to the dead letters. For spouts, whose sources the runtime does not read.
+     *
+     * <p>The runtime's emitters apply the task's policy; this default applies {@code fail}.
+     *
+     * @throws TaskFailedException under the {@code fail} policy
+     */
+    default void reject(Record record, Throwable error) {
+        throw new TaskFailedException("the record at " + record.position() + " was rejected: " + error.getMessage()
+                + " (error policy: fail)", error);
+    }
 }

@@ -4,6 +4,7 @@ import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.Record;
 
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -17,13 +18,16 @@ final class HarnessEmitter implements Emitter {
     private final Thread owner;
     private final Consumer<Record> emits;
     private final Consumer<DeadLetter> deadLetters;
+    private final BiConsumer<Record, Throwable> rejects;
     private volatile boolean open = true;
 
-    HarnessEmitter(String call, Thread owner, Consumer<Record> emits, Consumer<DeadLetter> deadLetters) {
+    HarnessEmitter(String call, Thread owner, Consumer<Record> emits, Consumer<DeadLetter> deadLetters,
+                   BiConsumer<Record, Throwable> rejects) {
         this.call = call;
         this.owner = owner;
         this.emits = emits;
         this.deadLetters = deadLetters;
+        this.rejects = rejects;
     }
 
     @Override
@@ -39,6 +43,15 @@ final class HarnessEmitter implements Emitter {
         Objects.requireNonNull(reason, "reason");
         checkUsable();
         deadLetters.accept(new DeadLetter(record, reason, null));
+    }
+
+    /** Applies the harness's error policy, as the runtime's emitters apply the task's. */
+    @Override
+    public void reject(Record record, Throwable error) {
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(error, "error");
+        checkUsable();
+        rejects.accept(record, error);
     }
 
     void close() {

@@ -74,7 +74,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * discarded: a record's output counts only when its call succeeds. An {@link Error} (such as an
  * {@link AssertionError} inside the task) is not an error policy's business and propagates
  * unchanged. Failures in {@code open}, {@code flush}, {@code produce} and {@code close} are
- * never a record's fault: they always throw {@link HarnessFailure}.
+ * never a record's fault: they always throw {@link HarnessFailure}. A record a spout hands to
+ * {@link Emitter#reject(Record, Throwable)} meets the same policy.
  *
  * <p><b>Emitters.</b> The emitter handed to each call works only on the thread that received it
  * and only until the call returns; otherwise it throws {@link IllegalStateException}, catching a
@@ -234,7 +235,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
         requireKind(false, "flush()");
         List<Record> out = new ArrayList<>();
         List<DeadLetter> letters = new ArrayList<>();
-        HarnessEmitter emitter = new HarnessEmitter("flush()", Thread.currentThread(), out::add, letters::add);
+        HarnessEmitter emitter = new HarnessEmitter("flush()", Thread.currentThread(), out::add, letters::add, this::applyPolicy);
         try {
             handle.flush(emitter);
         } catch (Exception e) {
@@ -262,7 +263,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
         requireKind(true, "produce()");
         stopSignal.set(false);
         HarnessEmitter emitter = new HarnessEmitter("produce()", Thread.currentThread(), this::collectEmitted,
-                this::collectDeadLetter);
+                this::collectDeadLetter, this::applyPolicy);
         try {
             handle.produce(emitter);
         } catch (Exception e) {
@@ -440,7 +441,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
         List<Record> out = new ArrayList<>();
         List<DeadLetter> letters = new ArrayList<>();
         HarnessEmitter emitter = new HarnessEmitter("process(" + record.position() + ")", Thread.currentThread(),
-                out::add, letters::add);
+                out::add, letters::add, this::applyPolicy);
         try {
             handle.process(record, emitter);
         } catch (Exception e) {
@@ -452,7 +453,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
         collect(out, letters);
     }
 
-    private void applyPolicy(Record record, Exception e) {
+    private void applyPolicy(Record record, Throwable e) {
         Logger log = context.logger();
         switch (errors) {
             case FAIL -> throw fail(HarnessFailure.onRecord(taskName(), record.position(), e));
@@ -549,7 +550,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
         ProduceRun run = new ProduceRun(target);
         run.thread = new Thread(() -> {
             HarnessEmitter emitter = new HarnessEmitter("produce()", Thread.currentThread(), run::emitted,
-                    this::collectDeadLetter);
+                    this::collectDeadLetter, this::applyPolicy);
             try {
                 handle.produce(emitter);
                 run.finished.complete(null);

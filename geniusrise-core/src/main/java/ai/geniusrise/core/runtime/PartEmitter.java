@@ -157,6 +157,11 @@ final class PartEmitter implements Emitter {
         tally.deadLettered++;
     }
 
+    @Override
+    public void reject(Record record, Throwable error) {
+        failures.onFailure(record.position(), record.value(), error, tally);
+    }
+
     private boolean full(OpenPart part) {
         return (maxRecords > 0 && part.records >= maxRecords) || (maxBytes > 0 && part.writer.bytesWritten() >= maxBytes);
     }

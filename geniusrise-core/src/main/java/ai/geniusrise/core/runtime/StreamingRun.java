@@ -177,6 +177,12 @@ final class StreamingRun implements StreamingTask {
         }
 
         @Override
+        public void reject(Record record, Throwable error) {
+            letterSink = sink;
+            failures.onFailure(record, error, tally);
+        }
+
+        @Override
         public void awaitAcknowledged() {
             sink.awaitAcknowledged();
         }

@@ -12,6 +12,7 @@ import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.spi.BuiltInTasks;
 import ai.geniusrise.core.spi.FixedTaskContext;
 import ai.geniusrise.core.spi.StreamingEngine;
 import ai.geniusrise.core.state.StateManager;
@@ -239,15 +240,14 @@ public final class TaskRunner {
     }
 
     private TaskHandle instantiate() {
-        if (spec.className() == null) {
-            throw spec.locate(new ConfigException("class", "is required: name the Spout or Bolt class that task '"
-                    + spec.name() + "' runs (no built-in task serves " + spec.input().source() + ")"));
-        }
+        TaskHandle handle;
         try {
-            return checkKind(TaskHandle.instantiate(spec.className(), classLoader, "class"));
+            handle = spec.className() == null ? BuiltInTasks.instantiate(spec, classLoader)
+                    : TaskHandle.instantiate(spec.className(), classLoader, "class");
         } catch (ConfigException e) {
             throw spec.locate(e);
         }
+        return checkKind(handle);
     }
 
     private TaskHandle checkKind(TaskHandle handle) {

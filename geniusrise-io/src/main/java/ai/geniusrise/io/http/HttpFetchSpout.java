@@ -31,9 +31,8 @@ import java.util.OptionalLong;
 /**
  * A batch spout that GETs one URL and emits its body as records: a JSON array gives one record
  * per element (each element's JSON as the value), anything else is read as JSON lines (one record
- * per non-blank line, its bytes as the value). Usable from YAML as it is
- * ({@code class: ai.geniusrise.io.http.HttpFetchSpout}, {@code inputConfig: {type: batch, source:
- * "https://..."}}), or extended: override {@link #request(URI)} to add headers or authentication,
+ * per non-blank line, its bytes as the value). Usable from YAML as it is, without {@code class:}
+ * ({@code inputConfig: {type: batch, source: "https://..."}} names it), or extended: override {@link #request(URI)} to add headers or authentication,
  * and {@link #toRecord(byte[])} to shape records.
  *
  * <p>Arguments ({@code args:}): {@code maxBytes} (largest body, default 64 MiB; a larger body

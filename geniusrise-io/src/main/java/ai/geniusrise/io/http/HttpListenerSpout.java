@@ -6,6 +6,7 @@ import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.Spout;
 import ai.geniusrise.core.TaskContext;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -44,6 +45,10 @@ import java.util.concurrent.TimeoutException;
  * <p>Threads: requests are read by a small pool of the HTTP server; the spout's thread emits them
  * in batches and acknowledges them together. On stop, it stops accepting, writes what was queued,
  * waits for its acknowledgement and returns.
+ *
+ * <p><b>Extending.</b> Used without {@code class:} for a streaming source {@code http://...}, or
+ * extended: override {@link #toRecord(byte[], Headers)} to shape records from the body and the
+ * request headers; the listening, the answers, backpressure and shutdown stay as described.
  */
 public class HttpListenerSpout extends Spout {
 
@@ -147,15 +152,7 @@ public class HttpListenerSpout extends Spout {
                 reply(ex, 413, "body over " + maxBytes + " bytes");
                 return;
             }
-            Record record = Record.of(body).withTimestamp(System.currentTimeMillis());
-            String key = ex.getRequestHeaders().getFirst("X-Record-Key");
-            if (key != null) {
-                record = record.withKey(key);
-            }
-            String type = ex.getRequestHeaders().getFirst("Content-Type");
-            if (type != null) {
-                record = record.withHeader("content-type", type);
-            }
+            Record record = toRecord(body, ex.getRequestHeaders());
             Pending pending = new Pending(record, new CompletableFuture<>());
             if (!accepting || !queue.offer(pending)) {
                 busy(ex);
@@ -173,6 +170,25 @@ public class HttpListenerSpout extends Spout {
                 busy(ex);
             }
         }
+    }
+
+    /**
+     * The record for one request body; called on the HTTP server's threads, so it must be
+     * thread-safe. Override to shape records (another key, more headers). The default takes the
+     * body as the value, the current time as the timestamp, {@code X-Record-Key} as the key and
+     * {@code Content-Type} as the header {@code content-type}.
+     */
+    protected Record toRecord(byte[] body, Headers requestHeaders) {
+        Record record = Record.of(body).withTimestamp(System.currentTimeMillis());
+        String key = requestHeaders.getFirst("X-Record-Key");
+        if (key != null) {
+            record = record.withKey(key);
+        }
+        String type = requestHeaders.getFirst("Content-Type");
+        if (type != null) {
+            record = record.withHeader("content-type", type);
+        }
+        return record;
     }
 
     private byte[] readLimited(InputStream in) throws IOException {

@@ -1,12 +1,14 @@
 package ai.geniusrise.io.http;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import com.sun.net.httpserver.Headers;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,7 +60,10 @@ class HttpListenerSpoutTest {
     /** The spout running on a thread of its own, with its port once it listens. */
     private record Running(TaskRunner runner, CompletableFuture<RunSummary> result, int port) {
         static Running start(TaskSpec spec) throws InterruptedException {
-            HttpListenerSpout spout = new HttpListenerSpout();
+            return start(spec, new HttpListenerSpout());
+        }
+
+        static Running start(TaskSpec spec, HttpListenerSpout spout) throws InterruptedException {
             TaskRunner runner = TaskRunner.builder(spec).pipelineName("test").task(spout).build();
             CompletableFuture<RunSummary> result = CompletableFuture.supplyAsync(runner::run);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -142,6 +147,27 @@ class HttpListenerSpoutTest {
 
         assertThat(read("guarded", 2)).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactly("0123456789");
+    }
+
+    @Test
+    void aSubclassShapesRecordsFromTheBodyAndTheRequestHeaders() throws Exception {
+        kafka.createTopic("shaped", 1);
+        HttpListenerSpout tenantKeyed = new HttpListenerSpout() {
+            @Override
+            protected Record toRecord(byte[] body, Headers requestHeaders) {
+                return super.toRecord(body, requestHeaders).withKey(requestHeaders.getFirst("X-Tenant"));
+            }
+        };
+        Running spout = Running.start(spec("shaped", "shaped", Map.of()), tenantKeyed);
+
+        assertThat(post(spout.port(), "/events", "{\"n\":1}", Map.of("X-Tenant", "acme")).statusCode()).isEqualTo(200);
+        spout.stop();
+
+        List<ConsumerRecord<byte[], byte[]>> records = read("shaped", 1);
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("acme");
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
+        });
     }
 
     @Test

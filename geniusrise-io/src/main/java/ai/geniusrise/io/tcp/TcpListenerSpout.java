@@ -1,0 +1,401 @@
+package ai.geniusrise.io.tcp;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.Emitter;
+import ai.geniusrise.core.Position;
+import ai.geniusrise.core.Record;
+import ai.geniusrise.core.RecordFormatException;
+import ai.geniusrise.core.Spout;
+import ai.geniusrise.core.TaskContext;
+import io.micrometer.core.instrument.Gauge;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A streaming spout that listens on a TCP port and writes each line it receives as one record to
+ * the task's streaming output. Its {@code inputConfig.source} is the address to listen on,
+ * {@code tcp://0.0.0.0:9000}; its {@code inputConfig.properties} may set {@code maxLineBytes}
+ * (longest line, default 1 MiB), {@code maxConnections} (connections read at once, default 64;
+ * more wait in the listen backlog until one closes) and {@code queueCapacity} (lines read but not
+ * yet written, default 10000).
+ *
+ * <p><b>Lines.</b> A line ends at {@code \n}; a {@code \r} before it is dropped, empty lines are
+ * ignored, and the last line of a connection the client closes counts even without its
+ * {@code \n}. The line's bytes are the record's value (no key), stamped with the time it was read
+ * and the header {@code remote} ({@code host:port} of the client). A line over
+ * {@code maxLineBytes} is read to its end and handed to the task's error policy
+ * ({@code errors:}) with its first {@code maxLineBytes} bytes: {@code fail} stops the task,
+ * {@code skip} counts it, {@code dead-letter} writes it to the dead letters. The connection goes
+ * on either way.
+ *
+ * <p><b>Order and backpressure.</b> Each connection is read by a thread of its own into one
+ * queue that the spout's thread writes to the output, so the lines of one connection reach the
+ * output in the order they were sent. When the output blocks (Kafka's producer buffer full), the
+ * queue fills, the connection threads stop reading, and TCP's flow control slows the clients.
+ *
+ * <p><b>Delivery.</b> TCP carries no acknowledgement a client could wait for, so the guarantee is:
+ * every line read before a clean stop is produced. On stop the spout stops accepting, reads what
+ * each connection has already received (until nothing is left, for at most 2 s), closes the
+ * connections (a line still unfinished then is dropped), writes every line read, and returns; the
+ * runtime then flushes the output. So the lines of a client that finished sending before the stop
+ * are all produced. A client that must know its lines are stored
+ * should use the HTTP listener, which answers only after the acknowledgement.
+ *
+ * <p><b>Extending.</b> Override {@link #toRecord(byte[], String)} to shape records (a key, more
+ * headers); it runs on the connection's thread.
+ *
+ * <p>Metric: {@code geniusrise.tcp.connections}, the connections open now.
+ */
+public class TcpListenerSpout extends Spout {
+
+    /** Default longest line: 1 MiB. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+    /** Default number of connections read at once. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    /** Default number of lines read and not yet written. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+    private static final int BATCH = 500;
+    /** How often an idle connection thread checks whether the spout is stopping. */
+    private static final int IDLE_CHECK_MILLIS = 200;
+    /** How long, at most, the connections are read once the spout is stopping. */
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** A line read, or (when {@code tooLong} is set) the first bytes of a line over the limit. */
+    private record Line(Record record, String tooLong) {
+    }
+
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger readers = new AtomicInteger();
+    private final AtomicLong connectionNumber = new AtomicLong();
+    private volatile ServerSocket server;
+    private volatile boolean stopping;
+    private volatile long drainDeadline;
+    private ExecutorService pool;
+    private Thread acceptor;
+    private BlockingQueue<Line> queue;
+    private Semaphore slots;
+    private int maxLineBytes;
+    private String address;
+
+    /** For the runtime. */
+    public TcpListenerSpout() {
+    }
+
+    /**
+     * Binds the listening socket (so a port in use is a config error at start) and starts
+     * accepting connections.
+     *
+     * @throws ConfigException if the source is not a {@code tcp://host:port} address, a property is
+     *                         out of range, or the address cannot be listened on
+     */
+    @Override
+    public void open(TaskContext context) throws Exception {
+        String source = context.input().source();
+        URI uri;
+        try {
+            uri = URI.create(source.trim());
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || !"tcp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0
+                || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
+            throw new ConfigException("config.inputConfig.source", "expected an address to listen on such as "
+                    + "tcp://0.0.0.0:9000 (scheme tcp, a host and a port, no path), got '" + source + "'");
+        }
+        Map<String, String> options = context.input().options();
+        maxLineBytes = positive(options, "maxLineBytes", DEFAULT_MAX_LINE_BYTES);
+        int maxConnections = positive(options, "maxConnections", DEFAULT_MAX_CONNECTIONS);
+        queue = new ArrayBlockingQueue<>(positive(options, "queueCapacity", DEFAULT_QUEUE_CAPACITY));
+        slots = new Semaphore(maxConnections);
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(uri.getHost(), uri.getPort()), Math.max(50, maxConnections));
+        } catch (IOException e) {
+            socket.close();
+            throw new ConfigException("config.inputConfig.source", "cannot listen on " + uri.getHost() + ":"
+                    + uri.getPort() + ": " + e.getMessage(), e);
+        }
+        server = socket;
+        address = "tcp://" + uri.getHost() + ":" + socket.getLocalPort();
+        Gauge.builder("geniusrise.tcp.connections", connections, Set::size)
+                .description("TCP connections open now").register(context.metrics());
+        pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tcp-listener-" + context.taskName() + "-connection");
+            t.setDaemon(true);
+            return t;
+        });
+        acceptor = new Thread(this::acceptLoop, "tcp-listener-" + context.taskName());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        context.logger().info("task '{}': listening for lines on {}", context.taskName(), address);
+    }
+
+    private static int positive(Map<String, String> options, String key, int defaultValue) {
+        String v = options.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n > 0 && n <= Integer.MAX_VALUE - 8) {
+                return (int) n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("config.inputConfig.properties." + key, "must be a whole number from 1 to "
+                + (Integer.MAX_VALUE - 8) + ", got '" + v + "'");
+    }
+
+    /** The port listened on (useful when the source says port 0), or -1 before {@link #open}. */
+    public int port() {
+        ServerSocket s = server;
+        return s == null ? -1 : s.getLocalPort();
+    }
+
+    /**
+     * The record for one line, without its line end; called on the connection's thread. Override
+     * to set a key or headers. The default gives the bytes as the value, the current time as the
+     * timestamp and the header {@code remote}.
+     *
+     * @param remote the client's {@code host:port}
+     */
+    protected Record toRecord(byte[] line, String remote) {
+        return Record.of(line).withTimestamp(System.currentTimeMillis()).withHeader("remote", remote);
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                slots.release();
+                if (stopping) {
+                    return;
+                }
+                // out of file descriptors, or a connection reset before it was accepted: go on
+                context().logger().warn("task '{}': accepting on {} failed: {}", context().taskName(), address,
+                        e.toString());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
+            }
+            connections.add(socket);
+            readers.incrementAndGet();
+            if (stopping) {
+                closeQuietly(socket);
+            }
+            pool.execute(() -> {
+                try {
+                    read(socket);
+                } finally {
+                    connections.remove(socket);
+                    closeQuietly(socket);
+                    readers.decrementAndGet();
+                    slots.release();
+                }
+            });
+        }
+    }
+
+    /**
+     * Reads the lines of one connection into the queue until the client closes it, or, once the
+     * spout is stopping, until the bytes already received are read (or the drain time is over).
+     */
+    private void read(Socket socket) {
+        String remote = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        LineBuffer line = new LineBuffer(remote, remote + "#" + connectionNumber.incrementAndGet());
+        byte[] chunk = new byte[64 << 10];
+        try (InputStream in = socket.getInputStream()) {
+            socket.setSoTimeout(IDLE_CHECK_MILLIS);
+            while (true) {
+                int n;
+                try {
+                    n = in.read(chunk);
+                } catch (SocketTimeoutException idle) {
+                    if (stopping) {
+                        return; // nothing more was received: a line cut off here is dropped
+                    }
+                    continue;
+                }
+                if (n < 0) {
+                    line.end(); // the client closed: its last line counts without its line break
+                    return;
+                }
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] == '\n') {
+                        line.append(chunk, start, i - start);
+                        line.end();
+                        start = i + 1;
+                    }
+                }
+                line.append(chunk, start, n - start);
+                if (stopping && (in.available() == 0 || System.nanoTime() > drainDeadline)) {
+                    return;
+                }
+            }
+        } catch (SocketException e) {
+            if (!stopping) {
+                context().logger().warn("task '{}': connection from {} failed: {}", context().taskName(), remote,
+                        e.getMessage());
+            }
+        } catch (IOException e) {
+            context().logger().warn("task '{}': reading from {} failed: {}", context().taskName(), remote,
+                    e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            context().logger().warn("task '{}': closing the connection from {}: {}", context().taskName(), remote,
+                    e.toString());
+        }
+    }
+
+    /**
+     * The line being read from one connection: keeps up to {@code maxLineBytes + 1} bytes (room for
+     * a {@code \r} before the break) and remembers whether more were dropped.
+     */
+    private final class LineBuffer {
+        private final String remote;
+        private final String object;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        private boolean overflow;
+        private long number;
+
+        LineBuffer(String remote, String object) {
+            this.remote = remote;
+            this.object = object;
+        }
+
+        void append(byte[] chunk, int offset, int length) {
+            int room = maxLineBytes + 1 - bytes.size();
+            if (length > room) {
+                overflow = true;
+                length = Math.max(room, 0);
+            }
+            bytes.write(chunk, offset, length);
+        }
+
+        /** Queues the line read so far (blocking while the queue is full), unless it is empty. */
+        void end() throws InterruptedException {
+            byte[] b = bytes.toByteArray();
+            int end = !overflow && b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+            boolean tooLong = overflow || end > maxLineBytes;
+            bytes.reset();
+            overflow = false;
+            number++;
+            if (end == 0) {
+                return;
+            }
+            byte[] value = tooLong || end < b.length ? Arrays.copyOf(b, Math.min(end, maxLineBytes)) : b;
+            Record record = toRecord(value, remote).withPosition(Position.inObject(address, object, number));
+            queue.put(new Line(record, tooLong ? "the line is longer than maxLineBytes (" + maxLineBytes + ")"
+                    : null));
+        }
+    }
+
+    /**
+     * Writes the lines read to the output until stopped; then stops accepting, closes the
+     * connections and writes every line they had read before returning.
+     */
+    @Override
+    protected void produce(Emitter out) throws Exception {
+        List<Line> batch = new ArrayList<>(BATCH);
+        while (!context().stopRequested()) {
+            Line first = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (first != null) {
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch, out);
+            }
+        }
+        stopListening();
+        // the connection threads end once they have queued what they read; keep writing until then
+        while (readers.get() > 0 || !queue.isEmpty()) {
+            Line next = queue.poll(20, TimeUnit.MILLISECONDS);
+            if (next != null) {
+                batch.add(next);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch, out);
+            }
+        }
+        context().logger().info("task '{}': stopped listening on {}", context().taskName(), address);
+    }
+
+    private void write(List<Line> batch, Emitter out) {
+        for (Line line : batch) {
+            if (line.tooLong() == null) {
+                out.emit(line.record());
+            } else {
+                out.reject(line.record(), new RecordFormatException(line.tooLong(), line.record().position(),
+                        line.record().value(), null));
+            }
+        }
+        batch.clear();
+    }
+
+    /** Stops accepting; the connection threads then read what was received and end. */
+    private void stopListening() {
+        drainDeadline = System.nanoTime() + DRAIN_NANOS;
+        stopping = true;
+        ServerSocket s = server;
+        if (s != null) {
+            closeQuietly(s);
+        }
+        if (acceptor != null) {
+            acceptor.interrupt();
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // closing to stop: nothing more to do
+        }
+    }
+
+    @Override
+    public void close() {
+        stopListening();
+        for (Socket socket : connections) {
+            closeQuietly(socket);
+        }
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,387 @@
+package ai.geniusrise.io.tcp;
+
+import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.ErrorPolicy;
+import ai.geniusrise.core.Record;
+import ai.geniusrise.core.TaskFailedException;
+import ai.geniusrise.core.config.StreamingInputConfig;
+import ai.geniusrise.core.config.StreamingOutputConfig;
+import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.runtime.RunSummary;
+import ai.geniusrise.core.runtime.TaskRunner;
+import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The built-in TCP line listener writing to a real embedded Kafka, fed by real sockets. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class TcpListenerSpoutTest {
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.builder().build().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    private static TaskSpec.Builder spec(String name, String source, String topic, Map<String, String> properties) {
+        return TaskSpec.builder(name, TaskSpec.Kind.SPOUT)
+                .input(StreamingInputConfig.builder(source).properties(properties).build())
+                .output(StreamingOutputConfig.builder(topic).bootstrapServers(kafka.bootstrapServers()).build());
+    }
+
+    /** A runner on a thread of its own. */
+    private record Running(TaskRunner runner, CompletableFuture<RunSummary> result) {
+        static Running start(TaskSpec spec, TcpListenerSpout spout) {
+            TaskRunner.Builder b = TaskRunner.builder(spec).pipelineName("test");
+            if (spout != null) {
+                b.task(spout);
+            }
+            TaskRunner runner = b.build();
+            return new Running(runner, CompletableFuture.supplyAsync(runner::run));
+        }
+
+        RunSummary stop() throws Exception {
+            runner.requestStop();
+            return result.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int awaitPort(TcpListenerSpout spout, Running running) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (spout.port() < 0 && !running.result().isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(spout.port()).as("the spout listens").isPositive();
+        return spout.port();
+    }
+
+    private static Socket connect(int port) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return new Socket("127.0.0.1", port);
+            } catch (ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static List<String> values(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::value).toList();
+    }
+
+    @Test
+    void aSpoutWithoutClassOnTcpRunsTheListenerAndKeepsEachConnectionsLinesInOrder() throws Exception {
+        kafka.createTopic("lines", 1);
+        int port = freePort();
+        Running running = Running.start(spec("lines", "tcp://127.0.0.1:" + port, "lines", Map.of()).build(), null);
+        int connections = 4;
+        int perConnection = 2_000;
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int id = c;
+            clients.add(CompletableFuture.runAsync(() -> {
+                try (Socket s = connect(port); OutputStream out = s.getOutputStream()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < perConnection; i++) {
+                        sb.append("c").append(id).append('-').append(i).append(i % 2 == 0 ? "\r\n" : "\n");
+                        if (i % 100 == 99) {
+                            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                            sb.setLength(0);
+                        }
+                    }
+                    out.write("\n\nc".concat(String.valueOf(id)).concat("-last").getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        int expected = connections * (perConnection + 1);
+        List<ConsumerRecord<String, String>> records = kafka.read("lines", expected);
+        RunSummary summary = running.stop();
+
+        assertThat(records).hasSize(expected);
+        assertThat(summary.recordsOut()).isEqualTo(expected);
+        Map<String, List<String>> byConnection = new LinkedHashMap<>();
+        for (String v : values(records)) {
+            byConnection.computeIfAbsent(v.substring(0, v.indexOf('-')), k -> new ArrayList<>()).add(v);
+        }
+        assertThat(byConnection).hasSize(connections);
+        byConnection.forEach((connection, lines) -> {
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < perConnection; i++) {
+                sent.add(connection + "-" + i);
+            }
+            sent.add(connection + "-last"); // the unterminated last line of a connection the client closed
+            assertThat(lines).as("lines of %s, in the order sent", connection).isEqualTo(sent);
+        });
+        assertThat(records.get(0).headers().lastHeader("remote")).isNotNull();
+    }
+
+    @Test
+    void anOverLongLineIsSkippedUnderSkipAndTheConnectionGoesOn() throws Exception {
+        kafka.createTopic("skipping", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("skipping", "tcp://127.0.0.1:0", "skipping", Map.of("maxLineBytes", "10"))
+                .errors(ErrorPolicy.SKIP).build(), spout);
+        try (Socket s = connect(awaitPort(spout, running))) {
+            s.getOutputStream().write(("short\n" + "x".repeat(5000) + "\nexactly-10\nafter\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        List<ConsumerRecord<String, String>> records = kafka.read("skipping", 3);
+        RunSummary summary = running.stop();
+
+        assertThat(values(records)).containsExactly("short", "exactly-10", "after");
+        assertThat(summary.skipped()).isEqualTo(1);
+        assertThat(summary.recordsOut()).isEqualTo(3);
+    }
+
+    @Test
+    void anOverLongLineGoesToTheDeadLetterTopicWithItsFirstBytesAndTheReason() throws Exception {
+        kafka.createTopic("lettered", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("lettered", "tcp://127.0.0.1:0", "lettered", Map.of("maxLineBytes", "10"))
+                .errors(ErrorPolicy.DEAD_LETTER).build(), spout);
+        try (Socket s = connect(awaitPort(spout, running))) {
+            s.getOutputStream().write(("before\n0123456789-and-more\nafter\n").getBytes(StandardCharsets.UTF_8));
+        }
+        List<ConsumerRecord<String, String>> records = kafka.read("lettered", 2);
+        List<ConsumerRecord<String, String>> letters = kafka.read("lettered.dlq", 1);
+        RunSummary summary = running.stop();
+
+        assertThat(values(records)).containsExactly("before", "after");
+        assertThat(values(letters)).containsExactly("0123456789");
+        assertThat(new String(letters.get(0).headers().lastHeader("geniusrise.error.message").value(),
+                StandardCharsets.UTF_8)).contains("longer than maxLineBytes (10)");
+        assertThat(summary.deadLettered()).isEqualTo(1);
+    }
+
+    @Test
+    void anOverLongLineFailsTheTaskUnderFail() throws Exception {
+        kafka.createTopic("failing", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("failing", "tcp://127.0.0.1:0", "failing", Map.of("maxLineBytes", "4"))
+                .build(), spout);
+        try (Socket s = connect(awaitPort(spout, running))) {
+            s.getOutputStream().write("ok\ntoo-long\n".getBytes(StandardCharsets.UTF_8));
+        }
+
+        assertThatThrownBy(() -> running.result().get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("longer than maxLineBytes (4)")
+                .hasMessageContaining("errors: skip");
+    }
+
+    @Test
+    void stopWritesEveryLineReadBeforeItAndRefusesNewConnections() throws Exception {
+        kafka.createTopic("stopping", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("stopping", "tcp://127.0.0.1:0", "stopping", Map.of()).build(), spout);
+        int port = awaitPort(spout, running);
+        int sent = 20_000;
+        RunSummary summary;
+        try (Socket s = connect(port)) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < sent; i++) {
+                sb.append("line-").append(i).append('\n');
+            }
+            sb.append("cut-off-line-without-end");
+            s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            // stop while the client still holds its connection open
+            summary = running.stop();
+        }
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+
+        // one more than produced is awaited (briefly) to show that nothing else arrives
+        List<String> onTopic = values(EmbeddedKafka.read(kafka.bootstrapServers(), "stopping",
+                (int) summary.recordsOut() + 1, Duration.ofSeconds(3)));
+        assertThat(summary.recordsOut()).isPositive();
+        assertThat(onTopic).hasSize((int) summary.recordsOut());
+        List<String> prefix = new ArrayList<>();
+        for (int i = 0; i < onTopic.size(); i++) {
+            prefix.add("line-" + i);
+        }
+        assertThat(onTopic).as("what was read is produced, in order, without gaps").isEqualTo(prefix)
+                .doesNotContain("cut-off-line-without-end");
+    }
+
+    @Test
+    void linesOfClientsThatFinishedSendingBeforeTheStopAreAllProduced() throws Exception {
+        kafka.createTopic("finished", 2);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("finished", "tcp://127.0.0.1:0", "finished", Map.of()).build(), spout);
+        int port = awaitPort(spout, running);
+        int perClient = 100_000;
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            int id = c;
+            clients.add(CompletableFuture.runAsync(() -> {
+                try (Socket s = connect(port); OutputStream out = s.getOutputStream()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < perClient; i++) {
+                        sb.append(id).append('-').append(i).append('\n');
+                    }
+                    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        // stop at once: most of the lines are still in the kernel's buffers, not read yet
+        RunSummary summary = running.stop();
+
+        assertThat(summary.recordsOut()).isEqualTo(2L * perClient);
+        assertThat(kafka.read("finished", 2 * perClient)).hasSize(2 * perClient);
+    }
+
+    @Test
+    void whenKafkaIsDownTheSocketsStopBeingReadAndNothingIsLostOnceItIsBack() throws Exception {
+        try (EmbeddedKafka own = EmbeddedKafka.builder().build().start()) {
+            own.createTopic("pressed", 1);
+            TcpListenerSpout spout = new TcpListenerSpout();
+            TaskSpec spec = TaskSpec.builder("pressed", TaskSpec.Kind.SPOUT)
+                    .input(StreamingInputConfig.builder("tcp://127.0.0.1:0").properties(Map.of("queueCapacity", "100"))
+                            .build())
+                    .output(StreamingOutputConfig.builder("pressed").bootstrapServers(own.bootstrapServers())
+                            .properties(Map.of("buffer.memory", "1048576")).build())
+                    .build();
+            Running running = Running.start(spec, spout);
+            int port = awaitPort(spout, running);
+            own.stop();
+
+            int lines = 200_000;
+            String pad = "y".repeat(90);
+            CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+                try (Socket s = connect(port); OutputStream out = s.getOutputStream()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < lines; i++) {
+                        sb.append(i).append(pad).append('\n');
+                        if (sb.length() > 60_000) {
+                            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                            sb.setLength(0);
+                        }
+                    }
+                    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(3_000);
+            // ~19 MB cannot fit in a 1 MiB producer buffer, 100 queued lines and the socket buffers
+            assertThat(client).as("the client is held back while Kafka is down").isNotDone();
+
+            own.start();
+            client.get(60, TimeUnit.SECONDS);
+            List<String> values = values(EmbeddedKafka.read(own.bootstrapServers(), "pressed", lines,
+                    Duration.ofSeconds(60)));
+            RunSummary summary = running.stop();
+
+            assertThat(summary.recordsOut()).isEqualTo(lines);
+            assertThat(values).hasSize(lines);
+            for (int i = 0; i < lines; i += 9_999) {
+                assertThat(values.get(i)).isEqualTo(i + pad);
+            }
+        }
+    }
+
+    @Test
+    void connectionsBeyondMaxConnectionsWaitUntilOneCloses() throws Exception {
+        kafka.createTopic("bounded", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("bounded", "tcp://127.0.0.1:0", "bounded",
+                Map.of("maxConnections", "1")).build(), spout);
+        int port = awaitPort(spout, running);
+        Socket first = connect(port);
+        first.getOutputStream().write("first\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(values(kafka.read("bounded", 1))).containsExactly("first");
+        try (Socket second = connect(port)) {
+            second.getOutputStream().write("second\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(values(EmbeddedKafka.read(kafka.bootstrapServers(), "bounded", 2, Duration.ofSeconds(2))))
+                .as("the second connection is not read while the first is open").containsExactly("first");
+
+        first.close();
+        assertThat(values(kafka.read("bounded", 2))).containsExactly("first", "second");
+        running.stop();
+    }
+
+    @Test
+    void aSubclassShapesEachLinesRecord() throws Exception {
+        kafka.createTopic("keyed", 1);
+        TcpListenerSpout keyed = new TcpListenerSpout() {
+            @Override
+            protected Record toRecord(byte[] line, String remote) {
+                String text = new String(line, StandardCharsets.UTF_8);
+                int colon = text.indexOf(':');
+                return super.toRecord(text.substring(colon + 1).getBytes(StandardCharsets.UTF_8), remote)
+                        .withKey(text.substring(0, colon));
+            }
+        };
+        Running running = Running.start(spec("keyed", "tcp://127.0.0.1:0", "keyed", Map.of()).build(), keyed);
+        try (Socket s = connect(awaitPort(keyed, running))) {
+            s.getOutputStream().write("ada:clicked\nbob:scrolled\n".getBytes(StandardCharsets.UTF_8));
+        }
+        List<ConsumerRecord<String, String>> records = kafka.read("keyed", 2);
+        running.stop();
+
+        assertThat(records).extracting(r -> r.key() + "=" + r.value()).containsExactly("ada=clicked", "bob=scrolled");
+    }
+
+    @Test
+    void aSourceThatIsNotATcpAddressIsALocatedConfigError() {
+        TaskSpec spec = spec("bad", "tcp://127.0.0.1:9000/path", "x", Map.of()).build();
+
+        assertThatThrownBy(() -> TaskRunner.builder(spec).task(new TcpListenerSpout()).build().run())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("config.inputConfig.source")
+                .hasMessageContaining("tcp://0.0.0.0:9000");
+    }
+
+    @Test
+    void aPropertyOutOfRangeIsALocatedConfigError() {
+        TaskSpec spec = spec("bad", "tcp://127.0.0.1:0", "x", Map.of("maxConnections", "0")).build();
+
+        assertThatThrownBy(() -> TaskRunner.builder(spec).task(new TcpListenerSpout()).build().run())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("config.inputConfig.properties.maxConnections")
+                .hasMessageContaining("got '0'");
+    }
+}
