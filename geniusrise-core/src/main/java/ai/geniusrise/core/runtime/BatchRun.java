@@ -73,6 +73,7 @@ final class BatchRun {
         BatchStorage outStorage = storage(outConfig.scheme(), "config.outputConfig.destination");
         try (BatchInput input = inStorage.openInput(inConfig, context)) {
             List<String> objects = listObjects(input, inConfig);
+            metrics.objectsToRead(objects.size());
             String runId = runIdOverride != null ? runIdOverride + shard.nameSuffix() : "run-" + hash(spec.name() + "\n" + String.join("\n", objects));
             LOG.info("task '{}': {} object(s) to read from {} with {} worker(s); run {}", spec.name(), objects.size(),
                     inConfig.source(), Math.min(inConfig.parallelism(), Math.max(1, objects.size())), runId);
@@ -202,6 +203,7 @@ final class BatchRun {
                     continue;
                 }
                 if (record == null) {
+                    metrics.objectRead();
                     break;
                 }
                 tally.in++;
