@@ -212,11 +212,26 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot write the broker's configuration", e);
         }
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        int code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
+        int code = StorageTool.execute(new String[] {"format", "-t", existingClusterId(), "-c", config.toString(),
                 "--ignore-formatted"}, new PrintStream(log, true, StandardCharsets.UTF_8));
         if (code != 0) {
             throw new IllegalStateException("formatting the broker's storage failed: " + log.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The cluster id of a folder formatted before (a kept log folder restarted by a new instance), else ours. */
+    private String existingClusterId() {
+        Path meta = logDir.resolve("meta.properties");
+        if (!Files.exists(meta)) {
+            return clusterId;
+        }
+        Properties p = new Properties();
+        try (java.io.InputStream in = Files.newInputStream(meta)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + meta, e);
+        }
+        return p.getProperty("cluster.id", clusterId);
     }
 
     private void awaitReady() {
