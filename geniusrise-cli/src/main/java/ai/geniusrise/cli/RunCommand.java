@@ -306,7 +306,8 @@ final class RunCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("task '").append(s.task()).append("' done in ")
                 .append(String.format(Locale.ROOT, "%.1f s", s.elapsed().toMillis() / 1000.0)).append(": ")
-                .append(s.recordsIn()).append(" records in, ").append(s.recordsOut()).append(" out");
+                .append(spec.kind() == TaskSpec.Kind.SPOUT ? "" : s.recordsIn() + " records in, ")
+                .append(s.recordsOut()).append(spec.kind() == TaskSpec.Kind.SPOUT ? " records out" : " out");
         if (s.skipped() > 0) {
             sb.append(", ").append(s.skipped()).append(" skipped");
         }

@@ -66,7 +66,7 @@ class BatchS3LocalModeTest {
         assertThat(out).containsPattern("local mode: S3 at http://127\\.0\\.0\\.1:[0-9]+ \\(data in "
                 + Pattern.quote(data.toString()) + ", access key geniusrise\\)")
                 .contains("local mode: serving " + Path.of("pipelines/data").toRealPath() + " at http://localhost:")
-                .contains("task 'batch-spout' done").contains("0 records in, 5 out");
+                .contains("task 'batch-spout' done").containsPattern("done in [0-9.]+ s: 5 records out\\n");
         Matcher where = WHERE.matcher(out);
         assertThat(where.find()).as(out).isTrue();
         Path results = Path.of(where.group(1));

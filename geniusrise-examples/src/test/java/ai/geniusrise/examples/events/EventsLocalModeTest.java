@@ -119,7 +119,7 @@ class EventsLocalModeTest {
                         "{\"user\":\"ada\",\"type\":\"click\",\"page\":\"/docs/install\"}",
                         "{\"user\":\"dee\",\"type\":\"view\",\"page\":\"/blog\"}",
                         "{\"user\":\"bob\",\"type\":\"click\",\"page\":\"/signup\"}");
-        assertThat(output).contains("local mode: posting the 8 lines of pipelines/data/clicks.jsonl to "
+        assertThat(output).contains("local mode: posting the 16 lines of pipelines/data/clicks.jsonl to "
                         + "http://127.0.0.1:" + port + "/events")
                 .containsPattern("progress [0-9]+s  listener  running  out [1-9][0-9,]*  failed 0")
                 .containsPattern("progress [0-9]+s  cleaner   running  in [1-9][0-9,]*  out [1-9][0-9,]*  failed [0-9]+")
