@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code geniusrise run --feed FILE}: posts the lines of a file, one record per request, to the
@@ -92,10 +93,12 @@ final class ListenerFeed implements AutoCloseable {
         long next = System.nanoTime();
         int i = 0;
         try {
-            while (!stopped) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            while (true) {
+                for (long wait = next - System.nanoTime(); wait > 0 && !stopped; wait = next - System.nanoTime()) {
+                    LockSupport.parkNanos(this, wait);
+                }
+                if (stopped) {
+                    return;
                 }
                 next += pauseNanos;
                 try {
@@ -126,9 +129,9 @@ final class ListenerFeed implements AutoCloseable {
             return;
         }
         stopped = true;
-        thread.interrupt();
+        LockSupport.unpark(thread); // a request under way finishes, so that what was posted is counted
         try {
-            thread.join(5_000);
+            thread.join(15_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
