@@ -43,7 +43,7 @@ import java.util.concurrent.ExecutionException;
                         + "configuration mistake, 130 after Ctrl-C (the streaming tasks drain and commit first)."},
         footer = {"", "Examples:", "  geniusrise run pipeline.yaml --classpath target/classes",
                 "  geniusrise run pipeline.yaml --until-idle 10s",
-                "  geniusrise run pipeline.yaml --serve data   # serves data/ at the pipeline's http://localhost source",
+                "  geniusrise run pipeline.yaml --serve data",
                 "  geniusrise run pipeline.yaml --feed events.jsonl --duration 20s",
                 "  geniusrise run pipeline.yaml --task word-count --http-port 8080"})
 final class RunCommand implements Callable<Integer> {
@@ -76,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--until-idle", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Whole-pipeline run: stop the streaming tasks (drain and commit) once they have read and "
                     + "written no record for this long, e.g. 10s. Bolts report at each commit interval, a spout "
-                    + "every 4096 records: with a spout alone, use --duration.")
+                    + "when its records are acknowledged or every 4096 records.")
     Duration untilIdle;
 
     @Option(names = "--serve", paramLabel = "DIR",
