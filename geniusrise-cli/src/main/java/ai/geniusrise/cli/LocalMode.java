@@ -39,11 +39,13 @@ final class LocalMode implements AutoCloseable {
     private final List<TaskSpec> tasks;
     private final EmbeddedKafka kafka;
     private final EmbeddedS3 s3;
+    private final Path s3Folder;
 
-    private LocalMode(List<TaskSpec> tasks, EmbeddedKafka kafka, EmbeddedS3 s3) {
+    private LocalMode(List<TaskSpec> tasks, EmbeddedKafka kafka, EmbeddedS3 s3, Path s3Folder) {
         this.tasks = tasks;
         this.kafka = kafka;
         this.s3 = s3;
+        this.s3Folder = s3Folder;
     }
 
     /**
@@ -87,7 +89,7 @@ final class LocalMode implements AutoCloseable {
                     createBucket(s3, bucket);
                 }
             }
-            return new LocalMode(List.copyOf(rewritten), kafka, s3);
+            return new LocalMode(List.copyOf(rewritten), kafka, s3, dataRoot.resolve("s3"));
         } catch (RuntimeException e) {
             stopBoth(kafka, s3, e);
             throw e;
@@ -97,6 +99,31 @@ final class LocalMode implements AutoCloseable {
     /** The tasks, their configs pointing at what this local mode started. */
     List<TaskSpec> tasks() {
         return tasks;
+    }
+
+    /**
+     * Where a person finds what {@code spec} (one of {@link #tasks()}) writes, when it goes to a
+     * server this local mode started: the folder the embedded S3 store keeps an {@code s3://}
+     * output in, or the topic and the embedded broker; null otherwise.
+     */
+    String whereIs(TaskSpec spec) {
+        if (s3 != null && spec.output() instanceof BatchOutputConfig o && "s3".equals(o.scheme())
+                && s3.endpoint().equals(o.options().get("endpoint"))) {
+            // the bucket's folder, down to the first date-time field of the prefix (formatted per run)
+            String bucketAndKey = o.destination().substring("s3://".length());
+            int field = bucketAndKey.indexOf('{');
+            if (field >= 0) {
+                bucketAndKey = bucketAndKey.substring(0, Math.max(0, bucketAndKey.lastIndexOf('/', field)));
+            }
+            Path folder = s3Folder.resolve(bucketAndKey).toAbsolutePath();
+            Path here = Path.of("").toAbsolutePath();
+            return "on disk: " + (folder.startsWith(here) ? here.relativize(folder) : folder);
+        }
+        if (kafka != null && spec.output() instanceof StreamingOutputConfig o
+                && kafka.bootstrapServers().equals(o.bootstrapServers())) {
+            return "on the local Kafka at " + kafka.bootstrapServers();
+        }
+        return null;
     }
 
     /** True when this run started anything. */

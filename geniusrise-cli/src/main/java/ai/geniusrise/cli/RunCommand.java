@@ -42,9 +42,11 @@ import java.util.concurrent.ExecutionException;
                         + ".geniusrise/ beside the pipeline file and stop when the run ends. Streaming tasks run "
                         + "until Ctrl-C, --duration or --until-idle.",
                 "Exits 0 when every task finished, 1 when one failed (later tasks do not run), 2 for a "
-                        + "configuration mistake."},
+                        + "configuration mistake, 130 after Ctrl-C (the streaming tasks drain and commit first)."},
         footer = {"", "Examples:", "  geniusrise run pipeline.yaml --classpath target/classes",
                 "  geniusrise run pipeline.yaml --until-idle 10s",
+                "  geniusrise run pipeline.yaml --serve data",
+                "  geniusrise run pipeline.yaml --feed events.jsonl --duration 20s",
                 "  geniusrise run pipeline.yaml --task word-count --http-port 8080"})
 final class RunCommand implements Callable<Integer> {
 
@@ -76,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--until-idle", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Whole-pipeline run: stop the streaming tasks (drain and commit) once they have read and "
                     + "written no record for this long, e.g. 10s. Bolts report at each commit interval, a spout "
-                    + "every 4096 records: with a spout alone, use --duration.")
+                    + "when its records are acknowledged or every 4096 records.")
     Duration untilIdle;
 
     @Option(names = "--logical-time", paramLabel = "TIME", converter = LogicalTimeConverter.class,
@@ -85,6 +87,27 @@ final class RunCommand implements Callable<Integer> {
                     + "braces in batch sources and destinations (dt={yyyy-MM-dd}) are formatted for it, in UTC. "
                     + "Default: env GENIUSRISE_LOGICAL_TIME, else when the command starts (one time for every task).")
     Instant logicalTime;
+
+    @Option(names = "--serve", paramLabel = "DIR",
+            description = "Whole-pipeline run: serve the files of DIR over HTTP, read-only, at the "
+                    + "http://localhost:PORT/ address the pipeline's batch sources fetch from, while the run lasts "
+                    + "(a local stand-in for a remote HTTP source).")
+    Path serve;
+
+    @Option(names = "--feed", paramLabel = "FILE",
+            description = "Whole-pipeline run: post the lines of FILE, one record per request, to the pipeline's "
+                    + "HTTP listener spout, over and over until the run stops (a local stand-in for its clients).")
+    Path feed;
+
+    @Option(names = "--feed-rate", paramLabel = "N", defaultValue = "10",
+            description = "Records a second that --feed posts (default 10).")
+    double feedRate;
+
+    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Whole-pipeline run: when the output is not a terminal, print a progress line per running "
+                    + "task this often (default 10s). On a terminal, a line per task is redrawn every second.")
+    Duration progressInterval;
 
     @Spec
     CommandSpec command;
@@ -97,12 +120,20 @@ final class RunCommand implements Callable<Integer> {
         }
         Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
         ClassLoader loader = pipelineOptions.classLoader();
+        if (feedRate <= 0 || feedRate > 10_000) {
+            throw new ConfigException("--feed-rate", "must be more than 0 and at most 10000, got " + feedRate);
+        }
         if (task != null) {
             if (duration != null || untilIdle != null) {
                 throw new ConfigException(duration != null ? "--duration" : "--until-idle",
                         "is for a run of the whole pipeline; with --task the task runs until it is stopped (SIGTERM)");
             }
-            out.println(describe(runner(pipeline.requireTask(task), pipeline.name(), loader).run()));
+            if (serve != null || feed != null) {
+                throw new ConfigException(serve != null ? "--serve" : "--feed", "is for a local run of the whole "
+                        + "pipeline; with --task the task reads its real source");
+            }
+            TaskSpec spec = pipeline.requireTask(task);
+            out.println(describe(runner(spec, pipeline.name(), loader).run(), spec, null));
             return 0;
         }
         CountDownLatch finished = new CountDownLatch(1);
@@ -113,14 +144,22 @@ final class RunCommand implements Callable<Integer> {
                 hook = stopOnSignal(runners, finished);
             }
             List<TaskSpec> tasks = local.tasks();
-            List<TaskSpec> streaming = tasks.stream().filter(RunCommand::isStreaming).toList();
-            if (streaming.isEmpty()) {
-                for (TaskSpec spec : tasks) {
-                    out.println(describe(runner(spec, pipeline.name(), loader).run()));
-                }
-                return 0;
+            List<TaskRunner> all = new ArrayList<>();
+            for (TaskSpec spec : tasks) {
+                all.add(runner(spec, pipeline.name(), loader));
             }
-            return runTogether(tasks, streaming, pipeline.name(), loader, out, runners);
+            try (FolderServer served = serve == null ? null : FolderServer.start(serve, tasks, out);
+                 ProgressDisplay progress = ProgressDisplay.start(() -> all.stream().map(TaskRunner::progress)
+                         .toList(), out, ProgressDisplay.isTerminal(), progressInterval)) {
+                PrintWriter shown = progress.out();
+                if (tasks.stream().noneMatch(RunCommand::isStreaming)) {
+                    for (int i = 0; i < tasks.size(); i++) {
+                        shown.println(describe(all.get(i).run(), tasks.get(i), local.whereIs(tasks.get(i))));
+                    }
+                    return 0;
+                }
+                return runTogether(tasks, all, local, shown, runners);
+            }
         } finally {
             finished.countDown();
             if (hook != null) {
@@ -165,12 +204,18 @@ final class RunCommand implements Callable<Integer> {
      * batch tasks run in dependency order on this thread. When any task fails, the others are asked
      * to stop and the first failure is reported.
      */
-    private int runTogether(List<TaskSpec> tasks, List<TaskSpec> streaming, String pipelineName, ClassLoader loader,
-                            PrintWriter out, List<TaskRunner> runners) throws Exception {
+    private int runTogether(List<TaskSpec> tasks, List<TaskRunner> all, LocalMode local, PrintWriter out,
+                            List<TaskRunner> runners) throws Exception {
         List<CompletableFuture<RunSummary>> running = new ArrayList<>();
-        for (TaskSpec spec : streaming) {
-            TaskRunner runner = runner(spec, pipelineName, loader);
+        List<TaskSpec> streaming = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskSpec spec = tasks.get(i);
+            if (!isStreaming(spec)) {
+                continue;
+            }
+            TaskRunner runner = all.get(i);
             runners.add(runner);
+            streaming.add(spec);
             CompletableFuture<RunSummary> result = new CompletableFuture<>();
             Thread t = new Thread(() -> {
                 try {
@@ -183,28 +228,34 @@ final class RunCommand implements Callable<Integer> {
             t.start();
             running.add(result);
         }
-        try {
-            for (TaskSpec spec : tasks) {
-                if (!isStreaming(spec)) {
-                    out.println(describe(runner(spec, pipelineName, loader).run()));
-                }
-            }
-        } catch (RuntimeException e) {
-            runners.forEach(TaskRunner::requestStop);
-            throw e;
-        }
-        if (duration != null || untilIdle != null) {
-            stopWhenDue(runners, running, out);
-        }
-        for (CompletableFuture<RunSummary> result : running) {
+        try (ListenerFeed posting = feed == null ? null : ListenerFeed.start(feed, feedRate, tasks, out)) {
             try {
-                out.println(describe(result.get()));
-            } catch (ExecutionException e) {
-                runners.forEach(TaskRunner::requestStop);
-                if (e.getCause() instanceof Exception cause) {
-                    throw cause;
+                for (int i = 0; i < tasks.size(); i++) {
+                    if (!isStreaming(tasks.get(i))) {
+                        out.println(describe(all.get(i).run(), tasks.get(i), local.whereIs(tasks.get(i))));
+                    }
                 }
+            } catch (RuntimeException e) {
+                runners.forEach(TaskRunner::requestStop);
                 throw e;
+            }
+            if (duration != null || untilIdle != null) {
+                stopWhenDue(runners, running, out, posting);
+            }
+            for (int i = 0; i < running.size(); i++) {
+                try {
+                    RunSummary done = running.get(i).get();
+                    if (posting != null) {
+                        posting.close();
+                    }
+                    out.println(describe(done, streaming.get(i), local.whereIs(streaming.get(i))));
+                } catch (ExecutionException e) {
+                    runners.forEach(TaskRunner::requestStop);
+                    if (e.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    throw e;
+                }
             }
         }
         return 0;
@@ -214,8 +265,8 @@ final class RunCommand implements Callable<Integer> {
      * Waits until the streaming tasks end by themselves, {@link #duration} has passed since they
      * started, or they have read and written nothing for {@link #untilIdle}; then asks them to stop.
      */
-    private void stopWhenDue(List<TaskRunner> runners, List<CompletableFuture<RunSummary>> running, PrintWriter out)
-            throws InterruptedException {
+    private void stopWhenDue(List<TaskRunner> runners, List<CompletableFuture<RunSummary>> running, PrintWriter out,
+                             ListenerFeed posting) throws InterruptedException {
         long start = System.nanoTime();
         long lastChange = start;
         long lastSeen = -1;
@@ -237,6 +288,9 @@ final class RunCommand implements Callable<Integer> {
                 break;
             }
             Thread.sleep(100);
+        }
+        if (posting != null) {
+            posting.close();
         }
         out.flush();
         runners.forEach(TaskRunner::requestStop);
@@ -264,19 +318,28 @@ final class RunCommand implements Callable<Integer> {
                 : spec.output() instanceof StreamingOutputConfig;
     }
 
-    static String describe(RunSummary s) {
+    /** What a finished task did and where its output is ({@code where}: a local-mode location, or null). */
+    static String describe(RunSummary s, TaskSpec spec, String where) {
         StringBuilder sb = new StringBuilder();
         sb.append("task '").append(s.task()).append("' done in ")
                 .append(String.format(Locale.ROOT, "%.1f s", s.elapsed().toMillis() / 1000.0)).append(": ")
-                .append(s.recordsIn()).append(" records in, ").append(s.recordsOut()).append(" out");
+                .append(spec.kind() == TaskSpec.Kind.SPOUT ? "" : s.recordsIn() + " records in, ")
+                .append(s.recordsOut()).append(spec.kind() == TaskSpec.Kind.SPOUT ? " records out" : " out");
         if (s.skipped() > 0) {
             sb.append(", ").append(s.skipped()).append(" skipped");
         }
         if (s.deadLettered() > 0) {
             sb.append(", ").append(s.deadLettered()).append(" dead-lettered");
         }
-        sb.append("\n  output: ").append(s.output()).append(" (").append(s.parts().size()).append(" part")
-                .append(s.parts().size() == 1 ? "" : "s").append(')');
+        if (spec.output() instanceof StreamingOutputConfig o) {
+            sb.append("\n  output: topic ").append(o.topic());
+        } else {
+            sb.append("\n  output: ").append(s.output()).append(" (").append(s.parts().size()).append(" part")
+                    .append(s.parts().size() == 1 ? "" : "s").append(')');
+        }
+        if (where != null) {
+            sb.append(", ").append(where);
+        }
         return sb.toString();
     }
 

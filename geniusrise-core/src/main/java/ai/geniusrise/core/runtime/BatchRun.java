@@ -87,6 +87,7 @@ final class BatchRun {
         List<String> objects;
         try (BatchInput input = inStorage.openInput(inConfig, context)) {
             objects = listObjects(input, inConfig, progress);
+            metrics.objectsToRead(objects.size());
             String runId = runIdOverride != null ? runIdOverride + shard.nameSuffix() : "run-" + hash(spec.name() + "\n" + String.join("\n", objects));
             LOG.info("task '{}': {} object(s) to read from {} with {} worker(s); run {}", spec.name(), objects.size(),
                     inConfig.source(), Math.min(inConfig.parallelism(), Math.max(1, objects.size())), runId);
@@ -224,6 +225,7 @@ final class BatchRun {
                     continue;
                 }
                 if (record == null) {
+                    metrics.objectRead();
                     break;
                 }
                 tally.in++;

@@ -185,6 +185,7 @@ final class StreamingRun implements StreamingTask {
         @Override
         public void awaitAcknowledged() {
             sink.awaitAcknowledged();
+            metrics.publish(tally); // an acknowledgement point: what a progress display sees
         }
     }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,6 +23,8 @@ final class TaskMetrics {
     private final LongAdder outTotal = new LongAdder();
     private final LongAdder skippedTotal = new LongAdder();
     private final LongAdder deadTotal = new LongAdder();
+    private final AtomicLong objectsDone = new AtomicLong();
+    private volatile long objectsTotal = -1;
 
     TaskMetrics(MeterRegistry registry) {
         this.in = Counter.builder("geniusrise.records.in").description("Records read from the input")
@@ -78,5 +81,24 @@ final class TaskMetrics {
 
     long deadLetteredTotal() {
         return deadTotal.sum();
+    }
+
+    /** A batch bolt's input: how many objects it will read. */
+    void objectsToRead(long total) {
+        objectsTotal = total;
+    }
+
+    /** A batch bolt's worker read one object to its end. */
+    void objectRead() {
+        objectsDone.incrementAndGet();
+    }
+
+    long objectsDone() {
+        return objectsDone.get();
+    }
+
+    /** -1 until a batch bolt has listed its input. */
+    long objectsTotal() {
+        return objectsTotal;
     }
 }

@@ -297,6 +297,24 @@ public final class TaskRunner {
         return m == null ? 0 : m.inTotal() + m.outTotal() + m.skippedTotal() + m.deadLetteredTotal();
     }
 
+    /**
+     * What the task has done so far: a snapshot for progress displays, safe to take from any
+     * thread at any time (see {@link TaskProgress} for how fresh its counts are).
+     */
+    public TaskProgress progress() {
+        TaskMetrics m = metrics;
+        TaskProgress.Phase phase = finished.getCount() == 0 ? TaskProgress.Phase.FINISHED
+                : m == null ? TaskProgress.Phase.WAITING : TaskProgress.Phase.RUNNING;
+        boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
+        boolean streaming = spec.output() instanceof StreamingOutputConfig
+                && (spout || spec.input() instanceof StreamingInputConfig);
+        if (m == null) {
+            return new TaskProgress(spec.name(), spout, streaming, phase, 0, 0, 0, 0, 0, -1);
+        }
+        return new TaskProgress(spec.name(), spout, streaming, phase, m.inTotal(), m.outTotal(), m.skippedTotal(),
+                m.deadLetteredTotal(), m.objectsDone(), m.objectsTotal());
+    }
+
     /** True while the task is open and running (what {@code /readyz} reports). */
     public boolean isReady() {
         return ready;

@@ -7,79 +7,72 @@ import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.BatchStorage;
 import ai.geniusrise.core.spi.RecordReader;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetSocketAddress;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Runs the seed's Example 1 (pipelines/batch-s3.yaml) as written, with no S3 configured: local
- * mode starts an embedded store kept in {@code .geniusrise/s3} beside the file. The bundled
- * sample (pipelines/data/events.json) is served over HTTP as the example's README says.
+ * Runs the seed's Example 1 (pipelines/batch-s3.yaml, unchanged) with the README's first command,
+ * {@code geniusrise run batch-s3.yaml --serve pipelines/data --classpath ...}, in a JVM of its own
+ * with no S3 configured: {@code --serve} serves the bundled sample where the batch spout fetches
+ * it, and local mode starts an embedded store kept in {@code .geniusrise/s3} beside the file. The
+ * one difference from the README: {@code EVENTS_URL} names a free port instead of 8000.
  */
-@Timeout(120)
+@Timeout(180)
 class BatchS3LocalModeTest {
 
     private static final List<String> VALID = List.of(
             "{\"id\":1,\"type\":\"click\",\"user\":\"ada\"}", "{\"id\":2,\"type\":\"view\",\"user\":\"bob\"}",
             "{\"id\":4,\"type\":\"click\",\"user\":\"ada\"}", "{\"id\":5,\"type\":\"scroll\",\"user\":\"cy\"}");
+    private static final Pattern WHERE = Pattern.compile(
+            "task 'bolt' done in [0-9.]+ s: 5 records in, 4 out, 1 dead-lettered\\n"
+                    + "  output: s3://my-bucket/results \\(1 part\\), on disk: (\\S+)\\n");
 
     @TempDir
     Path dir;
-    HttpServer sample;
     Path file;
 
     @BeforeEach
-    void serveTheBundledSampleAndCopyThePipeline() throws IOException {
+    void copyThePipeline() throws IOException {
         String endpoint = System.getenv("S3_ENDPOINT");
         assumeTrue(endpoint == null || endpoint.isBlank(), "S3_ENDPOINT is set in this environment");
-        byte[] body = Files.readAllBytes(Path.of("pipelines/data/events.json"));
-        sample = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        sample.createContext("/events.json", exchange -> {
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        sample.start();
         file = dir.resolve("batch-s3.yaml");
-        Files.writeString(file, Files.readString(Path.of("pipelines/batch-s3.yaml"))
-                .replace("${EVENTS_URL:-http://localhost:8000/events.json}",
-                        "http://127.0.0.1:" + sample.getAddress().getPort() + "/events.json"));
-    }
-
-    @AfterEach
-    void stopTheSample() {
-        if (sample != null) {
-            sample.stop(0);
-        }
+        Files.copy(Path.of("pipelines/batch-s3.yaml"), file);
     }
 
     @Test
-    void theBatchExampleRunsOnAnEmbeddedStoreAndSaysWhereItsDataIs() throws IOException {
-        String out = run();
+    void theReadmesFirstCommandRunsExample1AndPrintsWhereItsOutputIs() throws Exception {
+        String out = run(freePort());
 
         Path data = dir.resolve(".geniusrise").resolve("s3");
         assertThat(out).containsPattern("local mode: S3 at http://127\\.0\\.0\\.1:[0-9]+ \\(data in "
-                + Pattern.quote(data.toString()) + ", access key geniusrise\\)");
-        assertThat(out).contains("task 'batch-spout' done").contains("task 'bolt' done")
-                .contains("output: s3://my-bucket/results");
+                + Pattern.quote(data.toString()) + ", access key geniusrise\\)")
+                .contains("local mode: serving " + Path.of("pipelines/data").toRealPath() + " at http://localhost:")
+                .contains("task 'batch-spout' done").containsPattern("done in [0-9.]+ s: 5 records out\\n");
+        Matcher where = WHERE.matcher(out);
+        assertThat(where.find()).as(out).isTrue();
+        Path results = Path.of(where.group(1));
+        assertThat(results).isEqualTo(data.resolve("my-bucket").resolve("results"));
+        assertThat(gunzippedLines(results)).as("the printed folder holds the results")
+                .containsExactlyInAnyOrderElementsOf(VALID);
         try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(data).build().start()) {
             assertThat(values(store, "s3://my-bucket/data")).hasSize(5);
             assertThat(values(store, "s3://my-bucket/results")).containsExactlyInAnyOrderElementsOf(VALID);
@@ -89,9 +82,10 @@ class BatchS3LocalModeTest {
     }
 
     @Test
-    void aSecondRunResumesWithTheDataKeptInTheGeniusriseFolder() throws IOException {
-        run();
-        String second = run();
+    void aSecondRunResumesWithTheDataKeptInTheGeniusriseFolder() throws Exception {
+        int port = freePort();
+        run(port);
+        String second = run(port);
 
         assertThat(second).contains("local mode: S3 at");
         try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(dir.resolve(".geniusrise").resolve("s3")).build()
@@ -103,13 +97,43 @@ class BatchS3LocalModeTest {
         }
     }
 
-    private String run() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GeniusriseCommand.execute(new String[] {"run", file.toString()}, new PrintWriter(out, true),
-                new PrintWriter(err, true));
-        assertThat(code).as(out + "\n" + err).isZero();
-        return out.toString();
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The README's first command, from this module's folder, in a JVM of its own; returns what it printed. */
+    private String run(int port) throws Exception {
+        Path log = Files.createTempFile(dir, "run", ".log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(),
+                "run", file.toString(), "--serve", "pipelines/data", "--classpath", "target/classes")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("EVENTS_URL", "http://localhost:" + port + "/events.json");
+        pb.environment().remove("S3_ENDPOINT");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the run ends").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    /** The lines of the gzip parts in {@code folder}, as a person would read them with zcat. */
+    private static List<String> gunzippedLines(Path folder) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path part : files.filter(f -> f.getFileName().toString().endsWith(".jsonl.gz")).toList()) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(part))) {
+                    lines.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+                }
+            }
+        }
+        return lines;
     }
 
     /** The values of the records our S3 input reads under {@code location}: committed parts only. */

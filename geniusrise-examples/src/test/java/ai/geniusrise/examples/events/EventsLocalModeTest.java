@@ -79,6 +79,67 @@ class EventsLocalModeTest {
         assertThat(dir.resolve(".geniusrise").resolve("kafka")).isDirectory();
     }
 
+    /**
+     * The README's second command: {@code --feed} posts the bundled clicks to the listener, the
+     * progress lines count them, and the cleaned records are on {@code events-clean}.
+     */
+    @Test
+    void theReadmesSecondCommandFeedsTheListenerAndShowsRecordsFlowing() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path file = dir.resolve("events.yaml");
+        Files.copy(Path.of("pipelines/events.yaml"), file);
+        Path log = dir.resolve("run.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(), "run",
+                file.toString(), "--classpath", "target/classes", "--feed", "pipelines/data/clicks.jsonl",
+                "--duration", "12s", "--progress-interval", "3s").redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        pb.environment().put("EVENTS_PORT", Integer.toString(port));
+        Process run = pb.start();
+        String bootstrap;
+        List<ConsumerRecord<String, String>> clean;
+        try {
+            bootstrap = awaitLine(log, run).group(1);
+            clean = read(bootstrap, "events-clean", 6);
+            assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("the run stops after --duration").isTrue();
+            assertThat(run.exitValue()).as(Files.readString(log)).isZero();
+        } finally {
+            run.destroy();
+            run.waitFor(30, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log);
+        assertThat(clean).extracting(ConsumerRecord::value).as("one pass over the bundled clicks, cleaned")
+                .startsWith("{\"user\":\"ada\",\"type\":\"click\",\"page\":\"/home\"}",
+                        "{\"user\":\"bob\",\"type\":\"view\",\"page\":\"/pricing\"}",
+                        "{\"user\":\"cy\",\"type\":\"scroll\",\"page\":\"/docs\"}",
+                        "{\"user\":\"ada\",\"type\":\"click\",\"page\":\"/docs/install\"}",
+                        "{\"user\":\"dee\",\"type\":\"view\",\"page\":\"/blog\"}",
+                        "{\"user\":\"bob\",\"type\":\"click\",\"page\":\"/signup\"}");
+        assertThat(output).contains("local mode: posting the 16 lines of pipelines/data/clicks.jsonl to "
+                        + "http://127.0.0.1:" + port + "/events")
+                .containsPattern("progress [0-9]+s  listener  running  out [1-9][0-9,]*  failed 0")
+                .containsPattern("progress [0-9]+s  cleaner   running  in [1-9][0-9,]*  out [1-9][0-9,]*  failed [0-9]+")
+                .contains("stopping after 12s; draining and committing");
+        Matcher posted = Pattern.compile("local mode: posted ([0-9]+) records").matcher(output);
+        assertThat(posted.find()).as(output).isTrue();
+        Matcher cleaner = Pattern.compile("task 'cleaner' done in [0-9.]+ s: ([0-9]+) records in, ([0-9]+) out, "
+                + "([0-9]+) dead-lettered\n  output: topic events-clean, on the local Kafka at ").matcher(output);
+        assertThat(cleaner.find()).as(output).isTrue();
+        long posts = Long.parseLong(posted.group(1));
+        assertThat(Long.parseLong(cleaner.group(1))).as("every accepted post was read").isEqualTo(posts);
+        long out = Long.parseLong(cleaner.group(2));
+        try (EmbeddedKafka kept = EmbeddedKafka.builder().logDir(dir.resolve(".geniusrise").resolve("kafka")).build()
+                .start()) {
+            assertThat(EmbeddedKafka.read(kept.bootstrapServers(), "events-clean", (int) out + 1, Duration.ofSeconds(10)))
+                    .as("the topic holds what the summary says")
+                    .hasSize((int) out);
+        }
+    }
+
     private static Matcher awaitLine(Path log, Process run) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
