@@ -333,6 +333,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (spec.output() instanceof StreamingOutputConfig o) {
             sb.append("\n  output: topic ").append(o.topic());
+        } else if (isStreaming(spec)) {
+            // an interval bolt (Kafka to S3) publishes objects as it goes, each with its own commit marker
+            sb.append("\n  output: ").append(s.output()).append(" (objects per partition and interval)");
         } else {
             sb.append("\n  output: ").append(s.output()).append(" (").append(s.parts().size()).append(" part")
                     .append(s.parts().size() == 1 ? "" : "s").append(')');
