@@ -1,11 +1,11 @@
 package ai.geniusrise.examples.archive;
 
-import ai.geniusrise.cli.GeniusriseCommand;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.BatchStorage;
 import ai.geniusrise.core.spi.RecordReader;
+import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -37,7 +36,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class KafkaArchiveLocalModeTest {
 
-    private static final Pattern KAFKA_LINE = Pattern.compile("local mode: Kafka at (\\S+) \\(data in");
     private static final int EVENTS = 300;
 
     @TempDir
@@ -48,15 +46,10 @@ class KafkaArchiveLocalModeTest {
         Path file = dir.resolve("kafka-archive.yaml");
         Files.copy(Path.of("pipelines/kafka-archive.yaml"), file);
         Path log = dir.resolve("run.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(), "run",
-                file.toString(), "--until-idle", "12s").redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        pb.environment().remove("S3_ENDPOINT");
-        Process run = pb.start();
-        try {
-            String bootstrap = await(log, run, KAFKA_LINE).group(1);
-            await(log, run, Pattern.compile("task 'archiver': assigned \\["));
+        try (LocalRun run = LocalRun.command("run", file.toString(), "--until-idle", "12s")
+                .without("KAFKA_BOOTSTRAP_SERVERS", "S3_ENDPOINT").start(log)) {
+            String bootstrap = run.awaitLine(LocalRun.KAFKA_LINE).group(1);
+            run.awaitLine(Pattern.compile("task 'archiver': assigned \\["));
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < EVENTS; i++) {
@@ -64,11 +57,8 @@ class KafkaArchiveLocalModeTest {
                 }
                 producer.flush();
             }
-            assertThat(run.waitFor(100, TimeUnit.SECONDS)).as("the run stops once idle").isTrue();
-            assertThat(run.exitValue()).as(Files.readString(log)).isZero();
-        } finally {
-            run.destroy();
-            run.waitFor(30, TimeUnit.SECONDS);
+            assertThat(run.awaitExit(Duration.ofSeconds(100))).as("the run stops once idle").isTrue();
+            assertThat(run.exitValue()).as(run.output()).isZero();
         }
         assertThat(Files.readString(log)).contains("task 'archiver': stopped and committed its objects and offsets")
                 .contains("task 'archiver' done");
@@ -84,21 +74,6 @@ class KafkaArchiveLocalModeTest {
             assertThat(values).containsExactlyInAnyOrderElementsOf(IntStream.range(0, EVENTS)
                     .mapToObj(i -> "{\"n\":" + i + "}").toList());
         }
-    }
-
-    private static Matcher await(Path log, Process run, Pattern line) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = line.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return m;
-            }
-            if (!run.isAlive()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the run printed no line matching " + line + "; log:\n" + Files.readString(log));
     }
 
     /** The objects our S3 input reads under {@code location} (committed ones only), with their values. */

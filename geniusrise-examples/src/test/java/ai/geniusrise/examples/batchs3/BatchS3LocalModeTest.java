@@ -1,11 +1,11 @@
 package ai.geniusrise.examples.batchs3;
 
-import ai.geniusrise.cli.GeniusriseCommand;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.BatchStorage;
 import ai.geniusrise.core.spi.RecordReader;
+import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,13 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -60,7 +59,7 @@ class BatchS3LocalModeTest {
 
     @Test
     void theReadmesFirstCommandRunsExample1AndPrintsWhereItsOutputIs() throws Exception {
-        String out = run(freePort());
+        String out = run(LocalRun.freePort());
 
         Path data = dir.resolve(".geniusrise").resolve("s3");
         assertThat(out).containsPattern("local mode: S3 at http://127\\.0\\.0\\.1:[0-9]+ \\(data in "
@@ -83,7 +82,7 @@ class BatchS3LocalModeTest {
 
     @Test
     void aSecondRunResumesWithTheDataKeptInTheGeniusriseFolder() throws Exception {
-        int port = freePort();
+        int port = LocalRun.freePort();
         run(port);
         String second = run(port);
 
@@ -97,30 +96,17 @@ class BatchS3LocalModeTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** The README's first command, from this module's folder, in a JVM of its own; returns what it printed. */
     private String run(int port) throws Exception {
         Path log = Files.createTempFile(dir, "run", ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(),
-                "run", file.toString(), "--serve", "pipelines/data", "--classpath", "target/classes")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("EVENTS_URL", "http://localhost:" + port + "/events.json");
-        pb.environment().remove("S3_ENDPOINT");
-        Process p = pb.start();
-        try {
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the run ends").isTrue();
-        } finally {
-            p.destroyForcibly();
+        try (LocalRun run = LocalRun.command("run", file.toString(), "--serve", "pipelines/data", "--classpath",
+                "target/classes").env("EVENTS_URL", "http://localhost:" + port + "/events.json")
+                .without("S3_ENDPOINT").start(log)) {
+            assertThat(run.awaitExit(Duration.ofSeconds(120))).as("the run ends").isTrue();
+            String out = run.output();
+            assertThat(run.exitValue()).as(out).isZero();
+            return out;
         }
-        String out = Files.readString(log);
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
     }
 
     /** The lines of the gzip parts in {@code folder}, as a person would read them with zcat. */

@@ -1,6 +1,6 @@
 package ai.geniusrise.examples.events;
 
-import ai.geniusrise.cli.GeniusriseCommand;
+import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,34 +31,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class EventsLocalModeTest {
 
-    private static final Pattern KAFKA_LINE = Pattern.compile("local mode: Kafka at (\\S+) \\(data in (.+)\\)");
-
     @TempDir
     Path dir;
 
     @Test
     void postedEventsFlowThroughAnEmbeddedKafkaAndTheRunStopsOnceIdle() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path file = dir.resolve("events.yaml");
-        Files.copy(Path.of("pipelines/events.yaml"), file);
+        int port = LocalRun.freePort();
         Path log = dir.resolve("run.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(), "run",
-                file.toString(), "--until-idle", "15s").redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        pb.environment().put("EVENTS_PORT", Integer.toString(port));
-        Process run = pb.start();
-        try {
-            Matcher started = awaitLine(log, run);
+        try (LocalRun run = start(port, log, "--until-idle", "15s")) {
+            Matcher started = run.awaitLine(LocalRun.KAFKA_LINE);
             assertThat(Path.of(started.group(2))).isEqualTo(dir.resolve(".geniusrise").resolve("kafka"));
             String bootstrap = started.group(1);
             HttpClient http = HttpClient.newHttpClient();
             for (String body : List.of("{\"user\":\"ada\",\"type\":\"CLICK\"}", "not json",
                     "{\"user\":\"bob\",\"type\":\"Scroll\"}")) {
-                assertThat(postUntilListening(http, port, body, run, log)).isEqualTo(200);
+                assertThat(run.whenListening(port, () -> post(http, port, body))).isEqualTo(200);
             }
 
             List<ConsumerRecord<String, String>> clean = read(bootstrap, "events-clean", 2);
@@ -67,11 +54,8 @@ class EventsLocalModeTest {
             assertThat(clean).extracting(ConsumerRecord::value).containsExactlyInAnyOrder(
                     "{\"user\":\"ada\",\"type\":\"click\"}", "{\"user\":\"bob\",\"type\":\"scroll\"}");
             assertThat(letters).extracting(ConsumerRecord::value).containsExactly("not json");
-            assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("the run stops once idle").isTrue();
-            assertThat(run.exitValue()).as(Files.readString(log)).isZero();
-        } finally {
-            run.destroy();
-            run.waitFor(30, TimeUnit.SECONDS);
+            assertThat(run.awaitExit(Duration.ofSeconds(90))).as("the run stops once idle").isTrue();
+            assertThat(run.exitValue()).as(run.output()).isZero();
         }
         String output = Files.readString(log);
         assertThat(output).contains("stopping: no records read or written for 15s")
@@ -85,31 +69,15 @@ class EventsLocalModeTest {
      */
     @Test
     void theReadmesSecondCommandFeedsTheListenerAndShowsRecordsFlowing() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path file = dir.resolve("events.yaml");
-        Files.copy(Path.of("pipelines/events.yaml"), file);
+        int port = LocalRun.freePort();
         Path log = dir.resolve("run.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(), "run",
-                file.toString(), "--classpath", "target/classes", "--feed", "pipelines/data/clicks.jsonl",
-                "--duration", "12s", "--progress-interval", "3s").redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        pb.environment().put("EVENTS_PORT", Integer.toString(port));
-        Process run = pb.start();
-        String bootstrap;
         List<ConsumerRecord<String, String>> clean;
-        try {
-            bootstrap = awaitLine(log, run).group(1);
+        try (LocalRun run = start(port, log, "--classpath", "target/classes", "--feed", "pipelines/data/clicks.jsonl",
+                "--duration", "12s", "--progress-interval", "3s")) {
+            String bootstrap = run.awaitLine(LocalRun.KAFKA_LINE).group(1);
             clean = read(bootstrap, "events-clean", 6);
-            assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("the run stops after --duration").isTrue();
-            assertThat(run.exitValue()).as(Files.readString(log)).isZero();
-        } finally {
-            run.destroy();
-            run.waitFor(30, TimeUnit.SECONDS);
+            assertThat(run.awaitExit(Duration.ofSeconds(90))).as("the run stops after --duration").isTrue();
+            assertThat(run.exitValue()).as(run.output()).isZero();
         }
         String output = Files.readString(log);
         assertThat(clean).extracting(ConsumerRecord::value).as("one pass over the bundled clicks, cleaned")
@@ -140,37 +108,20 @@ class EventsLocalModeTest {
         }
     }
 
-    private static Matcher awaitLine(Path log, Process run) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = KAFKA_LINE.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return m;
-            }
-            if (!run.isAlive()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the run printed no local-mode Kafka line; log:\n" + Files.readString(log));
+    /** {@code geniusrise run} of the example as written, in local mode, its listener on {@code port}. */
+    private LocalRun start(int port, Path log, String... options) throws IOException {
+        Path file = dir.resolve("events.yaml");
+        Files.copy(Path.of("pipelines/events.yaml"), file);
+        List<String> args = new ArrayList<>(List.of("run", file.toString()));
+        args.addAll(List.of(options));
+        return LocalRun.command(args.toArray(String[]::new)).without("KAFKA_BOOTSTRAP_SERVERS")
+                .env("EVENTS_PORT", port).start(log);
     }
 
-    private static int postUntilListening(HttpClient http, int port, String body, Process run, Path log)
-            throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
-                        .statusCode();
-            } catch (IOException notYetListening) {
-                if (System.nanoTime() > deadline || !run.isAlive()) {
-                    throw new AssertionError("the pipeline did not listen on port " + port + "; log:\n"
-                            + Files.readString(log), notYetListening);
-                }
-                Thread.sleep(100);
-            }
-        }
+    private static int post(HttpClient http, int port, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     private static List<ConsumerRecord<String, String>> read(String bootstrap, String topic, int expected) {

@@ -1,6 +1,6 @@
 package ai.geniusrise.examples.s3replay;
 
-import ai.geniusrise.cli.GeniusriseCommand;
+import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import ai.geniusrise.testkit.redis.RedisExtension;
 import ai.geniusrise.testkit.s3.S3Endpoint;
@@ -84,13 +84,9 @@ class S3ReplayKillTest {
         return file;
     }
 
-    private Process start(Path file, int round, String logicalTime) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(), "run",
-                file.toString(), "--logical-time", logicalTime)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child-" + round + ".log").toFile());
-        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        return pb.start();
+    private LocalRun start(Path file, int round, String logicalTime) throws IOException {
+        return LocalRun.command("run", file.toString(), "--logical-time", logicalTime).jvmOption("-Xmx256m")
+                .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()).start(dir.resolve("child-" + round + ".log"));
     }
 
     private static long endOffsets() throws Exception {
@@ -122,7 +118,7 @@ class S3ReplayKillTest {
         int kills = 0;
         for (int round = 0; round < KILLS; round++) {
             long before = endOffsets();
-            Process child = start(file, round, time);
+            LocalRun child = start(file, round, time);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (endOffsets() < before + 1000 && child.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -131,17 +127,17 @@ class S3ReplayKillTest {
             if (!child.isAlive()) {
                 break;
             }
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.kill()).isTrue();
             kills++;
         }
         assertThat(kills).as("runs killed while sending").isGreaterThanOrEqualTo(2);
 
-        Process last = start(file, KILLS, time);
-        assertThat(last.waitFor(120, TimeUnit.SECONDS)).as("the last run ends by itself").isTrue();
-        String log = Files.readString(dir.resolve("child-" + KILLS + ".log"));
-        assertThat(last.exitValue()).as(log).isZero();
-        assertThat(log).contains("task 'replay' done");
+        try (LocalRun last = start(file, KILLS, time)) {
+            assertThat(last.awaitExit(Duration.ofSeconds(120))).as("the last run ends by itself").isTrue();
+            String log = last.output();
+            assertThat(last.exitValue()).as(log).isZero();
+            assertThat(log).contains("task 'replay' done");
+        }
 
         long stored = endOffsets();
         List<ConsumerRecord<String, String>> records = EmbeddedKafka.read(kafka.bootstrapServers(), TOPIC, (int) stored,

@@ -1,17 +1,16 @@
 package ai.geniusrise.examples.tcplines;
 
 import ai.geniusrise.cli.GeniusriseCommand;
+import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,8 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class TcpLinesLocalModeTest {
-
-    private static final Pattern KAFKA_LINE = Pattern.compile("local mode: Kafka at (\\S+) \\(data in (.+)\\)");
 
     @TempDir
     Path dir;
@@ -54,22 +49,15 @@ class TcpLinesLocalModeTest {
 
     @Test
     void linesSentOverASocketBecomeRecordsOfTheTopic() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = LocalRun.freePort();
         Path file = dir.resolve("tcp-lines.yaml");
         Files.copy(Path.of("pipelines/tcp-lines.yaml"), file);
         Path log = dir.resolve("run.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(), "run",
-                file.toString(), "--until-idle", "10s").redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        pb.environment().put("LINES_PORT", Integer.toString(port));
-        Process run = pb.start();
-        try {
-            String bootstrap = awaitKafka(log, run).group(1);
-            try (Socket socket = connect(port, run, log); OutputStream out = socket.getOutputStream()) {
+        try (LocalRun run = LocalRun.command("run", file.toString(), "--until-idle", "10s")
+                .without("KAFKA_BOOTSTRAP_SERVERS").env("LINES_PORT", port).start(log)) {
+            String bootstrap = run.awaitLine(LocalRun.KAFKA_LINE).group(1);
+            try (Socket socket = run.whenListening(port, () -> new Socket("127.0.0.1", port));
+                    OutputStream out = socket.getOutputStream()) {
                 out.write(("first line\r\nsecond line\n" + "x".repeat(70_000) + "\nthird line")
                         .getBytes(StandardCharsets.UTF_8));
             }
@@ -82,43 +70,10 @@ class TcpLinesLocalModeTest {
             assertThat(lines).extracting(ConsumerRecord::value).containsExactly("first line", "second line",
                     "third line");
             assertThat(letters).singleElement().satisfies(r -> assertThat(r.value()).hasSize(65_536));
-            assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("the run stops once idle").isTrue();
-            assertThat(run.exitValue()).as(Files.readString(log)).isZero();
-        } finally {
-            run.destroy();
-            run.waitFor(30, TimeUnit.SECONDS);
+            assertThat(run.awaitExit(Duration.ofSeconds(90))).as("the run stops once idle").isTrue();
+            assertThat(run.exitValue()).as(run.output()).isZero();
         }
         assertThat(Files.readString(log)).contains("listening for lines on tcp://0.0.0.0:" + port)
                 .contains("task 'lines' done");
-    }
-
-    private static Matcher awaitKafka(Path log, Process run) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = KAFKA_LINE.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return m;
-            }
-            if (!run.isAlive()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the run printed no local-mode Kafka line; log:\n" + Files.readString(log));
-    }
-
-    private static Socket connect(int port, Process run, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                return new Socket("127.0.0.1", port);
-            } catch (IOException notYetListening) {
-                if (System.nanoTime() > deadline || !run.isAlive()) {
-                    throw new AssertionError("the pipeline did not listen on port " + port + "; log:\n"
-                            + Files.readString(log), notYetListening);
-                }
-                Thread.sleep(100);
-            }
-        }
     }
 }
