@@ -1,5 +1,6 @@
 package ai.geniusrise.cli;
 
+import ai.geniusrise.cli.fixtures.UppercaseBolt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -17,7 +18,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
-/** Runs the geniusrise command in this JVM, and reads what a reader of our outputs would see. */
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs the geniusrise command in this JVM ({@link ChildRun} runs it in a JVM of its own), writes
+ * the pipelines several tests share, and reads what a reader of our outputs would see.
+ */
 record CliRun(int exitCode, String out, String err) {
 
     static CliRun of(String... args) {
@@ -25,6 +31,33 @@ record CliRun(int exitCode, String out, String err) {
         StringWriter err = new StringWriter();
         int code = GeniusriseCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** Skips the test unless the environment names no Kafka brokers, so that a whole-pipeline run goes to local mode. */
+    static void assumeNoBrokersConfigured() {
+        String env = System.getenv(LocalMode.ENV_BOOTSTRAP);
+        assumeTrue(env == null || env.isBlank(), "KAFKA_BOOTSTRAP_SERVERS is set in this environment");
+    }
+
+    /**
+     * Writes {@code dir/stream.yaml}: one streaming task, {@code upper}, upper-casing topic
+     * {@code words} into {@code shouted}; {@code options} (such as {@code , bootstrapServers: "h:p"})
+     * are added to both its input and its output config.
+     */
+    static Path uppercaseStream(Path dir, String options) throws IOException {
+        Path file = dir.resolve("stream.yaml");
+        Files.writeString(file, """
+                version: 1
+                name: stream
+                tasks:
+                  - name: upper
+                    type: bolt
+                    class: %s
+                    config:
+                      inputConfig: {type: streaming, source: words%s}
+                      outputConfig: {type: streaming, destination: shouted%s}
+                """.formatted(UppercaseBolt.class.getName(), options, options));
+        return file;
     }
 
     /**

@@ -1,6 +1,5 @@
 package ai.geniusrise.cli;
 
-import ai.geniusrise.cli.fixtures.UppercaseBolt;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,29 +40,12 @@ class CtrlCTest {
 
     @Test
     void ctrlCDrainsCommitsPrintsTheSummaryAndStopsTheEmbeddedBroker() throws Exception {
-        String env = System.getenv(LocalMode.ENV_BOOTSTRAP);
-        assumeTrue(env == null || env.isBlank(), "KAFKA_BOOTSTRAP_SERVERS is set in this environment");
-        Path file = dir.resolve("stream.yaml");
-        Files.writeString(file, """
-                version: 1
-                name: stream
-                tasks:
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    config:
-                      inputConfig: {type: streaming, source: words}
-                      outputConfig: {type: streaming, destination: shouted}
-                """.formatted(UppercaseBolt.class.getName()));
+        CliRun.assumeNoBrokersConfigured();
+        Path file = CliRun.uppercaseStream(dir, "");
         Path log = dir.resolve("run.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName(), "run",
-                file.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove(LocalMode.ENV_BOOTSTRAP);
-        Process run = pb.start();
-        try {
+        try (ChildRun run = ChildRun.startInLocalMode(log, "run", file.toString())) {
             assumeTrue(!ignoresSigint(run.pid()), "SIGINT is ignored in this environment (started in the background)");
-            String bootstrap = awaitKafka(log, run);
+            String bootstrap = run.awaitLine(KAFKA_LINE).group(1);
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < RECORDS; i++) {
@@ -76,10 +57,8 @@ class CtrlCTest {
 
             new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).inheritIO().start().waitFor();
 
-            assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("the run stops on Ctrl-C").isTrue();
-            assertThat(run.exitValue()).as(Files.readString(log)).isEqualTo(130);
-        } finally {
-            run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            assertThat(run.awaitExit(Duration.ofSeconds(60))).as("the run stops on Ctrl-C").isTrue();
+            assertThat(run.exitValue()).as(run.output()).isEqualTo(130);
         }
         String first = Files.readString(log);
         Matcher summary = SUMMARY.matcher(first);
@@ -119,17 +98,5 @@ class CtrlCTest {
             }
         }
         return false;
-    }
-
-    private static String awaitKafka(Path log, Process run) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && run.isAlive()) {
-            Matcher m = KAFKA_LINE.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return m.group(1);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the run printed no local-mode Kafka line; log:\n" + Files.readString(log));
     }
 }

@@ -8,11 +8,9 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,27 +54,20 @@ class InterruptedRunTest {
         return file;
     }
 
-    private Process start(Path pipelineFile) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                GeniusriseCommand.class.getName(), "run", pipelineFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    private ChildRun start(Path pipelineFile) throws IOException {
+        return ChildRun.start(dir.resolve("child.log"), "run", pipelineFile.toString());
     }
 
     /** Waits until the child has written some part files: the moment the run is half done. */
-    private void awaitPartialOutput(Path destination, Process child) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && child.isAlive()) {
-            if (Files.exists(destination)) {
-                try (Stream<Path> files = Files.walk(destination)) {
-                    if (files.filter(Files::isRegularFile).count() >= 2) {
-                        return;
-                    }
-                }
+    private static void awaitPartialOutput(Path destination, ChildRun child) throws Exception {
+        child.await("the run wrote no parts", () -> {
+            if (!Files.exists(destination)) {
+                return false;
             }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the run wrote no parts in time; log:\n" + Files.readString(dir.resolve("child.log")));
+            try (Stream<Path> files = Files.walk(destination)) {
+                return files.filter(Files::isRegularFile).count() >= 2;
+            }
+        });
     }
 
     @Test
@@ -88,10 +79,11 @@ class InterruptedRunTest {
 
         Path destination = dir.resolve("out");
         Path file = pipeline("out");
-        Process child = start(file);
-        awaitPartialOutput(destination, child);
-        Thread.sleep((long) (Math.random() * 300));
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        try (ChildRun child = start(file)) {
+            awaitPartialOutput(destination, child);
+            Thread.sleep((long) (Math.random() * 300));
+            child.kill();
+        }
 
         assertThat(CliRun.visibleParts(destination)).as("nothing of a killed run is visible").isEmpty();
         assertThat(CliRun.filesOutsideMarkers(destination)).as("no part reached its final name").isEmpty();
@@ -108,12 +100,12 @@ class InterruptedRunTest {
     @Test
     void sigtermStopsTheRunWithoutCommittingAnything() throws Exception {
         Path destination = dir.resolve("out");
-        Process child = start(pipeline("out"));
-        awaitPartialOutput(destination, child);
-        child.destroy();
+        try (ChildRun child = start(pipeline("out"))) {
+            awaitPartialOutput(destination, child);
 
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.exitValue()).isNotZero();
+            assertThat(child.stop()).isTrue();
+            assertThat(child.exitValue()).isNotZero();
+        }
         assertThat(CliRun.visibleParts(destination)).isEmpty();
         assertThat(CliRun.filesOutsideMarkers(destination)).isEmpty();
         assertThat(Files.readString(dir.resolve("child.log"))).contains("was stopped before its run finished");

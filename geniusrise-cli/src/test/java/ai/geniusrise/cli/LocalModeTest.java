@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code geniusrise run} with no Kafka brokers or S3 endpoint configured. */
 @Timeout(120)
@@ -31,20 +30,8 @@ class LocalModeTest {
 
     @Test
     void aTaskRunWithoutBootstrapServersFailsWithTheUsualErrorAndStartsNothing() throws IOException {
-        String env = System.getenv(LocalMode.ENV_BOOTSTRAP);
-        assumeTrue(env == null || env.isBlank(), "KAFKA_BOOTSTRAP_SERVERS is set in this environment");
-        Path file = dir.resolve("stream.yaml");
-        Files.writeString(file, """
-                version: 1
-                name: stream
-                tasks:
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    config:
-                      inputConfig: {type: streaming, source: words}
-                      outputConfig: {type: streaming, destination: shouted}
-                """.formatted(UppercaseBolt.class.getName()));
+        CliRun.assumeNoBrokersConfigured();
+        Path file = CliRun.uppercaseStream(dir, "");
 
         CliRun run = CliRun.of("run", file.toString(), "--task", "upper");
 
@@ -56,20 +43,8 @@ class LocalModeTest {
 
     @Test
     void aStreamingPipelineWithoutBrokersRunsOnAnEmbeddedKafkaForTheGivenDuration() throws IOException {
-        String env = System.getenv(LocalMode.ENV_BOOTSTRAP);
-        assumeTrue(env == null || env.isBlank(), "KAFKA_BOOTSTRAP_SERVERS is set in this environment");
-        Path file = dir.resolve("stream.yaml");
-        Files.writeString(file, """
-                version: 1
-                name: stream
-                tasks:
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    config:
-                      inputConfig: {type: streaming, source: words}
-                      outputConfig: {type: streaming, destination: shouted}
-                """.formatted(UppercaseBolt.class.getName()));
+        CliRun.assumeNoBrokersConfigured();
+        Path file = CliRun.uppercaseStream(dir, "");
 
         CliRun run = CliRun.of("run", file.toString(), "--duration", "3s");
 
@@ -81,18 +56,7 @@ class LocalModeTest {
 
     @Test
     void durationOptionsAreRefusedWithTaskBecauseAContainerRunsUntilStopped() throws IOException {
-        Path file = dir.resolve("stream.yaml");
-        Files.writeString(file, """
-                version: 1
-                name: stream
-                tasks:
-                  - name: upper
-                    type: bolt
-                    class: %s
-                    config:
-                      inputConfig: {type: streaming, source: words, bootstrapServers: "localhost:1"}
-                      outputConfig: {type: streaming, destination: shouted, bootstrapServers: "localhost:1"}
-                """.formatted(UppercaseBolt.class.getName()));
+        Path file = CliRun.uppercaseStream(dir, ", bootstrapServers: \"localhost:1\"");
 
         CliRun run = CliRun.of("run", file.toString(), "--task", "upper", "--until-idle", "5s");
 

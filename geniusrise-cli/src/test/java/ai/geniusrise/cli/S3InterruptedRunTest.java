@@ -12,11 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,23 +69,13 @@ class S3InterruptedRunTest {
         return file;
     }
 
-    private Process start(Path pipelineFile) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                GeniusriseCommand.class.getName(), "run", pipelineFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    private ChildRun start(Path pipelineFile) throws IOException {
+        return ChildRun.start(dir.resolve("child.log"), "run", pipelineFile.toString());
     }
 
     /** Waits until the child has uploaded some parts (multipart uploads not yet completed). */
-    private void awaitPartialOutput(String prefix, Process child) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && child.isAlive()) {
-            if (objects.uploadsInProgress(prefix) >= 2) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the run uploaded no parts in time; log:\n" + Files.readString(dir.resolve("child.log")));
+    private void awaitPartialOutput(String prefix, ChildRun child) throws Exception {
+        child.await("the run uploaded no parts", () -> objects.uploadsInProgress(prefix) >= 2);
     }
 
     @RepeatedTest(2)
@@ -99,10 +87,11 @@ class S3InterruptedRunTest {
         assertThat(expected).isNotEmpty();
 
         Path file = pipeline("out");
-        Process child = start(file);
-        awaitPartialOutput("out", child);
-        Thread.sleep(ThreadLocalRandom.current().nextLong(300));
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        try (ChildRun child = start(file)) {
+            awaitPartialOutput("out", child);
+            Thread.sleep(ThreadLocalRandom.current().nextLong(300));
+            child.kill();
+        }
 
         assertThat(objects.visibleParts("out")).as("nothing of a killed run is visible").isEmpty();
         assertThat(objects.keysOutsideMarkers("out")).as("no upload was completed").isEmpty();
