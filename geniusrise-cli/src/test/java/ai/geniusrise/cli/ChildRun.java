@@ -15,17 +15,7 @@ import java.util.regex.Pattern;
  * to a log file: for runs a test interrupts with a signal. {@link CliRun} runs it in this JVM.
  * Closing it stops the run (SIGTERM, then SIGKILL after 30 s).
  */
-final class ChildRun implements AutoCloseable {
-
-    private static final Duration STOP = Duration.ofSeconds(30);
-
-    private final Process process;
-    private final Path log;
-
-    private ChildRun(Process process, Path log) {
-        this.process = process;
-        this.log = log;
-    }
+record ChildRun(Process process, Path log) implements AutoCloseable {
 
     /** Starts {@code geniusrise args...} with this JVM's environment. */
     static ChildRun start(Path log, String... args) throws IOException {
@@ -77,10 +67,6 @@ final class ChildRun implements AutoCloseable {
         return found[0];
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** Whether the run ended within {@code timeout}. */
     boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -93,13 +79,13 @@ final class ChildRun implements AutoCloseable {
     /** SIGTERM; whether the run ended within 30 s. */
     boolean stop() throws InterruptedException {
         process.destroy();
-        return awaitExit(STOP);
+        return awaitExit(Duration.ofSeconds(30));
     }
 
     /** SIGKILL; whether the run was gone within 30 s. */
     boolean kill() throws InterruptedException {
         process.destroyForcibly();
-        return awaitExit(STOP);
+        return awaitExit(Duration.ofSeconds(30));
     }
 
     /** Everything the run printed so far. */

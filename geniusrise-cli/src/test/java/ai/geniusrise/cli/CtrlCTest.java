@@ -44,7 +44,7 @@ class CtrlCTest {
         Path file = CliRun.uppercaseStream(dir, "");
         Path log = dir.resolve("run.log");
         try (ChildRun run = ChildRun.startInLocalMode(log, "run", file.toString())) {
-            assumeTrue(!ignoresSigint(run.pid()), "SIGINT is ignored in this environment (started in the background)");
+            assumeTrue(!ignoresSigint(run.process().pid()), "SIGINT is ignored in this environment (started in the background)");
             String bootstrap = run.awaitLine(KAFKA_LINE).group(1);
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
@@ -55,7 +55,7 @@ class CtrlCTest {
             assertThat(EmbeddedKafka.read(bootstrap, "shouted", 1, Duration.ofSeconds(60)))
                     .as("the run is processing").isNotEmpty();
 
-            new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-INT", Long.toString(run.process().pid())).inheritIO().start().waitFor();
 
             assertThat(run.awaitExit(Duration.ofSeconds(60))).as("the run stops on Ctrl-C").isTrue();
             assertThat(run.exitValue()).as(run.output()).isEqualTo(130);
