@@ -21,7 +21,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A streaming task handed to a {@link StreamingEngine}: applies the error policy and counts the
- * metrics so that engines only move records. Used by the engine's one task thread.
+ * metrics so that engines only move records. Each instance is used by one engine thread; an engine
+ * running several members gets one more instance per thread from {@link #member()}, all sharing
+ * the task and the metrics.
  */
 final class StreamingRun implements StreamingTask {
 
@@ -90,6 +92,11 @@ final class StreamingRun implements StreamingTask {
     @Override
     public String deadLetter() {
         return spec.deadLetter();
+    }
+
+    @Override
+    public StreamingTask member() {
+        return new StreamingRun(task, context, spec, metrics, stopRequested);
     }
 
     @Override
