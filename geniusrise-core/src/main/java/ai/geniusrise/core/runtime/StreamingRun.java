@@ -147,7 +147,7 @@ final class StreamingRun implements StreamingTask {
         DirectEmitter emitter = new DirectEmitter(sink);
         try {
             task.produce(emitter);
-        } catch (TaskFailedException e) {
+        } catch (TaskFailedException | ConfigException e) {
             throw e;
         } catch (Exception e) {
             throw new TaskFailedException("spout '" + spec.name() + "' failed: " + Failures.describe(e), e);

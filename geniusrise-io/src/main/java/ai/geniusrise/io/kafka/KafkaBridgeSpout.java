@@ -49,14 +49,23 @@ import java.util.Map;
  */
 public class KafkaBridgeSpout extends Spout {
 
+    private String topic;
+    private Duration commitInterval;
+    private Map<String, Object> consumer;
+
     /** For the runtime. */
     public KafkaBridgeSpout() {
     }
 
+    /**
+     * Checks the configs and that the source topic exists.
+     *
+     * @throws ConfigException naming the config field at fault
+     */
     @Override
-    protected void produce(Emitter out) {
-        TaskContext context = context();
-        if (!(out instanceof AcknowledgingEmitter acks) || !(context.output() instanceof StreamingOutputConfig output)) {
+    public void open(TaskContext context) throws Exception {
+        super.open(context);
+        if (!(context.output() instanceof StreamingOutputConfig output)) {
             throw new ConfigException("config.outputConfig.type", "the Kafka bridge commits its source offsets "
                     + "only once the output has acknowledged the records, so it needs a streaming output "
                     + "(type: streaming)");
@@ -74,12 +83,21 @@ public class KafkaBridgeSpout extends Spout {
         KafkaClients.checkTopics(bootstrap, in.properties(), "config.inputConfig.properties",
                 Map.of(in.topic(), "config.inputConfig.source"), null);
         String id = context.pipelineName() + "." + context.taskName();
-        Map<String, Object> props = KafkaClients.consumer(bootstrap, in.groupId() != null ? in.groupId() : id,
-                id + "-bridge", in.properties());
-        KafkaStreamingInput loop = new KafkaStreamingInput(new KafkaConsumer<>(props), new EmitterOutput(acks),
-                new Copy(context), in.topic(), in.commitInterval(),
-                String.valueOf(props.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)), Long.MAX_VALUE,
-                context::stopRequested);
+        topic = in.topic();
+        commitInterval = in.commitInterval();
+        consumer = KafkaClients.consumer(bootstrap, in.groupId() != null ? in.groupId() : id, id + "-bridge",
+                in.properties());
+    }
+
+    @Override
+    protected void produce(Emitter out) {
+        if (!(out instanceof AcknowledgingEmitter acks)) {
+            throw new IllegalStateException("a streaming spout's emitter acknowledges its records; got " + out);
+        }
+        KafkaStreamingInput loop = new KafkaStreamingInput(new KafkaConsumer<>(consumer), new EmitterOutput(acks),
+                new Copy(context()), topic, commitInterval,
+                String.valueOf(consumer.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)), Long.MAX_VALUE,
+                context()::stopRequested);
         try {
             loop.run();
         } finally {

@@ -75,7 +75,9 @@ class KafkaScalingTest {
                 .input(StreamingInputConfig.builder("slow-in").bootstrapServers(IN.bootstrapServers())
                         .commitInterval(Duration.ofMillis(200)).build())
                 .output(StreamingOutputConfig.builder("slow-out").bootstrapServers(OUT.bootstrapServers())
-                        .properties(Map.of(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(buffer))).build())
+                        // requests to the stopped broker time out sooner than the default 30 s
+                        .properties(Map.of(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(buffer),
+                                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000")).build())
                 .build();
         TaskRunner runner = TaskRunner.builder(spec).pipelineName("test").task(new UppercaseBolt()).httpPort(0).build();
         try (RunningTask task = RunningTask.start(runner, "slow")) {
