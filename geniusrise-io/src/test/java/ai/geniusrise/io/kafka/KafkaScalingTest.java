@@ -97,7 +97,7 @@ class KafkaScalingTest {
         TaskRunner runner = TaskRunner.builder(spec).pipelineName("test").task(new UppercaseBolt()).httpPort(0).build();
         try (RunningTask task = RunningTask.start(runner, "slow")) {
             await("the input partitions are paused", Duration.ofSeconds(30),
-                    () -> MetricsPage.of(runner).sum("geniusrise_kafka_paused_partitions") == 4);
+                    () -> runner.httpPort() > 0 && MetricsPage.of(runner).sum("geniusrise_kafka_paused_partitions") == 4);
             List<Double> inFlight = new ArrayList<>();
             double readWhileThrottled = 0;
             for (int i = 0; i < 20; i++) {
