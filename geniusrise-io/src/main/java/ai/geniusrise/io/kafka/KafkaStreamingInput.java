@@ -119,13 +119,13 @@ final class KafkaStreamingInput {
         consumer.subscribe(List.of(topic), new Rebalance());
         long nextCommit = System.nanoTime() + commitIntervalNanos;
         while (!stop.getAsBoolean()) {
-            boolean paused = holdBack();
+            boolean holding = holdBack();
             ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
             if (!batch.isEmpty()) {
                 processBatch(batch);
             }
             long now = System.nanoTime();
-            if (now - nextCommit >= 0 && !paused) {
+            if (now - nextCommit >= 0 && !holding) {
                 commit();
                 nextCommit = now + commitIntervalNanos;
             }
