@@ -1,7 +1,9 @@
 package ai.geniusrise.io.kafka;
 
 import ai.geniusrise.core.Emitter;
+import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.Record;
+import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Backpressure (paused partitions while the output is behind) and several group members in one process. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -179,5 +182,45 @@ class KafkaScalingTest {
         }
         assertThat(topics.committed("test.pair").values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(records);
+    }
+
+    @Test
+    void exactlyOnceMembersHaveTransactionalIdsOfTheirOwnAndShowEachRecordOnce() throws Exception {
+        int records = 6_000;
+        IN.createTopic("eos-pair-in", 4);
+        IN.createTopic("eos-pair-out", 4);
+        KafkaTopics topics = new KafkaTopics(IN.bootstrapServers());
+        topics.produce("eos-pair-in", 0, records, i -> "e" + i);
+        TaskSpec spec = TaskSpec.builder("eos-pair", TaskSpec.Kind.BOLT).taskClass(UppercaseBolt.class)
+                .guarantee(Guarantee.EXACTLY_ONCE)
+                .input(StreamingInputConfig.builder("eos-pair-in").bootstrapServers(IN.bootstrapServers())
+                        .commitInterval(Duration.ofMillis(200)).concurrency(2).build())
+                .output(StreamingOutputConfig.builder("eos-pair-out").bootstrapServers(IN.bootstrapServers()).build())
+                .build();
+        try (RunningTask task = RunningTask.start(spec, new UppercaseBolt())) {
+            List<String> out = KafkaTopics.values(topics.read("eos-pair-out", true, records, Duration.ofSeconds(60)));
+            task.stop(Duration.ofSeconds(30));
+            assertThat(task.result).as("no member fenced the other").isCompleted();
+            assertThat(out).hasSize(records).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aMemberThatFailsStopsTheOthersAndTheTaskFailsNamingTheRecord() throws Exception {
+        IN.createTopic("fail-pair-in", 4);
+        IN.createTopic("fail-pair-out", 4);
+        KafkaTopics topics = new KafkaTopics(IN.bootstrapServers());
+        topics.produce("fail-pair-in", 0, 4_000, i -> i == 2_500 ? "poison " + i : "f" + i);
+        TaskSpec spec = TaskSpec.builder("fail-pair", TaskSpec.Kind.BOLT).taskClass(UppercaseBolt.class)
+                .input(StreamingInputConfig.builder("fail-pair-in").bootstrapServers(IN.bootstrapServers())
+                        .commitInterval(Duration.ofMillis(200)).concurrency(2).build())
+                .output(StreamingOutputConfig.builder("fail-pair-out").bootstrapServers(IN.bootstrapServers()).build())
+                .build();
+        RunningTask task = RunningTask.start(spec, new UppercaseBolt());
+        assertThatThrownBy(() -> task.result.get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("task 'fail-pair' failed on the record at fail-pair-in[")
+                .hasMessageContaining("poisoned value poison 2500");
+        task.close();
     }
 }
