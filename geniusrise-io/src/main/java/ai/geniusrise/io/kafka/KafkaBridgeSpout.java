@@ -51,7 +51,7 @@ public class KafkaBridgeSpout extends Spout {
 
     private String topic;
     private Duration commitInterval;
-    private Map<String, Object> consumer;
+    private Map<String, Object> consumerProperties;
 
     /** For the runtime. */
     public KafkaBridgeSpout() {
@@ -85,8 +85,8 @@ public class KafkaBridgeSpout extends Spout {
         String id = context.pipelineName() + "." + context.taskName();
         topic = in.topic();
         commitInterval = in.commitInterval();
-        consumer = KafkaClients.consumer(bootstrap, in.groupId() != null ? in.groupId() : id, id + "-bridge",
-                in.properties());
+        consumerProperties = KafkaClients.consumer(bootstrap, in.groupId() != null ? in.groupId() : id,
+                id + "-bridge", in.properties());
     }
 
     @Override
@@ -94,9 +94,9 @@ public class KafkaBridgeSpout extends Spout {
         if (!(out instanceof AcknowledgingEmitter acks)) {
             throw new IllegalStateException("a streaming spout's emitter acknowledges its records; got " + out);
         }
-        KafkaStreamingInput loop = new KafkaStreamingInput(new KafkaConsumer<>(consumer), new EmitterOutput(acks),
-                new Copy(context()), topic, commitInterval,
-                String.valueOf(consumer.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)), Long.MAX_VALUE,
+        KafkaStreamingInput loop = new KafkaStreamingInput(new KafkaConsumer<>(consumerProperties),
+                new EmitterOutput(acks), new Copy(context()), topic, commitInterval,
+                String.valueOf(consumerProperties.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)), Long.MAX_VALUE,
                 context()::stopRequested);
         try {
             loop.run();
