@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One consume → uppercase → produce contender of {@link KafkaBenchmark}, run in a JVM of its own
- * against the benchmark's broker: {@code <scenario> <bootstrap> <records>}. Prints one line
+ * against the benchmark's broker: {@code <scenario> <bootstrap> <records> [<input topic> <output
+ * topic> <group>]} (default {@code bench-in}, {@code out-<scenario>} and a group per scenario; the
+ * latency runs name their own). Prints one line
  * {@code RESULT <wall nanos> <steady records/s> <cpu nanos>}: wall time from creating the clients
  * to their clean close (flushed, committed), the rate from 10 % to 90 % of the records processed,
  * and this JVM's CPU time over the same span.
@@ -45,15 +47,28 @@ public final class KafkaBenchmarkClient {
 
     private final String bootstrap;
     private final int records;
+    private final String in;
+    private final String out;
+    private final String group;
 
-    private KafkaBenchmarkClient(String bootstrap, int records) {
+    private KafkaBenchmarkClient(String bootstrap, int records, String in, String out, String group) {
         this.bootstrap = bootstrap;
         this.records = records;
+        this.in = in;
+        this.out = out;
+        this.group = group;
+    }
+
+    /** The consumer group (Kafka Streams: application id) a scenario uses in the throughput run. */
+    static String defaultGroup(String scenario) {
+        return scenario.startsWith("geniusrise") ? "bench." + scenario : "bench-" + scenario;
     }
 
     public static void main(String[] args) throws Exception {
         String scenario = args[0];
-        KafkaBenchmarkClient client = new KafkaBenchmarkClient(args[1], Integer.parseInt(args[2]));
+        KafkaBenchmarkClient client = new KafkaBenchmarkClient(args[1], Integer.parseInt(args[2]),
+                args.length > 3 ? args[3] : "bench-in", args.length > 4 ? args[4] : "out-" + scenario,
+                args.length > 5 ? args[5] : defaultGroup(scenario));
         PROGRESS.reset(client.records);
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
@@ -146,7 +161,7 @@ public final class KafkaBenchmarkClient {
     private void handWrittenLoop() throws Exception {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-loop");
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         AtomicReference<Exception> failed = new AtomicReference<>();
@@ -159,13 +174,13 @@ public final class KafkaBenchmarkClient {
                 new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap), new ByteArraySerializer(),
                      new ByteArraySerializer())) {
-            consumer.subscribe(List.of("bench-in"));
+            consumer.subscribe(List.of(in));
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             long processed = 0;
             long nextCommit = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             while (processed < records) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    producer.send(new ProducerRecord<>("out-loop", r.key(), upper(r.value())), callback);
+                    producer.send(new ProducerRecord<>(out, r.key(), upper(r.value())), callback);
                     offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                     processed++;
                     PROGRESS.tick();
@@ -186,7 +201,7 @@ public final class KafkaBenchmarkClient {
 
     private void streams(String guarantee, String name) throws Exception {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + name);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, group);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
@@ -195,10 +210,10 @@ public final class KafkaBenchmarkClient {
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<byte[], byte[]>stream("bench-in").mapValues(v -> {
+        builder.<byte[], byte[]>stream(in).mapValues(v -> {
             PROGRESS.tick();
             return upper(v);
-        }).to("out-" + name);
+        }).to(out);
         KafkaStreams streams = new KafkaStreams(builder.build(), p);
         streams.start();
         try {
@@ -210,8 +225,8 @@ public final class KafkaBenchmarkClient {
 
     private void geniusrise(Guarantee guarantee, String name) throws Exception {
         TaskSpec spec = TaskSpec.builder(name, TaskSpec.Kind.BOLT).taskClass(UppercaseBolt.class)
-                .input(StreamingInputConfig.builder("bench-in").bootstrapServers(bootstrap).build())
-                .output(StreamingOutputConfig.builder("out-" + name).bootstrapServers(bootstrap).build())
+                .input(StreamingInputConfig.builder(in).bootstrapServers(bootstrap).groupId(group).build())
+                .output(StreamingOutputConfig.builder(out).bootstrapServers(bootstrap).build())
                 .guarantee(guarantee).build();
         TaskRunner runner = TaskRunner.builder(spec).pipelineName("bench").build();
         AtomicReference<Throwable> failed = new AtomicReference<>();

@@ -36,9 +36,9 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs a Kafka→Kafka bolt as {@code geniusrise run} in its own JVM while its input is being
- * written, kills it with SIGKILL at random moments, restarts it, and finally stops it with
- * SIGTERM; then counts what reached the output.
+ * Runs a Kafka→Kafka bolt (and the Kafka bridge spout, copying to a second cluster) as
+ * {@code geniusrise run} in its own JVM while its input is being written, kills it with SIGKILL at
+ * random moments, restarts it, and finally stops it with SIGTERM; then counts what reached the output.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class KafkaKillTest {
@@ -80,6 +80,27 @@ class KafkaKillTest {
                       outputConfig: {type: streaming, destination: %s-out, bootstrapServers: "%s"}
                 """.formatted(name, UppercaseBolt.class.getName(), guarantee, name, kafka.bootstrapServers(), name,
                 kafka.bootstrapServers()));
+        return file;
+    }
+
+    /** The Kafka bridge copying {@code <name>-in} of the test's broker to {@code <name>-out} of {@code target}. */
+    private Path bridgePipeline(String name, EmbeddedKafka target) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, """
+                name: kills
+                tasks:
+                  - name: %s
+                    type: spout
+                    class: ai.geniusrise.io.kafka.KafkaBridgeSpout
+                    config:
+                      inputConfig:
+                        type: streaming
+                        source: %s-in
+                        bootstrapServers: "%s"
+                        commitInterval: 500ms
+                        properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "1000"}
+                      outputConfig: {type: streaming, destination: %s-out, bootstrapServers: "%s"}
+                """.formatted(name, name, kafka.bootstrapServers(), name, target.bootstrapServers()));
         return file;
     }
 
@@ -165,9 +186,13 @@ class KafkaKillTest {
     }
 
     private static List<String> readAll(String topic, boolean readCommitted, long atLeast) {
+        return readAll(kafka.bootstrapServers(), topic, readCommitted, atLeast);
+    }
+
+    private static List<String> readAll(String bootstrap, String topic, boolean readCommitted, long atLeast) {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "verify-" + topic + "-" + readCommitted,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted"),
@@ -208,6 +233,30 @@ class KafkaKillTest {
         }
         assertThat(missing).as("values lost (%d records out, %d distinct)", out.size(), distinct.size()).isEmpty();
         assertThat(distinct).hasSize(RECORDS);
+    }
+
+    @Test
+    void kafkaBridgeLosesNothingAcrossSigkillsCopyingToAnotherCluster() throws Exception {
+        try (EmbeddedKafka target = EmbeddedKafka.builder().build().start()) {
+            kafka.createTopic("bridge-in", 4);
+            target.createTopic("bridge-out", 4);
+            Path file = bridgePipeline("bridge", target);
+            Thread feeder = feed("bridge-in");
+            killRepeatedly(file, "bridge", 47);
+            feeder.join(60_000);
+            finishWithSigterm(file, "bridge");
+
+            List<String> out = readAll(target.bootstrapServers(), "bridge-out", false, RECORDS);
+            Set<String> distinct = new HashSet<>(out);
+            Set<String> missing = new HashSet<>();
+            for (int i = 0; i < RECORDS; i++) {
+                if (!distinct.contains("v" + i)) {
+                    missing.add("v" + i);
+                }
+            }
+            assertThat(missing).as("values lost (%d records out, %d distinct)", out.size(), distinct.size()).isEmpty();
+            assertThat(distinct).hasSize(RECORDS);
+        }
     }
 
     @Test

@@ -37,8 +37,16 @@ public final class ContainerServer implements AutoCloseable {
             c.withCommand(command);
         }
         c.waitingFor(readyLog == null ? Wait.forListeningPort() : Wait.forLogMessage(readyLog, readyLogTimes));
-        c.start();
-        return new ContainerServer(c, port);
+        return start(c, port);
+    }
+
+    /**
+     * Starts {@code container}, configured by the caller (a Testcontainers module's class, such as
+     * Kafka's, that sets the server up for its mapped port), whose clients use {@code port}.
+     */
+    public static ContainerServer start(GenericContainer<?> container, int port) {
+        container.start();
+        return new ContainerServer(container, port);
     }
 
     /** The host the container's port is reachable on. */

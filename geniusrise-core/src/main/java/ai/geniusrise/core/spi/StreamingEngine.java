@@ -34,7 +34,8 @@ public interface StreamingEngine {
     /**
      * Runs {@code task} until {@link StreamingTask#stopRequested()} turns true, then makes every
      * produced record durable, commits what it consumed, closes its clients and returns. Blocks the
-     * calling thread, which is the only thread that calls {@code task}'s methods.
+     * calling thread, which is the only thread that calls {@code task}'s methods; an engine that
+     * runs several threads for one task gives each of the others its own {@link StreamingTask#member()}.
      *
      * @throws ConfigException                          if the task's configs do not work (unknown topic,
      *                                                  missing servers), with the config field's path

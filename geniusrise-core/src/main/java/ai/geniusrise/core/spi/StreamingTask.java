@@ -7,8 +7,9 @@ import ai.geniusrise.core.TaskContext;
 
 /**
  * What the runtime hands a {@link StreamingEngine}: one running task with its error policy and
- * metrics already applied. The engine calls it from one thread only, the thread that called
- * {@link StreamingEngine#run}.
+ * metrics already applied. Each instance is called from one thread only: the thread that called
+ * {@link StreamingEngine#run}, or for an engine running several consumer-group members in one
+ * process, one more instance per extra thread from {@link #member()}.
  *
  * <p>For a bolt the engine calls {@link #process} for each input record and {@link #flush} before
  * each commit; for a spout it calls {@link #produce} once. Records reach the engine's
@@ -31,6 +32,14 @@ public interface StreamingTask {
 
     /** The task's {@code deadLetter} setting, or {@code null} for the engine's default. */
     String deadLetter();
+
+    /**
+     * Another handle on the same running task, for one more thread of the engine (an input's
+     * {@code concurrency} above 1): the same task instance, whose {@code process} and {@code flush}
+     * then run on several threads at once; its own per-thread state (emits held during a call,
+     * counts), adding up in the same metrics.
+     */
+    StreamingTask member();
 
     /** True once the task should stop: SIGTERM, the end of a local run, or a test asking. */
     boolean stopRequested();

@@ -38,17 +38,23 @@ class ConfigValidationTest {
         assertThatThrownBy(() -> BatchOutputConfig.builder("/out").maxRecordsPerPart(-1).build())
                 .hasMessage("maxRecordsPerPart: must not be negative, got -1");
         assertThatThrownBy(() -> StreamingOutputConfig.builder("").build()).hasMessageStartingWith("destination: is required");
+        assertThatThrownBy(() -> StreamingInputConfig.builder("clicks").concurrency(0).build())
+                .hasMessage("concurrency: must be at least 1 (consumer-group members in one process), got 0");
     }
 
     @Test
     void configsAreValuesThatRoundTripThroughTheirBuilders() {
         BatchOutputConfig out = BatchOutputConfig.builder("s3://b/r").format(Format.CSV).compression(Compression.GZIP)
                 .partitionBy("country").maxRecordsPerPart(10).flushInterval(Duration.ofMinutes(5)).build();
-        StreamingInputConfig in = StreamingInputConfig.builder("clicks").bootstrapServers("k:9092").groupId("g").build();
+        StreamingInputConfig in = StreamingInputConfig.builder("clicks").bootstrapServers("k:9092").groupId("g")
+                .concurrency(3).build();
 
         assertThat(out.toBuilder().build()).isEqualTo(out).hasSameHashCodeAs(out);
         assertThat(in.toBuilder().build()).isEqualTo(in);
         assertThat(in.topic()).isEqualTo("clicks");
+        assertThat(in.concurrency()).isEqualTo(3);
+        assertThat(in.toBuilder().concurrency(null).build().concurrency()).as("default").isEqualTo(1);
+        assertThat(in.toBuilder().concurrency(1).build()).isNotEqualTo(in);
         assertThat(out.toBuilder().partitionBy(null).build()).isNotEqualTo(out);
     }
 

@@ -132,7 +132,7 @@ class PipelineParserTest {
                 entry("nodeSelector", Map.of("pool", "spot")));
         assertThat(cleaner.errors()).isEqualTo(ErrorPolicy.DEAD_LETTER);
         assertThat(cleaner.input()).isEqualTo(StreamingInputConfig.builder("clicks-raw")
-                .bootstrapServers("kafka:9092").groupId("cleaners")
+                .bootstrapServers("kafka:9092").groupId("cleaners").concurrency(4)
                 .properties(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512")).build());
     }
 

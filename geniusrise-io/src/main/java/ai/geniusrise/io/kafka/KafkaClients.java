@@ -98,6 +98,25 @@ final class KafkaClients {
         return p;
     }
 
+    /**
+     * The in-flight bound of a loop writing through a producer with these settings: half its
+     * {@code buffer.memory} (default 32 MiB), so that the loop pauses its input before a full buffer
+     * would block it in {@code send}.
+     */
+    static long maxInFlightBytes(Map<String, Object> producer) {
+        Object buffer = producer.get(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        long bytes = 32L * 1024 * 1024;
+        if (buffer != null) {
+            try {
+                bytes = Long.parseLong(buffer.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(ProducerConfig.BUFFER_MEMORY_CONFIG,
+                        "must be a whole number of bytes, got '" + buffer + "'");
+            }
+        }
+        return Math.max(1, bytes / 2);
+    }
+
     static long checkTimeoutMs(Map<String, String> user) {
         String t = user.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
         if (t == null) {

@@ -3,6 +3,7 @@ package ai.geniusrise.io.kafka;
 import ai.geniusrise.core.ErrorPolicy;
 import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.TaskContext;
+import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
@@ -15,9 +16,18 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs streaming tasks on Kafka: bolts reading a Kafka topic and writing a Kafka topic, bolts
@@ -31,7 +41,9 @@ import java.util.Map;
  * A spout's records are acknowledged before {@link #run} returns. Dead letters go to the task's
  * {@code deadLetter} topic, default {@code <input topic>.dlq} (a spout: {@code <output topic>.dlq}),
  * created if missing; input and output topics must exist. Each {@link #run} call uses its own
- * clients, so one engine may serve several tasks at once.
+ * clients, so one engine may serve several tasks at once. A bolt's input {@code concurrency} runs
+ * that many group members on as many threads, each with its own consumer and producer. A member
+ * pauses its partitions while more than half its producer's {@code buffer.memory} is unacknowledged.
  */
 public final class KafkaStreamingEngine implements StreamingEngine {
 
@@ -51,7 +63,7 @@ public final class KafkaStreamingEngine implements StreamingEngine {
     }
 
     @Override
-    public void run(StreamingTask task) {
+    public void run(StreamingTask task) throws InterruptedException {
         TaskContext context = task.context();
         if (context.output() instanceof BatchOutputConfig) {
             KafkaArchiveLoop.run(task);
@@ -90,33 +102,115 @@ public final class KafkaStreamingEngine implements StreamingEngine {
         }
         KafkaClients.checkTopics(outBootstrap, out.properties(), "config.outputConfig.properties", outTopics, dlq);
 
-        String groupId = in.groupId() != null ? in.groupId() : id;
-        boolean exactlyOnce = task.guarantee() == Guarantee.EXACTLY_ONCE;
-        Map<String, Object> consumerProps = KafkaClients.consumer(inBootstrap, groupId, id + "-consumer",
-                in.properties());
-        Producer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(outBootstrap, id + "-producer",
-                exactlyOnce ? transactionalId(groupId) : null, out.properties()));
-        KafkaStreamingOutput output;
-        try {
-            output = new KafkaStreamingOutput(producer, context.taskName(), out.topic(), dlq, out.keyField(),
-                    exactlyOnce);
-        } catch (RuntimeException e) {
-            producer.close(Duration.ofSeconds(5));
-            throw e;
+        Group group = new Group(in, out, inBootstrap, outBootstrap, in.groupId() != null ? in.groupId() : id, dlq);
+        if (in.concurrency() == 1) {
+            group.runMember(task, -1, task::stopRequested);
+        } else {
+            group.runMembers(task, in.concurrency());
         }
-        KafkaConsumer<byte[], byte[]> consumer;
-        try {
-            consumer = new KafkaConsumer<>(consumerProps);
-        } catch (RuntimeException e) {
-            output.close();
-            throw e;
+    }
+
+    /** What every member of a bolt's consumer group shares: configs, servers, group id, dead-letter topic. */
+    private record Group(StreamingInputConfig in, StreamingOutputConfig out, String inBootstrap, String outBootstrap,
+                         String groupId, String dlq) {
+
+        /**
+         * Runs {@code count} members of the group: the calling thread is member 0, each other member has
+         * a thread of its own and its own {@link StreamingTask#member()}. The first failure stops every
+         * member (each commits what it has acknowledged) and is thrown once they have all returned.
+         */
+        private void runMembers(StreamingTask task, int count) throws InterruptedException {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            BooleanSupplier stop = () -> failure.get() != null || task.stopRequested();
+            List<Thread> threads = new ArrayList<>();
+            for (int m = 1; m < count; m++) {
+                int member = m;
+                StreamingTask view = task.member();
+                Thread t = new Thread(() -> {
+                    try {
+                        runMember(view, member, stop);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "geniusrise-" + task.context().taskName() + "-member-" + m);
+                t.start();
+                threads.add(t);
+            }
+            try {
+                runMember(task, 0, stop);
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            if (e != null) {
+                throw new TaskFailedException("task '" + task.context().taskName() + "' failed: " + e, e);
+            }
         }
-        KafkaStreamingInput loop = new KafkaStreamingInput(consumer, output, task, in.topic(), in.commitInterval(),
-                String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)));
-        try {
-            loop.run();
-        } finally {
-            loop.close();
+
+        /**
+         * One member of the group: its own consumer and producer (and transactional id), its loop on the
+         * calling thread. {@code member} is -1 when the task runs one member only.
+         */
+        private void runMember(StreamingTask task, int member, BooleanSupplier stop) {
+            TaskContext context = task.context();
+            String clientId = context.pipelineName() + "." + context.taskName() + (member < 0 ? "" : "-" + member);
+            boolean exactlyOnce = task.guarantee() == Guarantee.EXACTLY_ONCE;
+            Map<String, Object> consumerProps = KafkaClients.consumer(inBootstrap, groupId, clientId + "-consumer",
+                    in.properties());
+            String txId = exactlyOnce ? transactionalId(groupId) + (member < 0 ? "" : "-" + member) : null;
+            Map<String, Object> producerProps = KafkaClients.producer(outBootstrap, clientId + "-producer", txId,
+                    out.properties());
+            Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
+            KafkaStreamingOutput output;
+            try {
+                output = new KafkaStreamingOutput(producer, context.taskName(), out.topic(), dlq, out.keyField(),
+                        exactlyOnce);
+            } catch (RuntimeException e) {
+                producer.close(Duration.ofSeconds(5));
+                throw e;
+            }
+            KafkaConsumer<byte[], byte[]> consumer;
+            try {
+                consumer = new KafkaConsumer<>(consumerProps);
+            } catch (RuntimeException e) {
+                output.close();
+                throw e;
+            }
+            KafkaStreamingInput loop = new KafkaStreamingInput(consumer, output, task, in.topic(), in.commitInterval(),
+                    String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)),
+                    KafkaClients.maxInFlightBytes(producerProps), stop);
+            List<Meter> meters = gauges(context.metrics(), member, output, loop);
+            try {
+                loop.run();
+            } finally {
+                try {
+                    loop.close();
+                } finally {
+                    meters.forEach(context.metrics()::remove);
+                }
+            }
+        }
+
+        /** {@code geniusrise_kafka_in_flight_bytes} and {@code geniusrise_kafka_paused_partitions}, per member. */
+        private static List<Meter> gauges(MeterRegistry registry, int member, KafkaStreamingOutput output,
+                                          KafkaStreamingInput loop) {
+            Tags tags = Tags.of("member", Integer.toString(Math.max(0, member)));
+            return List.of(
+                    Gauge.builder("geniusrise.kafka.in.flight.bytes", output, KafkaStreamingOutput::inFlightBytes)
+                            .description("Bytes of keys and values sent to Kafka and not yet acknowledged")
+                            .baseUnit("bytes").tags(tags).strongReference(true).register(registry),
+                    Gauge.builder("geniusrise.kafka.paused.partitions", loop, KafkaStreamingInput::pausedPartitions)
+                            .description("Input partitions paused because the output is behind")
+                            .tags(tags).strongReference(true).register(registry));
         }
     }
 

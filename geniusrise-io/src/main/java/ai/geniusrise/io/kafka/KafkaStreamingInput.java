@@ -4,9 +4,11 @@ import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.Position;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.TaskFailedException;
+import ai.geniusrise.core.spi.StreamSink;
 import ai.geniusrise.core.spi.StreamingTask;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -29,16 +31,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
- * The consume → process → produce loop of a Kafka→Kafka bolt, on the task's thread.
+ * The consume → process → produce loop of one consumer-group member, on one thread: a
+ * Kafka→Kafka bolt's (one loop per {@code concurrency} member) or the Kafka bridge spout's.
  *
  * <p><b>At-least-once</b>: records are sent asynchronously; at each commit point (every
  * {@code commitInterval}, when partitions are revoked, and on stop) the bolt is flushed, the
- * producer is flushed (every record sent so far is acknowledged), and only then are the offsets of
+ * output is flushed (every record sent so far is acknowledged), and only then are the offsets of
  * the records processed so far committed. A crash between two commit points repeats, after
- * restart, what was processed since the last one. In-flight memory is bounded by the producer's
- * {@code buffer.memory} (a full buffer blocks the loop) and by {@code max.poll.records}.
+ * restart, what was processed since the last one.
+ *
+ * <p><b>Bounded in-flight records</b>: when more than {@code maxInFlightBytes} of keys and values
+ * are sent and not yet acknowledged, the loop pauses every assigned partition and goes on polling
+ * (so the member stays in its group: {@code max.poll.interval.ms} counts polls, not records) with
+ * commit points deferred, until the output has caught up to half the bound; then it resumes. So a
+ * slow or unavailable output holds back reading instead of filling memory or blocking the thread.
  *
  * <p><b>Exactly-once</b>: a transaction is opened with the first record after a commit point;
  * at the commit point the consumed offsets are added to it ({@code sendOffsetsToTransaction})
@@ -47,22 +56,53 @@ import java.util.Set;
  */
 final class KafkaStreamingInput {
 
+    /** Where the loop sends what it processed, and how it makes that durable before offsets are committed. */
+    interface Output extends StreamSink {
+
+        /** Blocks until every record sent so far is acknowledged; throws if one could not be written. */
+        void flush();
+
+        /** Bytes sent and not yet acknowledged. */
+        long inFlightBytes();
+
+        /** Exactly-once commit point: commits the open transaction with {@code offsets}. */
+        void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group);
+
+        /** Drops the open transaction, if any. */
+        void abortTransaction();
+
+        /** Closes the output, waiting at most {@code timeout} for records in flight. */
+        void close(Duration timeout);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(KafkaStreamingInput.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CLOSE = Duration.ofSeconds(5);
     private static final byte[] EMPTY = new byte[0];
 
     private final Consumer<byte[], byte[]> consumer;
-    private final KafkaStreamingOutput output;
+    private final Output output;
     private final StreamingTask task;
     private final String topic;
     private final boolean exactlyOnce;
     private final long commitIntervalNanos;
     private final String autoOffsetReset;
+    private final long maxInFlightBytes;
+    private final BooleanSupplier stop;
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    private boolean paused;
+    private volatile int pausedPartitions;
+    private long pauses;
 
-    KafkaStreamingInput(Consumer<byte[], byte[]> consumer, KafkaStreamingOutput output, StreamingTask task,
-                        String topic, Duration commitInterval, String autoOffsetReset) {
+    /**
+     * A loop reading {@code topic} with {@code consumer} into {@code output}.
+     *
+     * @param maxInFlightBytes above this many unacknowledged bytes the partitions are paused
+     * @param stop             true once this loop should commit and return (the task's stop, or a
+     *                         sibling member's failure)
+     */
+    KafkaStreamingInput(Consumer<byte[], byte[]> consumer, Output output, StreamingTask task, String topic,
+                        Duration commitInterval, String autoOffsetReset, long maxInFlightBytes, BooleanSupplier stop) {
         this.consumer = consumer;
         this.output = output;
         this.task = task;
@@ -70,25 +110,69 @@ final class KafkaStreamingInput {
         this.exactlyOnce = task.guarantee() == Guarantee.EXACTLY_ONCE;
         this.commitIntervalNanos = commitInterval.toNanos();
         this.autoOffsetReset = autoOffsetReset;
+        this.maxInFlightBytes = maxInFlightBytes;
+        this.stop = stop;
     }
 
-    /** Runs until the task is asked to stop, then commits and returns; throws when the task fails. */
+    /** Runs until {@code stop} turns true, then commits and returns; throws when the task fails. */
     void run() {
         consumer.subscribe(List.of(topic), new Rebalance());
         long nextCommit = System.nanoTime() + commitIntervalNanos;
-        while (!task.stopRequested()) {
+        while (!stop.getAsBoolean()) {
+            boolean holding = holdBack();
             ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
             if (!batch.isEmpty()) {
                 processBatch(batch);
             }
             long now = System.nanoTime();
-            if (now - nextCommit >= 0) {
+            if (now - nextCommit >= 0 && !holding) {
                 commit();
                 nextCommit = now + commitIntervalNanos;
             }
         }
+        if (paused) {
+            resume();
+        }
         commit();
-        LOG.info("task '{}': stopped and committed its offsets on {}", task.context().taskName(), topic);
+        LOG.info("task '{}': stopped and committed its offsets on {}{}", task.context().taskName(), topic,
+                pauses == 0 ? "" : " (paused " + pauses + " times for a slow output)");
+    }
+
+    /**
+     * Pauses every assigned partition while the output is behind (more than the bound in flight),
+     * resumes them once it has caught up to half the bound. Returns true while paused: commit points
+     * wait, since a commit would block the thread on the output instead of polling.
+     */
+    private boolean holdBack() {
+        long inFlight = output.inFlightBytes();
+        if (!paused) {
+            if (inFlight <= maxInFlightBytes) {
+                return false;
+            }
+            paused = true;
+            pauses++;
+            LOG.debug("task '{}': {} bytes in flight, above {}: pausing {}", task.context().taskName(), inFlight,
+                    maxInFlightBytes, consumer.assignment());
+        } else if (inFlight <= maxInFlightBytes / 2) {
+            resume();
+            return false;
+        }
+        // partitions assigned since the pause are paused too
+        Set<TopicPartition> assigned = consumer.assignment();
+        consumer.pause(assigned);
+        pausedPartitions = assigned.size();
+        return true;
+    }
+
+    private void resume() {
+        consumer.resume(consumer.paused());
+        paused = false;
+        pausedPartitions = 0;
+    }
+
+    /** How many partitions are paused for a slow output now; read from any thread (a metrics gauge). */
+    int pausedPartitions() {
+        return pausedPartitions;
     }
 
     private void processBatch(ConsumerRecords<byte[], byte[]> batch) {

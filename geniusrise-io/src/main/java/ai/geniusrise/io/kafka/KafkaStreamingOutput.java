@@ -3,7 +3,6 @@ package ai.geniusrise.io.kafka;
 import ai.geniusrise.core.Position;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.TaskFailedException;
-import ai.geniusrise.core.spi.StreamSink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -11,6 +10,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -20,15 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Kafka side of a streaming task: sends its records to the output topic and its dead letters to
  * the dead-letter topic, through one producer. Asynchronous sends; the first failed send is
  * remembered and fails the next call, so nothing is committed past a record that was not written.
- * Transactional when the task is exactly-once: sends then belong to the open transaction. Used by
- * the task thread only; the producer's callbacks run on its I/O thread and only set a field.
+ * Transactional when the task is exactly-once: sends then belong to the open transaction. Counts
+ * the bytes in flight (sent, not yet acknowledged: key and value) so that the input can pause its
+ * partitions when the output falls behind. Used by one task thread only; the producer's callbacks
+ * run on its I/O thread and only update the in-flight count and the first error.
  */
-final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
+final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoCloseable {
 
     static final String H_TASK = "geniusrise.task";
     static final String H_REASON = "geniusrise.reason";
@@ -50,8 +53,8 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
     private final String deadLetterTopic;
     private final String keyField;
     private final boolean transactional;
-    private final Callback callback = this::onCompletion;
     private volatile Exception sendError;
+    private final AtomicLong inFlightBytes = new AtomicLong();
     private boolean inTransaction;
 
     KafkaStreamingOutput(Producer<byte[], byte[]> producer, String task, String topic, String deadLetterTopic,
@@ -67,9 +70,33 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
         }
     }
 
-    private void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
-        if (e != null && sendError == null) {
-            sendError = e;
+    /** Bytes of keys and values sent and not yet acknowledged (or failed). */
+    @Override
+    public long inFlightBytes() {
+        return inFlightBytes.get();
+    }
+
+    /** Counts a record as in flight; its callback takes it out when the producer is done with it. */
+    private Callback sent(byte[] key, byte[] value) {
+        long bytes = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        inFlightBytes.addAndGet(bytes);
+        return new Sent(bytes);
+    }
+
+    /** The completion of one send: remembers the first error, takes the record's bytes out of flight. */
+    private final class Sent implements Callback {
+        private final long bytes;
+
+        Sent(long bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception e) {
+            if (e != null && sendError == null) {
+                sendError = e;
+            }
+            inFlightBytes.addAndGet(-bytes);
         }
     }
 
@@ -79,7 +106,7 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
         beginIfNeeded();
         byte[] key = keyField == null ? record.key() : keyOf(record);
         producer.send(new ProducerRecord<>(topic, null, record.timestamp() > 0 ? record.timestamp() : null, key,
-                record.value(), headers(record.headers())), callback);
+                record.value(), headers(record.headers())), sent(key, record.value()));
     }
 
     @Override
@@ -107,11 +134,13 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
         }
         add(h, H_FAILED_AT, Instant.now().toString());
         producer.send(new ProducerRecord<>(deadLetterTopic, null,
-                original.timestamp() > 0 ? original.timestamp() : null, original.key(), original.value(), h), callback);
+                original.timestamp() > 0 ? original.timestamp() : null, original.key(), original.value(), h),
+                sent(original.key(), original.value()));
     }
 
     /** At-least-once commit point: waits until every record sent so far is acknowledged. */
-    void flush() {
+    @Override
+    public void flush() {
         producer.flush();
         checkSent();
     }
@@ -122,7 +151,8 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
     }
 
     /** Exactly-once commit point: commits the open transaction with {@code offsets}, or does nothing when idle. */
-    void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    @Override
+    public void commitTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         if (!inTransaction && offsets.isEmpty()) {
             return;
         }
@@ -136,7 +166,8 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
     }
 
     /** Drops the open transaction, if any; its records are never visible to read_committed consumers. */
-    void abortTransaction() {
+    @Override
+    public void abortTransaction() {
         if (inTransaction) {
             inTransaction = false;
             producer.abortTransaction();
@@ -187,7 +218,8 @@ final class KafkaStreamingOutput implements StreamSink, AutoCloseable {
     }
 
     /** Closes the producer, waiting at most {@code timeout} for records still in flight. */
-    void close(Duration timeout) {
+    @Override
+    public void close(Duration timeout) {
         producer.close(timeout);
     }
 

@@ -12,7 +12,7 @@ import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;
-import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import ai.geniusrise.testkit.kafka.KafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,10 +20,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,34 +45,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class KafkaBoltTest {
 
     private static final AtomicInteger TOPICS = new AtomicInteger();
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
     private static KafkaTopics topics;
 
     @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-        topics = new KafkaTopics(kafka.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
+    static void topics() {
+        topics = new KafkaTopics(KAFKA.bootstrapServers());
     }
 
     private static String[] newTopics(int partitions) {
         int n = TOPICS.incrementAndGet();
         String in = "in-" + n;
         String out = "out-" + n;
-        kafka.createTopic(in, partitions);
-        kafka.createTopic(out, partitions);
+        KAFKA.createTopic(in, partitions);
+        KAFKA.createTopic(out, partitions);
         return new String[] {in, out};
     }
 
     private static TaskSpec.Builder bolt(String name, String in, String out) {
         return TaskSpec.builder(name, TaskSpec.Kind.BOLT).taskClass(UppercaseBolt.class)
-                .input(StreamingInputConfig.builder(in).bootstrapServers(kafka.bootstrapServers())
+                .input(StreamingInputConfig.builder(in).bootstrapServers(KAFKA.bootstrapServers())
                         .commitInterval(Duration.ofMillis(200)).build())
-                .output(StreamingOutputConfig.builder(out).bootstrapServers(kafka.bootstrapServers()).build());
+                .output(StreamingOutputConfig.builder(out).bootstrapServers(KAFKA.bootstrapServers()).build());
     }
 
     private static void awaitCommitted(String group, long total) throws Exception {
@@ -91,7 +86,7 @@ class KafkaBoltTest {
     void uppercasesEveryRecordKeepingKeysHeadersAndTimestamps() throws Exception {
         String[] t = newTopics(2);
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(t[0], null, 1_700_000_000_000L,
                     "key-1".getBytes(StandardCharsets.UTF_8), "hello".getBytes(StandardCharsets.UTF_8),
                     List.of(new RecordHeader("trace", "abc".getBytes(StandardCharsets.UTF_8))));
@@ -217,7 +212,7 @@ class KafkaBoltTest {
         String[] t = newTopics(1);
         topics.produce(t[0], 0, 50, i -> i == 30 ? "poison" : "v" + i);
         TaskSpec spec = bolt("eos-fail", t[0], t[1]).guarantee(Guarantee.EXACTLY_ONCE)
-                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(kafka.bootstrapServers())
+                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
                         .commitInterval(Duration.ofMinutes(5)).build()).build();
         RunningTask task = RunningTask.start(spec, new UppercaseBolt());
         assertThatThrownBy(() -> task.result.get(30, TimeUnit.SECONDS)).cause()
@@ -233,7 +228,7 @@ class KafkaBoltTest {
         String[] t = newTopics(1);
         topics.produce(t[0], 0, 3, i -> "{\"user\":\"u" + i + "\"}");
         TaskSpec spec = bolt("keys", t[0], t[1])
-                .output(StreamingOutputConfig.builder(t[1]).bootstrapServers(kafka.bootstrapServers())
+                .output(StreamingOutputConfig.builder(t[1]).bootstrapServers(KAFKA.bootstrapServers())
                         .keyField("USER").build()).build();
         try (RunningTask task = RunningTask.start(spec, new UppercaseBolt())) {
             List<ConsumerRecord<byte[], byte[]>> out = topics.read(t[1], false, 3, Duration.ofSeconds(30));
@@ -245,7 +240,7 @@ class KafkaBoltTest {
 
     @Test
     void unknownInputTopicIsAConfigErrorAtTheSource() {
-        kafka.createTopic("exists", 1);
+        KAFKA.createTopic("exists", 1);
         TaskSpec spec = bolt("unknown", "no-such-topic", "exists").build();
         long started = System.nanoTime();
 
@@ -277,15 +272,15 @@ class KafkaBoltTest {
                 "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
                         + "username=\"u\" password=\"p\";", "default.api.timeout.ms", "3000");
         TaskSpec spec = TaskSpec.builder("sasl", TaskSpec.Kind.BOLT)
-                .input(StreamingInputConfig.builder("in").bootstrapServers(kafka.bootstrapServers())
+                .input(StreamingInputConfig.builder("in").bootstrapServers(KAFKA.bootstrapServers())
                         .properties(sasl).build())
-                .output(StreamingOutputConfig.builder("out").bootstrapServers(kafka.bootstrapServers())
+                .output(StreamingOutputConfig.builder("out").bootstrapServers(KAFKA.bootstrapServers())
                         .properties(sasl).build()).build();
         long started = System.nanoTime();
 
         assertThatThrownBy(() -> TaskRunner.builder(spec).task(new UppercaseBolt()).build().run())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("config.inputConfig.properties: the Kafka cluster at " + kafka.bootstrapServers()
+                .hasMessageContaining("config.inputConfig.properties: the Kafka cluster at " + KAFKA.bootstrapServers()
                         + " refused the client")
                 .hasMessageContaining("check the security properties");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
@@ -330,7 +325,7 @@ class KafkaBoltTest {
         String[] t = newTopics(2);
         TaskSpec spec = TaskSpec.builder("numbers", TaskSpec.Kind.SPOUT).taskClass(CountingSpout.class)
                 .input(StreamingInputConfig.builder("generator://numbers").build())
-                .output(StreamingOutputConfig.builder(t[1]).bootstrapServers(kafka.bootstrapServers()).build())
+                .output(StreamingOutputConfig.builder(t[1]).bootstrapServers(KAFKA.bootstrapServers()).build())
                 .build();
         CountingSpout spout = new CountingSpout();
         RunSummary summary;

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -71,6 +72,18 @@ final class KafkaTopics {
         List<String> values = new ArrayList<>(records.size());
         records.forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
         return values;
+    }
+
+    /** The values {@code expected(0)} to {@code expected(count - 1)} that {@code seen} lacks. */
+    static List<String> missing(Set<String> seen, int count, IntFunction<String> expected) {
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String value = expected.apply(i);
+            if (!seen.contains(value)) {
+                missing.add(value);
+            }
+        }
+        return missing;
     }
 
     /** The offsets {@code group} committed, by partition. */

@@ -1,5 +1,6 @@
 package ai.geniusrise.testkit.kafka;
 
+import ai.geniusrise.testkit.EmbeddedServer;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -25,13 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A single-node Kafka cluster (KRaft: broker and controller in one) running inside this JVM,
@@ -48,11 +48,10 @@ import java.util.stream.Stream;
  *
  * Not thread-safe: start and stop it from one thread.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka extends EmbeddedServer {
 
     private final Path logDir;
     private final boolean deleteOnClose;
-    private final int port;
     private final int controllerPort;
     private final Properties overrides;
     private final String clusterId;
@@ -60,6 +59,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private KafkaRaftServer server;
 
     private EmbeddedKafka(Builder b) {
+        super(b.port);
         try {
             this.logDir = b.logDir != null ? Files.createDirectories(b.logDir)
                     : Files.createTempDirectory("geniusrise-kafka-");
@@ -68,7 +68,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         this.deleteOnClose = b.logDir == null;
         this.clusterId = existingClusterId(logDir);
-        this.port = b.port > 0 ? b.port : freePort();
         this.controllerPort = freePort();
         this.overrides = new Properties();
         this.overrides.putAll(b.overrides);
@@ -84,6 +83,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * @return this
      */
+    @Override
     public EmbeddedKafka start() {
         if (server != null) {
             return this;
@@ -100,6 +100,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Stops the broker cleanly, keeping its data; {@link #start()} brings it back on the same port. */
+    @Override
     public void stop() {
         if (server != null) {
             server.shutdown();
@@ -109,19 +110,31 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** True between {@link #start()} and {@link #stop()}. */
+    @Override
     public boolean isRunning() {
         return server != null;
     }
 
     /** {@code localhost:<port>}, for the clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
-        return "localhost:" + port;
+        return "localhost:" + port();
     }
 
     /** Creates a topic, or does nothing if it exists. */
     public void createTopic(String topic, int partitions) {
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        createTopic(bootstrapServers(), topic, partitions);
+    }
+
+    /**
+     * Creates a topic on the cluster at {@code bootstrapServers} with its default replication
+     * factor, or does nothing if it exists.
+     *
+     * @throws IllegalStateException if the cluster refuses or does not answer within 30 s
+     */
+    public static void createTopic(String bootstrapServers, String topic, int partitions) {
+        try (Admin admin = admin(bootstrapServers)) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
@@ -133,7 +146,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** An admin client on this broker; close it after use. */
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        return admin(bootstrapServers());
+    }
+
+    private static Admin admin(String bootstrapServers) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
 
@@ -166,17 +183,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return out;
     }
 
-    /** Stops the broker and deletes its data if the folder was a temporary one. */
+    /** The log folder when it is a temporary one, deleted with its data by {@link #close()}. */
     @Override
-    public void close() {
-        stop();
-        if (deleteOnClose) {
-            try (Stream<Path> files = Files.walk(logDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a temporary folder that could not be removed is left to the OS
-            }
-        }
+    protected Path temporaryFolder() {
+        return deleteOnClose ? logDir : null;
     }
 
     private Properties properties() {
@@ -184,8 +194,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        p.put("listeners", "PLAINTEXT://localhost:" + port() + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port());
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
