@@ -247,6 +247,11 @@ final class PipelineParser {
 
     private ParsedTask task(PipelineNode node, Defaults d, Map<String, PipelineNode> names) {
         Map<String, PipelineNode> f = node.mapping(TASK_KEYS, "a task");
+        if (f.get("concurrency") != null) {
+            // recognised so that the message can say where it goes
+            throw f.get("concurrency").error("concurrency is a key of config.inputConfig (type: streaming): the "
+                    + "consumer-group members one process runs; scale processes with replicas");
+        }
         PipelineNode nameNode = f.get("name");
         if (nameNode == null) {
             throw node.missing("name", "a task name of lower-case letters, digits and '-'");
@@ -317,7 +322,6 @@ final class PipelineParser {
         return new TaskSpec.Deployment(
                 image != null ? image : d.image(),
                 integer(f.get("replicas"), 0),
-                integer(f.get("concurrency"), 1),
                 schedule == null ? null : schedule(schedule),
                 integer(f.get("parallelism"), 1),
                 merge(d.resources(), textMap(f.get("resources"), "resources")),

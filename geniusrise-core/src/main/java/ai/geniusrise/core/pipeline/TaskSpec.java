@@ -204,12 +204,12 @@ public final class TaskSpec {
      * mean "not set". Secrets map an environment variable to a reference ({@code secret/key}),
      * never to a value.
      */
-    public record Deployment(String image, Integer replicas, Integer concurrency, String schedule,
+    public record Deployment(String image, Integer replicas, String schedule,
                              Integer parallelism, Map<String, String> resources, Map<String, String> env,
                              Map<String, String> secrets, Map<String, Object> target) {
 
         /** Nothing set. */
-        public static final Deployment NONE = new Deployment(null, null, null, null, null, Map.of(), Map.of(),
+        public static final Deployment NONE = new Deployment(null, null, null, null, Map.of(), Map.of(),
                 Map.of(), Map.of());
 
         /** Copies the maps. */

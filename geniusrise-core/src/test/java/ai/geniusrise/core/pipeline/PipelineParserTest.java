@@ -122,7 +122,6 @@ class PipelineParserTest {
         TaskSpec cleaner = p.requireTask("cleaner");
         assertThat(cleaner.deployment().image()).isEqualTo("ghcr.io/acme/cleaner:2.0");
         assertThat(cleaner.deployment().replicas()).isEqualTo(3);
-        assertThat(cleaner.deployment().concurrency()).isEqualTo(2);
         assertThat(cleaner.deployment().resources()).as("maps merge key by key, the task winning")
                 .containsOnly(entry("cpu", "500m"), entry("memory", "256Mi"));
         assertThat(cleaner.deployment().env()).as("a null value removes an inherited key")
