@@ -5,6 +5,7 @@ import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
+import ai.geniusrise.core.runtime.TaskRunner;
 import ai.geniusrise.testkit.kafka.KafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -93,6 +94,24 @@ class KafkaBridgeSpoutTest {
             assertThat(values).hasSize(5000).doesNotHaveDuplicates();
         }
         assertThat(target.read("again-dst", false, 5001, Duration.ofSeconds(2))).hasSize(5000);
+    }
+
+    @Test
+    void aSpoutWithoutClassReadingABareTopicRunsTheBuiltInBridge() throws Exception {
+        SOURCE.createTopic("plain-src", 2);
+        TARGET.createTopic("plain-dst", 2);
+        new KafkaTopics(SOURCE.bootstrapServers()).produce("plain-src", 0, 1000, i -> "p" + i);
+        TaskSpec classless = bridge("plain", "plain-src", "plain-dst").toBuilder().className(null).build();
+        assertThat(classless.className()).isNull();
+
+        try (RunningTask task = RunningTask.start(TaskRunner.builder(classless).pipelineName("test").build(),
+                "plain")) {
+            List<String> values = KafkaTopics.values(new KafkaTopics(TARGET.bootstrapServers())
+                    .read("plain-dst", false, 1000, Duration.ofSeconds(30)));
+            RunSummary summary = task.stop(Duration.ofSeconds(20));
+            assertThat(values).hasSize(1000).doesNotHaveDuplicates().contains("p0", "p999");
+            assertThat(summary.recordsOut()).isEqualTo(1000);
+        }
     }
 
     @Test
