@@ -9,8 +9,8 @@ import java.util.Locale;
 /**
  * Renders progress snapshots as one line per task, a pure function of the snapshots: records
  * in (bolts only: a spout's source is not counted), out and failed (skipped plus dead-lettered), for a batch bolt the objects read of those
- * listed, and the rate of the task's work (what a spout wrote, what a bolt read) between two
- * snapshots. Kafka consumer lag is not shown: the runtime does not see it.
+ * listed, the rate of the task's work (what a spout wrote, what a bolt read) between two
+ * snapshots, and for a running bolt reading a stream its input's lag (Kafka consumer lag) once known.
  */
 final class ProgressLines {
 
@@ -53,6 +53,9 @@ final class ProgressLines {
         sb.append("  out ").append(count(p.recordsOut())).append("  failed ").append(count(p.failed()));
         if (p.phase() == TaskProgress.Phase.RUNNING && before != null && seconds > 0) {
             sb.append("  ").append(rate(Math.max(0, p.work() - before.work()) / seconds));
+        }
+        if (p.lag() >= 0) {
+            sb.append("  lag ").append(count(p.lag()));
         }
         return sb.toString();
     }

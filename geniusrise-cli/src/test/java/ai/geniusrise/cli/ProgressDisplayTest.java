@@ -30,7 +30,7 @@ class ProgressDisplayTest {
         PrintStream realErr = System.err;
         System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
         try (ProgressDisplay display = ProgressDisplay.start(() -> List.of(new TaskProgress("upper", false, true,
-                Phase.RUNNING, 7, 7, 0, 0, 0, -1)), new PrintWriter(screen, true), true, Duration.ofHours(1))) {
+                Phase.RUNNING, 7, 7, 0, 0, 0, -1, -1)), new PrintWriter(screen, true), true, Duration.ofHours(1))) {
             awaitDraws(screen, 1);
             display.out().println("task 'copy' done");
             System.err.println("[WARN] something to know");
@@ -53,8 +53,8 @@ class ProgressDisplayTest {
     void withoutATerminalNothingIsErasedAndOnlyRunningTasksArePrinted() throws Exception {
         StringWriter log = new StringWriter();
         try (ProgressDisplay display = ProgressDisplay.start(() -> List.of(
-                new TaskProgress("fetch", true, false, Phase.FINISHED, 0, 5, 0, 0, 0, -1),
-                new TaskProgress("upper", false, true, Phase.RUNNING, 7, 7, 0, 0, 0, -1)),
+                new TaskProgress("fetch", true, false, Phase.FINISHED, 0, 5, 0, 0, 0, -1, -1),
+                new TaskProgress("upper", false, true, Phase.RUNNING, 7, 7, 0, 0, 0, -1, -1)),
                 new PrintWriter(log, true), false, Duration.ofMillis(200))) {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (log.toString().lines().count() < 2 && System.nanoTime() < deadline) {

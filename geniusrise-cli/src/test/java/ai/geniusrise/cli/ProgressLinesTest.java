@@ -15,11 +15,11 @@ class ProgressLinesTest {
 
     private static TaskProgress bolt(String name, Phase phase, long in, long out, long skipped, long dead,
                                      long done, long total) {
-        return new TaskProgress(name, false, total < 0, phase, in, out, skipped, dead, done, total);
+        return new TaskProgress(name, false, total < 0, phase, in, out, skipped, dead, done, total, -1);
     }
 
     private static TaskProgress spout(String name, Phase phase, long out) {
-        return new TaskProgress(name, true, true, phase, 0, out, 0, 0, 0, -1);
+        return new TaskProgress(name, true, true, phase, 0, out, 0, 0, 0, -1, -1);
     }
 
     @Test
@@ -29,6 +29,17 @@ class ProgressLinesTest {
                 List.of(bolt("clean", Phase.RUNNING, 21_000, 19_000, 30, 20, 3, 4)), 2.0);
 
         assertThat(lines).containsExactly("clean  running  objects 3/4  in 21,000  out 19,000  failed 50  10k/s");
+    }
+
+    @Test
+    void aStreamingBoltShowsItsInputLagOnceKnown() {
+        TaskProgress before = new TaskProgress("cleaner", false, true, Phase.RUNNING, 100, 90, 0, 0, 0, -1, -1);
+        TaskProgress now = new TaskProgress("cleaner", false, true, Phase.RUNNING, 300, 280, 1, 0, 0, -1, 1_250);
+
+        assertThat(ProgressLines.render(List.of(before), List.of(now), 2.0))
+                .containsExactly("cleaner  running  in 300  out 280  failed 1  100/s  lag 1,250");
+        assertThat(ProgressLines.render(List.of(), List.of(before), 0))
+                .as("unknown lag is left out").containsExactly("cleaner  running  in 100  out 90  failed 0");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package ai.geniusrise.core.runtime;
 
+import ai.geniusrise.core.spi.StreamingEngine;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -25,8 +27,10 @@ final class TaskMetrics {
     private final LongAdder deadTotal = new LongAdder();
     private final AtomicLong objectsDone = new AtomicLong();
     private volatile long objectsTotal = -1;
+    private final MeterRegistry registry;
 
     TaskMetrics(MeterRegistry registry) {
+        this.registry = registry;
         this.in = Counter.builder("geniusrise.records.in").description("Records read from the input")
                 .register(registry);
         this.out = Counter.builder("geniusrise.records.out").description("Records written to the output")
@@ -37,6 +41,24 @@ final class TaskMetrics {
                 .description("Records that failed and went to the dead letters").register(registry);
         this.processing = Timer.builder("geniusrise.processing").description("Time spent in the task's code per batch of records")
                 .register(registry);
+    }
+
+    /**
+     * The input's lag as the engine reports it ({@link StreamingEngine#INPUT_LAG_GAUGE}, summed over
+     * its members), or -1 when no engine reports one or a member does not know yet.
+     */
+    long inputLag() {
+        long sum = 0;
+        boolean any = false;
+        for (Gauge g : registry.find(StreamingEngine.INPUT_LAG_GAUGE).gauges()) {
+            double v = g.value();
+            if (Double.isNaN(v) || v < 0) {
+                return -1;
+            }
+            sum += (long) v;
+            any = true;
+        }
+        return any ? sum : -1;
     }
 
     /** Per-worker counts, published with {@link #publish(Tally)}. */

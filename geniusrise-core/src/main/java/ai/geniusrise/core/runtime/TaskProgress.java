@@ -17,9 +17,12 @@ package ai.geniusrise.core.runtime;
  * @param deadLettered  records that failed and went to the dead letters
  * @param objectsDone   a batch bolt's input objects read to their end; 0 otherwise
  * @param objectsTotal  a batch bolt's input objects to read, once listed; -1 when unknown or not a batch bolt
+ * @param lag           records of a streaming input not read yet (Kafka's consumer lag, summed over the
+ *                      task's members); -1 when unknown or not a streaming bolt
  */
 public record TaskProgress(String task, boolean spout, boolean streaming, Phase phase, long recordsIn,
-                           long recordsOut, long skipped, long deadLettered, long objectsDone, long objectsTotal) {
+                           long recordsOut, long skipped, long deadLettered, long objectsDone, long objectsTotal,
+                           long lag) {
 
     /** Where a task is in its run. */
     public enum Phase {

@@ -306,13 +306,15 @@ public final class TaskRunner {
         TaskProgress.Phase phase = finished.getCount() == 0 ? TaskProgress.Phase.FINISHED
                 : m == null ? TaskProgress.Phase.WAITING : TaskProgress.Phase.RUNNING;
         boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
-        boolean streaming = spec.output() instanceof StreamingOutputConfig
-                && (spout || spec.input() instanceof StreamingInputConfig);
+        // a spout writing a stream, a bolt reading one (Kafka to Kafka, Kafka to S3)
+        boolean streaming = spout ? spec.output() instanceof StreamingOutputConfig
+                : spec.input() instanceof StreamingInputConfig;
         if (m == null) {
-            return new TaskProgress(spec.name(), spout, streaming, phase, 0, 0, 0, 0, 0, -1);
+            return new TaskProgress(spec.name(), spout, streaming, phase, 0, 0, 0, 0, 0, -1, -1);
         }
         return new TaskProgress(spec.name(), spout, streaming, phase, m.inTotal(), m.outTotal(), m.skippedTotal(),
-                m.deadLetteredTotal(), m.objectsDone(), m.objectsTotal());
+                m.deadLetteredTotal(), m.objectsDone(), m.objectsTotal(),
+                phase == TaskProgress.Phase.RUNNING ? m.inputLag() : -1);
     }
 
     /** True while the task is open and running (what {@code /readyz} reports). */

@@ -22,6 +22,13 @@ import java.util.TreeSet;
  */
 public interface StreamingEngine {
 
+    /**
+     * The gauge an engine registers in the task's registry ({@code context().metrics()}), one per
+     * consumer member, when it can tell how far behind its input is: records not yet read (Kafka's
+     * consumer lag), or a negative value while unknown. Progress displays sum the members'.
+     */
+    String INPUT_LAG_GAUGE = "geniusrise.input.lag";
+
     /** A short name for messages and logs, such as {@code kafka}. */
     String name();
 

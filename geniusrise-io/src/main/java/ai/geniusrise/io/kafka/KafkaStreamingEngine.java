@@ -200,7 +200,10 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             }
         }
 
-        /** {@code geniusrise_kafka_in_flight_bytes} and {@code geniusrise_kafka_paused_partitions}, per member. */
+        /**
+         * {@code geniusrise_kafka_in_flight_bytes}, {@code geniusrise_kafka_paused_partitions} and
+         * {@code geniusrise_input_lag}, per member.
+         */
         private static List<Meter> gauges(MeterRegistry registry, int member, KafkaStreamingOutput output,
                                           KafkaStreamingInput loop) {
             Tags tags = Tags.of("member", Integer.toString(Math.max(0, member)));
@@ -210,6 +213,10 @@ public final class KafkaStreamingEngine implements StreamingEngine {
                             .baseUnit("bytes").tags(tags).strongReference(true).register(registry),
                     Gauge.builder("geniusrise.kafka.paused.partitions", loop, KafkaStreamingInput::pausedPartitions)
                             .description("Input partitions paused because the output is behind")
+                            .tags(tags).strongReference(true).register(registry),
+                    Gauge.builder(StreamingEngine.INPUT_LAG_GAUGE, loop, KafkaStreamingInput::lag)
+                            .description("Records of the assigned input partitions not read yet (consumer lag; "
+                                    + "-1 while unknown), checked every second")
                             .tags(tags).strongReference(true).register(registry));
         }
     }

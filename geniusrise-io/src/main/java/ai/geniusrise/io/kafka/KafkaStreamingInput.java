@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -77,6 +78,7 @@ final class KafkaStreamingInput {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaStreamingInput.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final long LAG_EVERY_NANOS = 1_000_000_000L;
     private static final Duration CLOSE = Duration.ofSeconds(5);
     private static final byte[] EMPTY = new byte[0];
 
@@ -93,6 +95,8 @@ final class KafkaStreamingInput {
     private boolean paused;
     private volatile int pausedPartitions;
     private long pauses;
+    private volatile long lag = -1;
+    private long nextLagNanos;
 
     /**
      * A loop reading {@code topic} with {@code consumer} into {@code output}.
@@ -125,6 +129,10 @@ final class KafkaStreamingInput {
                 processBatch(batch);
             }
             long now = System.nanoTime();
+            if (now - nextLagNanos >= 0) {
+                lag = currentLag();
+                nextLagNanos = now + LAG_EVERY_NANOS;
+            }
             if (now - nextCommit >= 0 && !holding) {
                 commit();
                 nextCommit = now + commitIntervalNanos;
@@ -173,6 +181,28 @@ final class KafkaStreamingInput {
     /** How many partitions are paused for a slow output now; read from any thread (a metrics gauge). */
     int pausedPartitions() {
         return pausedPartitions;
+    }
+
+    /** Records of the assigned partitions not read yet, as of the last check; -1 while unknown. */
+    long lag() {
+        return lag;
+    }
+
+    /** From what the consumer's fetches already told it (no request); -1 if a partition's is unknown yet. */
+    private long currentLag() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return -1;
+        }
+        long sum = 0;
+        for (TopicPartition tp : assigned) {
+            OptionalLong partitionLag = consumer.currentLag(tp);
+            if (partitionLag.isEmpty()) {
+                return -1;
+            }
+            sum += partitionLag.getAsLong();
+        }
+        return sum;
     }
 
     private void processBatch(ConsumerRecords<byte[], byte[]> batch) {

@@ -36,6 +36,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,6 +82,40 @@ class KafkaBoltTest {
         }
         throw new AssertionError("group " + group + " did not commit " + total + " records in time: "
                 + topics.committed(group));
+    }
+
+    @Test
+    void progressShowsTheInputLagFallingToZeroAsTheBoltCatchesUp() throws Exception {
+        String[] t = newTopics(1);
+        topics.produce(t[0], 0, 4000, i -> "v" + i);
+        UppercaseBolt slow = new UppercaseBolt() {
+            @Override
+            protected void process(Record in, Emitter out) {
+                LockSupport.parkNanos(1_000_000); // about 1 ms a record: 4 s for the topic
+                super.process(in, out);
+            }
+        };
+        try (RunningTask task = RunningTask.start(bolt("lagging", t[0], t[1]).build(), slow)) {
+            long seenBehind = awaitLag(task, lag -> lag > 0);
+            long caughtUp = awaitLag(task, lag -> lag == 0);
+            task.stop(Duration.ofSeconds(20));
+
+            assertThat(seenBehind).as("lag while behind").isBetween(1L, 4000L);
+            assertThat(caughtUp).isZero();
+        }
+    }
+
+    private static long awaitLag(RunningTask task, LongPredicate wanted) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long lag = -1;
+        while (System.nanoTime() < deadline) {
+            lag = task.runner.progress().lag();
+            if (wanted.test(lag)) {
+                return lag;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the lag never got there; last seen " + lag);
     }
 
     @Test
