@@ -1,14 +1,14 @@
 package ai.geniusrise.io.kafka;
 
 import ai.geniusrise.core.config.BatchOutputConfig;
-import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import ai.geniusrise.testkit.kafka.KafkaExtension;
 import ai.geniusrise.testkit.s3.S3Endpoint;
 import ai.geniusrise.testkit.s3.S3Extension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -43,28 +43,23 @@ class KafkaArchiveKillTest {
     private static final int PARTITIONS = 4;
     private static final int KILLS = 4;
     private static final String GROUP = "kills.archiver";
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
     private static KafkaTopics topics;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-        topics = new KafkaTopics(kafka.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
+    static void topics() {
+        topics = new KafkaTopics(KAFKA.bootstrapServers());
     }
 
     private Process start(String topic, String destination, Map<String, String> options, int round)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), ArchiveChild.class.getName(),
-                kafka.bootstrapServers(), topic, destination));
+                KAFKA.bootstrapServers(), topic, destination));
         options.forEach((k, v) -> command.add(k + "=" + v));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child-" + round + ".log").toFile()).start();
@@ -96,7 +91,7 @@ class KafkaArchiveKillTest {
     @Test
     void everyInputRecordIsInExactlyOnePublishedObjectAcrossSigkills(S3Endpoint s3) throws Exception {
         String topic = "archive-kills";
-        kafka.createTopic(topic, PARTITIONS);
+        KAFKA.createTopic(topic, PARTITIONS);
         String bucket = s3.createBucket("kills");
         BatchOutputConfig out = BatchOutputConfig.builder("s3://" + bucket + "/archive").options(s3.options()).build();
         // the child writes there through LingeringS3Storage, which pauses after each object's commit, so that

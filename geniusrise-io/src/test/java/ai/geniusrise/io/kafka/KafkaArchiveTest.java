@@ -7,7 +7,7 @@ import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
-import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import ai.geniusrise.testkit.kafka.KafkaExtension;
 import ai.geniusrise.testkit.s3.S3Endpoint;
 import ai.geniusrise.testkit.s3.S3Extension;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,12 +15,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -48,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class KafkaArchiveTest {
 
     private static final AtomicInteger TOPICS = new AtomicInteger();
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
     private static KafkaTopics topics;
 
     @TempDir
@@ -57,14 +58,8 @@ class KafkaArchiveTest {
     private String bucket;
 
     @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-        topics = new KafkaTopics(kafka.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
+    static void topics() {
+        topics = new KafkaTopics(KAFKA.bootstrapServers());
     }
 
     @BeforeEach
@@ -75,7 +70,7 @@ class KafkaArchiveTest {
 
     private static String newTopic(int partitions) {
         String topic = "archive-" + TOPICS.incrementAndGet();
-        kafka.createTopic(topic, partitions);
+        KAFKA.createTopic(topic, partitions);
         return topic;
     }
 
@@ -90,7 +85,7 @@ class KafkaArchiveTest {
 
     private static TaskSpec.Builder archiver(String name, String topic, BatchOutputConfig out) {
         return TaskSpec.builder(name, TaskSpec.Kind.BOLT).taskClass(UppercaseBolt.class)
-                .input(StreamingInputConfig.builder(topic).bootstrapServers(kafka.bootstrapServers()).build())
+                .input(StreamingInputConfig.builder(topic).bootstrapServers(KAFKA.bootstrapServers()).build())
                 .output(out);
     }
 
@@ -112,7 +107,7 @@ class KafkaArchiveTest {
 
     private static void awaitMembersWithPartitions(String group, int members) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             while (System.nanoTime() < deadline) {
                 long assigned = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
                         .get(30, TimeUnit.SECONDS).members().stream()
@@ -207,7 +202,7 @@ class KafkaArchiveTest {
         for (int p = 0; p < 3; p++) {
             rewound.put(new TopicPartition(topic, p), new OffsetAndMetadata(0));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             admin.alterConsumerGroupOffsets("test.resume", rewound).all().get(30, TimeUnit.SECONDS);
         }
         assertThat(committed("test.resume")).isZero();

@@ -8,16 +8,16 @@ import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;
 import ai.geniusrise.io.SharedMemoryState;
-import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import ai.geniusrise.testkit.kafka.KafkaExtension;
 import ai.geniusrise.testkit.s3.S3Endpoint;
 import ai.geniusrise.testkit.s3.S3Extension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class S3ToKafkaBoltTest {
 
     private static final AtomicInteger N = new AtomicInteger();
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
     private static KafkaTopics topics;
 
     S3Endpoint s3;
@@ -46,14 +47,8 @@ class S3ToKafkaBoltTest {
     String state;
 
     @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.builder().build().start();
-        topics = new KafkaTopics(kafka.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
+    static void topics() {
+        topics = new KafkaTopics(KAFKA.bootstrapServers());
     }
 
     @BeforeEach
@@ -63,7 +58,7 @@ class S3ToKafkaBoltTest {
         bucket = endpoint.createBucket("replay");
         topic = "replayed-" + n;
         state = "s3-to-kafka-" + n;
-        kafka.createTopic(topic, 2);
+        KAFKA.createTopic(topic, 2);
     }
 
     private void put(String key, int lines, String tag) {
@@ -77,7 +72,7 @@ class S3ToKafkaBoltTest {
     private TaskSpec spec(BatchInputConfig.Builder in, ErrorPolicy errors) {
         return TaskSpec.builder("replay", TaskSpec.Kind.BOLT).taskClass(UppercaseBolt.class)
                 .input(in.options(s3.options()).build())
-                .output(StreamingOutputConfig.builder(topic).bootstrapServers(kafka.bootstrapServers()).build())
+                .output(StreamingOutputConfig.builder(topic).bootstrapServers(KAFKA.bootstrapServers()).build())
                 .state(SharedMemoryState.config(state)).errors(errors).build();
     }
 
@@ -167,7 +162,7 @@ class S3ToKafkaBoltTest {
 
     @Test
     void badRecordsGoToTheDeadLetterTopicWithTheirObjectAndLine() {
-        kafka.createTopic(topic + ".dlq", 1);
+        KAFKA.createTopic(topic + ".dlq", 1);
         s3.client().putObject(r -> r.bucket(bucket).key("in/a.txt"), RequestBody.fromString("one\npoison pill\nthree\n"));
 
         RunSummary summary = run(spec(input(), ErrorPolicy.DEAD_LETTER));
