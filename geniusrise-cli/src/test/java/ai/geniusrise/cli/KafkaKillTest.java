@@ -224,15 +224,7 @@ class KafkaKillTest {
         finishWithSigterm(file, "alo");
 
         List<String> out = readAll("alo-out", false, RECORDS);
-        Set<String> distinct = new HashSet<>(out);
-        Set<String> missing = new HashSet<>();
-        for (int i = 0; i < RECORDS; i++) {
-            if (!distinct.contains("V" + i)) {
-                missing.add("V" + i);
-            }
-        }
-        assertThat(missing).as("values lost (%d records out, %d distinct)", out.size(), distinct.size()).isEmpty();
-        assertThat(distinct).hasSize(RECORDS);
+        assertEveryValueArrived(out, "V");
     }
 
     @Test
@@ -247,15 +239,7 @@ class KafkaKillTest {
             finishWithSigterm(file, "bridge");
 
             List<String> out = readAll(target.bootstrapServers(), "bridge-out", false, RECORDS);
-            Set<String> distinct = new HashSet<>(out);
-            Set<String> missing = new HashSet<>();
-            for (int i = 0; i < RECORDS; i++) {
-                if (!distinct.contains("v" + i)) {
-                    missing.add("v" + i);
-                }
-            }
-            assertThat(missing).as("values lost (%d records out, %d distinct)", out.size(), distinct.size()).isEmpty();
-            assertThat(distinct).hasSize(RECORDS);
+            assertEveryValueArrived(out, "v");
         }
     }
 
@@ -275,5 +259,18 @@ class KafkaKillTest {
                 .limit(10).collect(Collectors.toSet());
         assertThat(duplicated).as("values seen more than once").isEmpty();
         assertThat(out).hasSize(RECORDS);
+    }
+
+    /** Every value {@code <prefix>0} to {@code <prefix>RECORDS-1} is in {@code out} (duplicates allowed). */
+    private static void assertEveryValueArrived(List<String> out, String prefix) {
+        Set<String> distinct = new HashSet<>(out);
+        Set<String> missing = new HashSet<>();
+        for (int i = 0; i < RECORDS; i++) {
+            if (!distinct.contains(prefix + i)) {
+                missing.add(prefix + i);
+            }
+        }
+        assertThat(missing).as("values lost (%d records out, %d distinct)", out.size(), distinct.size()).isEmpty();
+        assertThat(distinct).hasSize(RECORDS);
     }
 }
