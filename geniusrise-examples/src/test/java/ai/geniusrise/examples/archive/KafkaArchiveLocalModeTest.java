@@ -1,11 +1,7 @@
 package ai.geniusrise.examples.archive;
 
-import ai.geniusrise.core.Record;
-import ai.geniusrise.core.config.BatchInputConfig;
-import ai.geniusrise.core.spi.BatchInput;
-import ai.geniusrise.core.spi.BatchStorage;
-import ai.geniusrise.core.spi.RecordReader;
 import ai.geniusrise.examples.LocalRun;
+import ai.geniusrise.testkit.BatchOutputs;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -65,7 +60,7 @@ class KafkaArchiveLocalModeTest {
 
         try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(dir.resolve(".geniusrise").resolve("s3")).build()
                 .start()) {
-            Map<String, List<String>> objects = objects(store, "s3://archive/events");
+            Map<String, List<String>> objects = BatchOutputs.valuesByObject("s3://archive/events", store.options());
             assertThat(objects).isNotEmpty();
             assertThat(objects.keySet()).allMatch(name -> name.matches(
                     "events/partition=\\d+/events\\+\\d+\\+\\d{10}\\.jsonl\\.gz"), "named after topic, partition, offset");
@@ -76,21 +71,4 @@ class KafkaArchiveLocalModeTest {
         }
     }
 
-    /** The objects our S3 input reads under {@code location} (committed ones only), with their values. */
-    private static Map<String, List<String>> objects(EmbeddedS3 s3, String location) throws Exception {
-        Map<String, List<String>> objects = new TreeMap<>();
-        try (BatchInput in = BatchStorage.forScheme("s3", "source").openInput(BatchInputConfig.builder(location)
-                .options(s3.options()).build(), null)) {
-            for (String object : in.objects()) {
-                List<String> values = new ArrayList<>();
-                try (RecordReader r = in.open(object)) {
-                    for (Record rec = r.next(); rec != null; rec = r.next()) {
-                        values.add(rec.valueAsString());
-                    }
-                }
-                objects.put(object, values);
-            }
-        }
-        return objects;
-    }
 }

@@ -1,11 +1,7 @@
 package ai.geniusrise.examples.batchs3;
 
-import ai.geniusrise.core.Record;
-import ai.geniusrise.core.config.BatchInputConfig;
-import ai.geniusrise.core.spi.BatchInput;
-import ai.geniusrise.core.spi.BatchStorage;
-import ai.geniusrise.core.spi.RecordReader;
 import ai.geniusrise.examples.LocalRun;
+import ai.geniusrise.testkit.BatchOutputs;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,9 +69,9 @@ class BatchS3LocalModeTest {
         assertThat(gunzippedLines(results)).as("the printed folder holds the results")
                 .containsExactlyInAnyOrderElementsOf(VALID);
         try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(data).build().start()) {
-            assertThat(values(store, "s3://my-bucket/data")).hasSize(5);
-            assertThat(values(store, "s3://my-bucket/results")).containsExactlyInAnyOrderElementsOf(VALID);
-            assertThat(values(store, "s3://my-bucket/results/_dead-letter")).singleElement()
+            assertThat(BatchOutputs.values("s3://my-bucket/data", store.options())).hasSize(5);
+            assertThat(BatchOutputs.values("s3://my-bucket/results", store.options())).containsExactlyInAnyOrderElementsOf(VALID);
+            assertThat(BatchOutputs.values("s3://my-bucket/results/_dead-letter", store.options())).singleElement()
                     .satisfies(letter -> assertThat(letter).contains("orphan"));
         }
     }
@@ -91,8 +87,8 @@ class BatchS3LocalModeTest {
                 .start()) {
             assertThat(store.client().listObjectsV2(r -> r.bucket("my-bucket").prefix("data/_geniusrise/commit-"))
                     .contents()).as("the first run's commit marker is kept beside the second's").hasSize(2);
-            assertThat(values(store, "s3://my-bucket/data")).hasSize(5);
-            assertThat(values(store, "s3://my-bucket/results")).containsExactlyInAnyOrderElementsOf(VALID);
+            assertThat(BatchOutputs.values("s3://my-bucket/data", store.options())).hasSize(5);
+            assertThat(BatchOutputs.values("s3://my-bucket/results", store.options())).containsExactlyInAnyOrderElementsOf(VALID);
         }
     }
 
@@ -122,19 +118,4 @@ class BatchS3LocalModeTest {
         return lines;
     }
 
-    /** The values of the records our S3 input reads under {@code location}: committed parts only. */
-    private static List<String> values(EmbeddedS3 s3, String location) throws IOException {
-        List<String> values = new ArrayList<>();
-        try (BatchInput in = BatchStorage.forScheme("s3", "source").openInput(BatchInputConfig.builder(location)
-                .options(s3.options()).build(), null)) {
-            for (String object : in.objects()) {
-                try (RecordReader r = in.open(object)) {
-                    for (Record rec = r.next(); rec != null; rec = r.next()) {
-                        values.add(rec.valueAsString());
-                    }
-                }
-            }
-        }
-        return values;
-    }
 }

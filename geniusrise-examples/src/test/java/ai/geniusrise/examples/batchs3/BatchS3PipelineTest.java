@@ -1,11 +1,7 @@
 package ai.geniusrise.examples.batchs3;
 
 import ai.geniusrise.cli.GeniusriseCommand;
-import ai.geniusrise.core.Record;
-import ai.geniusrise.core.config.BatchInputConfig;
-import ai.geniusrise.core.spi.BatchInput;
-import ai.geniusrise.core.spi.BatchStorage;
-import ai.geniusrise.core.spi.RecordReader;
+import ai.geniusrise.testkit.BatchOutputs;
 import ai.geniusrise.testkit.s3.S3Endpoint;
 import ai.geniusrise.testkit.s3.S3Extension;
 import com.sun.net.httpserver.HttpServer;
@@ -14,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,8 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,29 +59,14 @@ class BatchS3PipelineTest {
                     new PrintWriter(err, true));
 
             assertThat(code).as(err.toString()).isZero();
-            assertThat(values(s3, "s3://" + bucket + "/data")).hasSize(4);
-            assertThat(values(s3, "s3://" + bucket + "/results")).containsExactlyInAnyOrder(
+            assertThat(BatchOutputs.values("s3://" + bucket + "/data", s3.options())).hasSize(4);
+            assertThat(BatchOutputs.values("s3://" + bucket + "/results", s3.options())).containsExactlyInAnyOrder(
                     "{\"id\":1,\"type\":\"click\"}", "{\"id\":2,\"type\":\"view\"}", "{\"id\":4,\"type\":\"click\"}");
-            assertThat(values(s3, "s3://" + bucket + "/results/_dead-letter")).singleElement()
+            assertThat(BatchOutputs.values("s3://" + bucket + "/results/_dead-letter", s3.options())).singleElement()
                     .satisfies(letter -> assertThat(letter).contains("orphan").contains("needs an"));
         } finally {
             server.stop(0);
         }
     }
 
-    /** The values of the records our S3 input reads under {@code location}: committed parts only. */
-    private static List<String> values(S3Endpoint s3, String location) throws IOException {
-        List<String> values = new ArrayList<>();
-        try (BatchInput in = BatchStorage.forScheme("s3", "source").openInput(BatchInputConfig.builder(location)
-                .options(s3.options()).build(), null)) {
-            for (String object : in.objects()) {
-                try (RecordReader r = in.open(object)) {
-                    for (Record rec = r.next(); rec != null; rec = r.next()) {
-                        values.add(rec.valueAsString());
-                    }
-                }
-            }
-        }
-        return values;
-    }
 }

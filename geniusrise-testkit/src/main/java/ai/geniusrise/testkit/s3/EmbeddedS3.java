@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EmbeddedS3 implements S3Endpoint, AutoCloseable {
 
+    /** The largest body one request may carry, as on AWS S3 (5 GiB for a PUT or a part). */
+    private static final long MAX_PLAIN_REQUEST_BYTES = 5L << 30;
+
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     private final Path dataDir;
@@ -70,6 +73,9 @@ public final class EmbeddedS3 implements S3Endpoint, AutoCloseable {
                             : new FilesystemNio2BlobStore(Files.createDirectories(dataDir).toAbsolutePath().toString()))
                     .endpoint(URI.create("http://127.0.0.1:" + requestedPort))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
+                    // S3's own single-request limit: S3Proxy's default (128 MiB) refuses bigger plain
+                    // (not aws-chunked) bodies, which our clients send to custom endpoints
+                    .v4MaxNonChunkedRequestSize(MAX_PLAIN_REQUEST_BYTES)
                     .build();
             p.start();
             long deadline = System.nanoTime() + 10_000_000_000L;
