@@ -135,6 +135,17 @@ class KafkaKillTest {
         return feeder;
     }
 
+    /**
+     * The drill every test runs on {@code file}: feeds {@code <name>-in} while the task is killed
+     * with SIGKILL at random moments ({@code seed}) and restarted, then lets it finish with SIGTERM.
+     */
+    private void drill(Path file, String name, long seed) throws Exception {
+        Thread feeder = feed(name + "-in");
+        killRepeatedly(file, name, seed);
+        feeder.join(60_000);
+        finishWithSigterm(file, name);
+    }
+
     private void killRepeatedly(Path file, String name, long seed) throws Exception {
         Random random = new Random(seed);
         for (int round = 0; round < KILLS; round++) {
@@ -218,10 +229,7 @@ class KafkaKillTest {
         kafka.createTopic("alo-in", 4);
         kafka.createTopic("alo-out", 4);
         Path file = pipeline("alo", "at_least_once");
-        Thread feeder = feed("alo-in");
-        killRepeatedly(file, "alo", 11);
-        feeder.join(60_000);
-        finishWithSigterm(file, "alo");
+        drill(file, "alo", 11);
 
         List<String> out = readAll("alo-out", false, RECORDS);
         assertEveryValueArrived(out, "V");
@@ -233,10 +241,7 @@ class KafkaKillTest {
             kafka.createTopic("bridge-in", 4);
             target.createTopic("bridge-out", 4);
             Path file = bridgePipeline("bridge", target);
-            Thread feeder = feed("bridge-in");
-            killRepeatedly(file, "bridge", 47);
-            feeder.join(60_000);
-            finishWithSigterm(file, "bridge");
+            drill(file, "bridge", 47);
 
             List<String> out = readAll(target.bootstrapServers(), "bridge-out", false, RECORDS);
             assertEveryValueArrived(out, "v");
@@ -248,10 +253,7 @@ class KafkaKillTest {
         kafka.createTopic("eos-in", 4);
         kafka.createTopic("eos-out", 4);
         Path file = pipeline("eos", "exactly_once");
-        Thread feeder = feed("eos-in");
-        killRepeatedly(file, "eos", 29);
-        feeder.join(60_000);
-        finishWithSigterm(file, "eos");
+        drill(file, "eos", 29);
 
         List<String> out = readAll("eos-out", true, RECORDS);
         Map<String, Long> counts = out.stream().collect(Collectors.groupingBy(v -> v, Collectors.counting()));
