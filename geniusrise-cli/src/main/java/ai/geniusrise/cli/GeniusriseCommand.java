@@ -8,6 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code geniusrise} command. Exit codes: 0 done, 1 a task failed, 2 a configuration or
@@ -33,6 +37,8 @@ public final class GeniusriseCommand {
             description = "Print stack traces and debug logs.")
     boolean verbose;
 
+    private Map<String, String> env = System.getenv();
+
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -40,10 +46,19 @@ public final class GeniusriseCommand {
 
     /** Runs the command line, writing to {@code out} and {@code err}; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        if (java.util.Arrays.asList(args).contains("--verbose")) {
+        return execute(args, System.getenv(), out, err);
+    }
+
+    /**
+     * {@link #execute(String[], PrintWriter, PrintWriter)} with {@code env} for the environment of
+     * {@code run} (its {@code GENIUSRISE_*} variables and {@code env:NAME}).
+     */
+    static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        if (Arrays.asList(args).contains("--verbose")) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
         GeniusriseCommand root = new GeniusriseCommand();
+        root.env = env;
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);
@@ -64,7 +79,31 @@ public final class GeniusriseCommand {
             }
             return Geniusrise.FAILED;
         });
-        return cli.execute(args);
+        return cli.execute(withRun(cli, args));
+    }
+
+    /** The environment {@code run} reads. */
+    Map<String, String> environment() {
+        return env;
+    }
+
+    /**
+     * {@code args}, with {@code run} inserted when they start with no command (a pipeline file or
+     * a run option): a container's arguments read alike with and without the leading {@code run},
+     * as {@link Geniusrise#run} reads them.
+     */
+    static String[] withRun(CommandLine cli, String[] args) {
+        int first = 0;
+        while (first < args.length && args[first].equals("--verbose")) {
+            first++;
+        }
+        if (first == args.length || cli.getSubcommands().containsKey(args[first])
+                || List.of("-h", "--help", "-V", "--version").contains(args[first])) {
+            return args;
+        }
+        List<String> withRun = new ArrayList<>(Arrays.asList(args));
+        withRun.add(first, "run");
+        return withRun.toArray(String[]::new);
     }
 
     /** The version from the jar's manifest. */

@@ -1,9 +1,11 @@
 package ai.geniusrise.cli;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.RunArguments;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
+import ai.geniusrise.core.pipeline.Quantities;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;
@@ -14,22 +16,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.concurrent.ExecutionException;
 
 /** {@code geniusrise run}: runs a whole pipeline in this process, or one task of it. */
@@ -52,23 +55,33 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    @Mixin
-    PipelineOptions pipelineOptions;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PIPELINE.yaml",
+            description = "The pipeline file, or env:NAME to read it from the environment variable NAME (how "
+                    + "containers on ECS get it). Default: env " + RunArguments.PIPELINE_ENV + ".")
+    String file;
 
-    @Option(names = {"--task", "-t"}, paramLabel = "NAME", description = "Run only this task.")
+    @Mixin
+    ClasspathOption classpath;
+
+    // the options a container's task takes: names, variables and parsing are RunArguments'
+    @Option(names = {RunArguments.TASK, RunArguments.TASK_SHORT}, paramLabel = "NAME", description = RunArguments.TASK_DOC)
     String task;
 
-    @Option(names = "--run-id", paramLabel = "ID",
-            description = "Name of the batch run (its commit marker); a re-run with the same id replaces its output.")
+    @Option(names = RunArguments.RUN_ID, paramLabel = "ID", description = RunArguments.RUN_ID_DOC)
     String runId;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:GENIUSRISE_HTTP_PORT:--1}",
-            description = "Serve /healthz, /readyz and /metrics on this port (default: off; env GENIUSRISE_HTTP_PORT).")
-    int httpPort;
+    @Option(names = RunArguments.HTTP_PORT, paramLabel = "PORT", description = RunArguments.HTTP_PORT_DOC)
+    String httpPort;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "PT30S",
-            description = "How long SIGTERM waits for the task to stop (ISO-8601, default PT30S).")
-    Duration shutdownTimeout;
+    @Option(names = RunArguments.LOGICAL_TIME, paramLabel = "TIME", description = RunArguments.LOGICAL_TIME_DOC)
+    String logicalTime;
+
+    @Option(names = RunArguments.SHUTDOWN_TIMEOUT, paramLabel = "DURATION",
+            description = RunArguments.SHUTDOWN_TIMEOUT_DOC)
+    String shutdownTimeout;
+
+    @ParentCommand
+    GeniusriseCommand root;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Whole-pipeline run: stop the streaming tasks (drain and commit) after this long, "
@@ -80,13 +93,6 @@ final class RunCommand implements Callable<Integer> {
                     + "written no record for this long, e.g. 10s. Bolts report at each commit interval, a spout "
                     + "when its records are acknowledged or every 4096 records.")
     Duration untilIdle;
-
-    @Option(names = "--logical-time", paramLabel = "TIME", converter = LogicalTimeConverter.class,
-            defaultValue = "${env:GENIUSRISE_LOGICAL_TIME}",
-            description = "The time the run stands for, ISO-8601 (e.g. 2024-05-01T10:00:00Z): date-time fields in "
-                    + "braces in batch sources and destinations (dt={yyyy-MM-dd}) are formatted for it, in UTC. "
-                    + "Default: env GENIUSRISE_LOGICAL_TIME, else when the command starts (one time for every task).")
-    Instant logicalTime;
 
     @Option(names = "--serve", paramLabel = "DIR",
             description = "Whole-pipeline run: serve the files of DIR over HTTP, read-only, at the "
@@ -112,18 +118,26 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
+    /** The container options, read as every entry point reads them (after parsing, before running). */
+    private RunArguments arguments;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
-        if (logicalTime == null) {
-            logicalTime = Instant.now();
-        }
-        Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
-        ClassLoader loader = pipelineOptions.classLoader();
+        Map<String, String> options = new HashMap<>();
+        options.put(RunArguments.TASK, task);
+        options.put(RunArguments.RUN_ID, runId);
+        options.put(RunArguments.HTTP_PORT, httpPort);
+        options.put(RunArguments.LOGICAL_TIME, logicalTime);
+        options.put(RunArguments.SHUTDOWN_TIMEOUT, shutdownTimeout);
+        arguments = RunArguments.of(file, options, root.verbose, root.environment());
+        Pipeline pipeline = arguments.loadPipeline();
+        pipeline.warnings().forEach(w -> command.commandLine().getErr().println("warning: " + w));
+        ClassLoader loader = classpath.classLoader();
         if (feedRate <= 0 || feedRate > 10_000) {
             throw new ConfigException("--feed-rate", "must be more than 0 and at most 10000, got " + feedRate);
         }
-        if (task != null) {
+        if (arguments.task() != null) {
             if (duration != null || untilIdle != null) {
                 throw new ConfigException(duration != null ? "--duration" : "--until-idle",
                         "is for a run of the whole pipeline; with --task the task runs until it is stopped (SIGTERM)");
@@ -132,17 +146,18 @@ final class RunCommand implements Callable<Integer> {
                 throw new ConfigException(serve != null ? "--serve" : "--feed", "is for a local run of the whole "
                         + "pipeline; with --task the task reads its real source");
             }
-            TaskSpec spec = pipeline.requireTask(task);
-            out.println(describe(runner(spec, pipeline.name(), loader).run(), spec, null));
+            TaskSpec spec = pipeline.requireTask(arguments.task());
+            // printed before run() returns: after SIGTERM the JVM exits as soon as it has
+            arguments.runner(spec, pipeline.name()).classLoader(loader)
+                    .onFinished(summary -> out.println(describe(summary, spec, null))).build().run();
             return 0;
         }
         CountDownLatch finished = new CountDownLatch(1);
         List<TaskRunner> runners = new CopyOnWriteArrayList<>();
         Thread hook = null;
         try (LocalMode local = LocalMode.start(pipeline.inDependencyOrder(), dataRoot(), System.getenv(), out)) {
-            if (local.startedAnything()) {
-                hook = stopOnSignal(runners, finished);
-            }
+            // also without local servers: the summary lines are printed before the hook lets the JVM exit
+            hook = stopOnSignal(runners, finished);
             List<TaskSpec> tasks = local.tasks();
             List<TaskRunner> all = new ArrayList<>();
             for (TaskSpec spec : tasks) {
@@ -174,8 +189,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** Where local mode keeps its data: {@code .geniusrise} beside the pipeline file (or in the working folder). */
     private Path dataRoot() {
-        Path file = pipelineOptions.file;
-        Path folder = file.toString().startsWith("env:") ? null : file.toAbsolutePath().getParent();
+        String file = arguments.pipeline();
+        Path folder = file.startsWith("env:") ? null : Path.of(file).toAbsolutePath().getParent();
         return (folder != null ? folder : Path.of("").toAbsolutePath()).resolve(".geniusrise");
     }
 
@@ -187,8 +202,10 @@ final class RunCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             runners.forEach(TaskRunner::requestStop);
             try {
-                if (!finished.await(shutdownTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
-                    System.err.println("warning: the run did not stop within " + shutdownTimeout + "; exiting anyway");
+                Duration timeout = arguments.shutdownTimeout();
+                if (!finished.await(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
+                    System.err.println("warning: the run did not stop within " + format(timeout)
+                            + "; exiting anyway");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -301,12 +318,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private TaskRunner runner(TaskSpec spec, String pipelineName, ClassLoader loader) {
-        TaskRunner.Builder runner = TaskRunner.builder(spec).pipelineName(pipelineName).classLoader(loader)
-                .runId(runId).handleSignals(shutdownTimeout).logicalTime(logicalTime);
-        if (httpPort >= 0) {
-            runner.httpPort(httpPort);
-        }
-        return runner.build();
+        return arguments.runner(spec, pipelineName).classLoader(loader).build();
     }
 
     /**
@@ -346,54 +358,15 @@ final class RunCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** Reads an ISO-8601 time with an offset: {@code 2024-05-01T10:00:00Z}, {@code 2024-05-01T12:00+02:00}. */
-    static final class LogicalTimeConverter implements CommandLine.ITypeConverter<Instant> {
+    /** Reads {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 2d} or ISO-8601 ({@code PT5M}), as pipeline files do. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
-        public Instant convert(String text) {
+        public Duration convert(String text) {
             try {
-                return TaskRunner.parseLogicalTime(text);
+                return Quantities.positiveDuration(text);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
-        }
-    }
-
-    /** Reads {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 2d} or ISO-8601 ({@code PT5M}). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
-
-        @Override
-        public Duration convert(String text) {
-            String t = text.trim();
-            if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
-                return positive(Duration.parse(t.toUpperCase(Locale.ROOT)), text);
-            }
-            Matcher m = PART.matcher(t);
-            Duration total = Duration.ZERO;
-            int end = 0;
-            while (m.find() && m.start() == end) {
-                long n = Long.parseLong(m.group(1));
-                total = total.plus(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
-                end = m.end();
-            }
-            if (end == 0 || end != t.length()) {
-                throw new CommandLine.TypeConversionException("expected a duration such as 250ms, 30s, 5m, 1h30m or "
-                        + "PT5M, got '" + text + "'");
-            }
-            return positive(total, text);
-        }
-
-        private static Duration positive(Duration d, String text) {
-            if (d.isZero() || d.isNegative()) {
-                throw new CommandLine.TypeConversionException("must be a positive duration, got '" + text + "'");
-            }
-            return d;
         }
     }
 }

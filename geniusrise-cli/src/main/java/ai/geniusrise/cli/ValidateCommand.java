@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Checks a pipeline file: syntax, keys, values, environment variables, the task graph, "
                 + "and that every task class (or the built-in spout serving a task without class:) and storage "
-                + "scheme can be found.",
+                + "scheme can be found. A bolt without class: copies its records unchanged (a notice says so).",
                 "Exits 0 when the pipeline is valid, 2 with a located message when it is not."},
         footer = {"", "Examples:", "  geniusrise validate pipeline.yaml",
                 "  geniusrise validate pipeline.yaml --classpath target/classes"})
@@ -44,6 +44,10 @@ final class ValidateCommand implements Callable<Integer> {
                 }
             } catch (ConfigException e) {
                 throw task.locate(e);
+            }
+            if (task.copiesRecords()) {
+                command.commandLine().getErr().println("notice: " + task.locate(new ConfigException(null,
+                        "bolt '" + task.name() + "' has no class: records are copied unchanged")).getMessage());
             }
             if (task.input() instanceof BatchInputConfig in && task.kind() == TaskSpec.Kind.BOLT) {
                 checkScheme(task, in.scheme(), "config.inputConfig.source");

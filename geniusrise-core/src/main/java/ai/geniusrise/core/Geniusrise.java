@@ -2,12 +2,9 @@ package ai.geniusrise.core;
 
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
-import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,15 +12,19 @@ import java.util.Map;
  * The entry point of a task's container: {@code public static void main(String[] args) {
  * Geniusrise.run(MyBolt.class, args); }}.
  *
- * <p>Arguments: {@code [PIPELINE.yaml] [--task NAME] [--run-id ID] [--http-port N] [--verbose]}.
- * Each has an environment variable for containers: {@code GENIUSRISE_PIPELINE},
- * {@code GENIUSRISE_TASK}, {@code GENIUSRISE_RUN_ID}, {@code GENIUSRISE_HTTP_PORT}; and
- * {@code GENIUSRISE_LOGICAL_TIME} sets the run's logical time (see {@link TaskRunner.Builder#logicalTime}). Without
- * {@code --task}, the task is the pipeline's only task whose {@code class} is the given class.
+ * <p>Arguments and environment variables are those of {@link RunArguments}, the same as
+ * {@code geniusrise run}'s for one task, so that the files {@code geniusrise generate} writes start
+ * this {@code main} too: {@code [run] PIPELINE.yaml|env:NAME [--task NAME] [--run-id ID]
+ * [--http-port PORT] [--logical-time TIME] [--shutdown-timeout DURATION] [--verbose]}. Without
+ * {@code --task}, the task is the pipeline's only task whose {@code class} is the given class. The
+ * given class runs the task it names and any task of its kind (spout or bolt) that names no
+ * {@code class:}; a task naming another class runs that class, and a spout naming none its
+ * built-in spout when the given class is a bolt.
  *
- * <p>Exit codes: 0 when the task finished, 1 when it failed, 2 for a configuration mistake.
- * Errors are one message naming the task, the file:line:column or the record position; a stack
- * trace only with {@code --verbose}. SIGTERM stops the task within 30 seconds.
+ * <p>Exit codes: 0 when the task finished, 1 when it failed, 2 for a configuration or usage
+ * mistake. Errors are one message naming the task, the file:line:column or the record position; a
+ * stack trace only with {@code --verbose}. SIGTERM stops the task within the shutdown timeout (30
+ * seconds by default), and the summary line is printed before the JVM exits.
  */
 public final class Geniusrise {
 
@@ -34,8 +35,6 @@ public final class Geniusrise {
     /** Exit code of a configuration mistake. */
     public static final int CONFIG_ERROR = 2;
 
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-
     private Geniusrise() {
     }
 
@@ -44,50 +43,28 @@ public final class Geniusrise {
         System.exit(execute(taskClass, List.of(args), System.getenv(), System.err));
     }
 
-    static int execute(Class<? extends Task> taskClass, List<String> args, Map<String, String> env, PrintStream err) {
-        boolean verbose = args.contains("--verbose");
+    /**
+     * Runs {@code taskClass} as {@link #run} does, with {@code env} for the environment and
+     * messages to {@code err}, and returns the exit code instead of exiting: for tests of a
+     * {@code main}, and for programs that start tasks among other work.
+     */
+    public static int execute(Class<? extends Task> taskClass, List<String> args, Map<String, String> env,
+                              PrintStream err) {
+        boolean verbose = args.contains(RunArguments.VERBOSE);
         try {
-            String pipelineFile = env.get("GENIUSRISE_PIPELINE");
-            String taskName = env.get("GENIUSRISE_TASK");
-            String runId = env.get("GENIUSRISE_RUN_ID");
-            String port = env.get("GENIUSRISE_HTTP_PORT");
-            boolean positional = false;
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                switch (a) {
-                    case "--verbose" -> { }
-                    case "--task" -> taskName = value(args, ++i, a);
-                    case "--run-id" -> runId = value(args, ++i, a);
-                    case "--http-port" -> port = value(args, ++i, a);
-                    default -> {
-                        if (a.startsWith("-") || positional) {
-                            throw new ConfigException(null, "unknown argument '" + a + "'; usage: [PIPELINE.yaml] "
-                                    + "[--task NAME] [--run-id ID] [--http-port N] [--verbose]");
-                        }
-                        pipelineFile = a;
-                        positional = true;
-                    }
-                }
-            }
-            if (pipelineFile == null) {
-                throw new ConfigException(null, "no pipeline file: pass its path as the first argument or set "
-                        + "GENIUSRISE_PIPELINE");
-            }
-            Pipeline pipeline = Pipeline.load(Path.of(pipelineFile), env);
+            RunArguments arguments = RunArguments.parse(args, env);
+            Pipeline pipeline = arguments.loadPipeline();
             pipeline.warnings().forEach(w -> err.println("warning: " + w));
-            TaskSpec spec = taskName != null ? pipeline.requireTask(taskName) : onlyTaskOf(pipeline, taskClass);
-            TaskRunner.Builder runner = TaskRunner.builder(spec).pipelineName(pipeline.name())
-                    .classLoader(taskClass.getClassLoader()).runId(runId).handleSignals(SHUTDOWN_TIMEOUT);
-            if (spec.className() == null || spec.className().equals(taskClass.getName())) {
+            TaskSpec spec = arguments.task() != null ? pipeline.requireTask(arguments.task())
+                    : onlyTaskOf(pipeline, taskClass);
+            TaskRunner.Builder runner = arguments.runner(spec, pipeline.name()).classLoader(taskClass.getClassLoader())
+                    .onFinished(summary -> err.println("task '" + summary.task() + "' done: " + summary.recordsIn()
+                            + " in, " + summary.recordsOut() + " out, " + summary.skipped() + " skipped, "
+                            + summary.deadLettered() + " dead-lettered; output: " + summary.output()));
+            if (runs(taskClass, spec)) {
                 runner.task(TaskHandle.instantiate(taskClass.getName(), taskClass.getClassLoader(), "class").task());
             }
-            if (port != null) {
-                runner.httpPort(parsePort(port));
-            }
-            RunSummary summary = runner.build().run();
-            err.println("task '" + summary.task() + "' done: " + summary.recordsIn() + " in, " + summary.recordsOut()
-                    + " out, " + summary.skipped() + " skipped, " + summary.deadLettered() + " dead-lettered; output: "
-                    + summary.output());
+            runner.build().run();
             return OK;
         } catch (ConfigException e) {
             report(err, e, verbose);
@@ -104,6 +81,14 @@ public final class Geniusrise {
         }
     }
 
+    /** Whether {@code taskClass} runs {@code spec}: the class it names, or a task of its kind naming none. */
+    private static boolean runs(Class<? extends Task> taskClass, TaskSpec spec) {
+        if (spec.className() != null) {
+            return spec.className().equals(taskClass.getName());
+        }
+        return Spout.class.isAssignableFrom(taskClass) == (spec.kind() == TaskSpec.Kind.SPOUT);
+    }
+
     private static TaskSpec onlyTaskOf(Pipeline pipeline, Class<? extends Task> taskClass) {
         List<TaskSpec> matching = pipeline.tasks().stream()
                 .filter(t -> taskClass.getName().equals(t.className())).toList();
@@ -115,21 +100,6 @@ public final class Geniusrise {
         }
         throw new ConfigException(null, (matching.isEmpty() ? "no task" : matching.size() + " tasks") + " of pipeline '"
                 + pipeline.name() + "' run " + taskClass.getName() + "; choose one with --task NAME or GENIUSRISE_TASK");
-    }
-
-    private static String value(List<String> args, int i, String flag) {
-        if (i >= args.size()) {
-            throw new ConfigException(null, flag + " needs a value");
-        }
-        return args.get(i);
-    }
-
-    private static int parsePort(String port) {
-        try {
-            return Integer.parseInt(port.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException("httpPort", "expected a port number, got '" + port + "'");
-        }
     }
 
     private static void report(PrintStream err, RuntimeException e, boolean verbose) {

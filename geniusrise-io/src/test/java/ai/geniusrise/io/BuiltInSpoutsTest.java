@@ -6,6 +6,7 @@ import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.spi.BuiltInTasks;
+import ai.geniusrise.core.spi.PassThroughBolt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -52,9 +53,8 @@ class BuiltInSpoutsTest {
     }
 
     @Test
-    void boltsHaveNoBuiltIn() {
-        assertThatThrownBy(() -> BuiltInTasks.resolve(TaskSpec.Kind.BOLT, StreamingInputConfig.builder("clicks").build()))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("is required: name the Bolt class");
+    void aBoltWithoutClassIsThePassThroughBolt() {
+        assertThat(BuiltInTasks.resolve(TaskSpec.Kind.BOLT, StreamingInputConfig.builder("clicks").build()))
+                .isEqualTo(PassThroughBolt.class.getName());
     }
 }

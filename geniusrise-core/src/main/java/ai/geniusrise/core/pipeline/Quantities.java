@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads durations ({@code 30s}, {@code 1h30m}, {@code PT5M}) and sizes ({@code 64MiB}, {@code 1GB}) of pipeline files. */
-final class Quantities {
+/**
+ * Reads durations ({@code 30s}, {@code 1h30m}, {@code PT5M}) and sizes ({@code 64MiB}, {@code 1GB})
+ * of pipeline files, and the durations of command lines, so that both read them alike.
+ */
+public final class Quantities {
 
     private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z]*)");
@@ -36,7 +39,7 @@ final class Quantities {
      *
      * @throws IllegalArgumentException saying what was expected
      */
-    static Duration duration(String text) {
+    public static Duration duration(String text) {
         String t = text.trim();
         if (t.startsWith("P") || t.startsWith("p") || t.startsWith("-P")) {
             try {
@@ -73,6 +76,19 @@ final class Quantities {
             throw new IllegalArgumentException(DURATION_EXPECTED + ", got '" + text + "'");
         }
         return total;
+    }
+
+    /**
+     * A {@linkplain #duration duration} that must be more than zero.
+     *
+     * @throws IllegalArgumentException saying what was expected
+     */
+    public static Duration positiveDuration(String text) {
+        Duration d = duration(text);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("must be a positive duration, got '" + text + "'");
+        }
+        return d;
     }
 
     /**

@@ -113,9 +113,20 @@ public final class TaskSpec {
         return kind;
     }
 
-    /** The task's class, or {@code null} when a built-in task is chosen from the input's scheme. */
+    /**
+     * The task's class, or {@code null} when it names none: a spout is then the built-in chosen
+     * from its input's scheme, a bolt {@linkplain #copiesRecords() copies its records}.
+     */
     public String className() {
         return className;
+    }
+
+    /**
+     * Whether this is a bolt naming no class: it emits every record it reads unchanged (see
+     * {@link ai.geniusrise.core.spi.PassThroughBolt}).
+     */
+    public boolean copiesRecords() {
+        return kind == Kind.BOLT && className == null;
     }
 
     /** Where the task reads. */

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs one task: instantiates its class, opens its state manager, binds its input and output
@@ -72,6 +73,7 @@ public final class TaskRunner {
     private final Shard shard;
     private final Duration shutdownTimeout;
     private final Instant logicalTime;
+    private final Consumer<RunSummary> onFinished;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean ready;
@@ -89,6 +91,7 @@ public final class TaskRunner {
         this.runId = b.runId;
         this.shard = b.shard;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.onFinished = b.onFinished;
     }
 
     /** A builder for running {@code spec}. */
@@ -149,7 +152,12 @@ public final class TaskRunner {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
-            return runOnce();
+            RunSummary summary = runOnce();
+            if (onFinished != null) {
+                // before the latch below lets a SIGTERM's hook, and with it the JVM, end
+                onFinished.accept(summary);
+            }
+            return summary;
         } catch (TaskFailedException e) {
             if (stopRequested) {
                 // on SIGTERM the JVM may halt as soon as this run returns: say why now
@@ -351,6 +359,7 @@ public final class TaskRunner {
         private Shard shard;
         private Duration shutdownTimeout;
         private Instant logicalTime;
+        private Consumer<RunSummary> onFinished;
 
         private Builder(TaskSpec spec) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -419,6 +428,17 @@ public final class TaskRunner {
          */
         public Builder handleSignals(Duration timeout) {
             this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Called with the summary of a run that finished, on the thread that ran it, before
+         * {@link TaskRunner#run()} returns and before a SIGTERM that stopped the run lets the JVM
+         * exit (see {@link #handleSignals}): where an entry point prints its summary line, so that
+         * the line is not lost to the JVM's exit.
+         */
+        public Builder onFinished(Consumer<RunSummary> value) {
+            this.onFinished = Objects.requireNonNull(value, "onFinished");
             return this;
         }
 

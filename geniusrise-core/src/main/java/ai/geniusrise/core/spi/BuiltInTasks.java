@@ -41,9 +41,10 @@ public interface BuiltInTasks {
      * The built-in class for a task of {@code kind} reading {@code input}, found with
      * {@link ServiceLoader} in the order providers are listed.
      *
-     * @throws ConfigException at {@code config.inputConfig.source} (or {@code class} for a bolt)
-     *                         when no provider on the classpath has one, listing what the built-ins
-     *                         serve
+     * <p>A bolt that no provider serves is a {@link PassThroughBolt}: it copies its records unchanged.
+     *
+     * @throws ConfigException at {@code config.inputConfig.source} when no provider on the classpath
+     *                         has a spout for it, listing what the built-ins serve
      */
     static String resolve(TaskSpec.Kind kind, InputConfig input) {
         Set<String> served = new LinkedHashSet<>();
@@ -60,12 +61,11 @@ public interface BuiltInTasks {
                 served.addAll(provider.served());
             }
         }
+        if (kind == TaskSpec.Kind.BOLT) {
+            return PassThroughBolt.class.getName();
+        }
         String builtIns = served.isEmpty() ? "none is on the classpath (they come with ai.geniusrise:geniusrise-io)"
                 : "built in are: " + String.join("; ", served);
-        if (kind == TaskSpec.Kind.BOLT) {
-            throw new ConfigException("class", "is required: name the Bolt class this task runs (bolts have no "
-                    + "built-in; " + builtIns + ")");
-        }
         throw new ConfigException("config.inputConfig.source", "no built-in spout serves a " + input.type()
                 + " input from '" + input.source() + "'; name the Spout class that reads it in class:, or use a "
                 + "source a built-in serves (" + builtIns + ")");

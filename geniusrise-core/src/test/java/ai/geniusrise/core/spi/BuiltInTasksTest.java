@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.Spout;
+import ai.geniusrise.core.Task;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,15 +95,30 @@ class BuiltInTasksTest {
     }
 
     @Test
-    void aBoltWithoutClassIsAskedForOne() {
-        TaskSpec spec = TaskSpec.builder("cleaner", TaskSpec.Kind.BOLT)
-                .input(BatchInputConfig.builder("test://anything").build())
-                .output(BatchOutputConfig.builder(dir.resolve("out").toString()).build())
+    void aBoltWithoutClassCopiesItsRecordsUnchanged() {
+        TaskSpec spec = TaskSpec.builder("copy", TaskSpec.Kind.BOLT)
+                .input(StreamingInputConfig.builder("in").build())
+                .output(StreamingOutputConfig.builder("out").build())
                 .build();
+        assertThat(spec.copiesRecords()).isTrue();
+        assertThat(TaskSpec.builder("own", TaskSpec.Kind.BOLT).className("com.acme.Own").input(spec.input())
+                .output(spec.output()).build().copiesRecords()).isFalse();
 
-        assertThatThrownBy(() -> TaskRunner.builder(spec).build().run())
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("task 'cleaner' class")
-                .hasMessageContaining("is required: name the Bolt class");
+        Record in = Record.of("k", "v");
+        List<Record> emitted = new ArrayList<>();
+        Task bolt = BuiltInTasks.instantiate(spec, getClass().getClassLoader()).task();
+        assertThat(bolt).isInstanceOf(PassThroughBolt.class);
+        ((PassThroughBolt) bolt).process(in, new Emitter() {
+            @Override
+            public void emit(Record record) {
+                emitted.add(record);
+            }
+
+            @Override
+            public void deadLetter(Record record, String reason) {
+                throw new AssertionError(reason);
+            }
+        });
+        assertThat(emitted).containsExactly(in);
     }
 }
