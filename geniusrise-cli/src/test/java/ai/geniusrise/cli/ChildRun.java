@@ -29,9 +29,18 @@ record ChildRun(Process process, Path log) implements AutoCloseable {
         return new ChildRun(pb.start(), log);
     }
 
+    /** Starts {@code main}'s {@code main(args)}, like a user's image does, with this JVM's environment. */
+    static ChildRun startMain(Class<?> main, Path log, String... args) throws IOException {
+        return new ChildRun(command(main, log, args).start(), log);
+    }
+
     private static ProcessBuilder command(Path log, String... args) {
+        return command(GeniusriseCommand.class, log, args);
+    }
+
+    private static ProcessBuilder command(Class<?> main, Path log, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), GeniusriseCommand.class.getName()));
+                .toString(), "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     }
