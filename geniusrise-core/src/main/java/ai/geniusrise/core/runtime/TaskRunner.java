@@ -193,7 +193,11 @@ public final class TaskRunner {
                     LoggerFactory.getLogger("geniusrise.task." + spec.name()), Clock.systemUTC(), spec.input(),
                     spec.output(), () -> stopRequested);
             if (httpPort >= 0) {
-                health = startHealth((PrometheusMeterRegistry) registry);
+                try {
+                    health = startHealth((PrometheusMeterRegistry) registry);
+                } catch (ConfigException e) {
+                    throw spec.locate(e);
+                }
             }
             try {
                 task.open(context);
