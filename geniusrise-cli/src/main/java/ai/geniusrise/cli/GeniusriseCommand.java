@@ -2,6 +2,7 @@ package ai.geniusrise.cli;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Geniusrise;
+import ai.geniusrise.core.RunArguments;
 import ai.geniusrise.core.TaskFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,7 +80,7 @@ public final class GeniusriseCommand {
             }
             return Geniusrise.FAILED;
         });
-        return cli.execute(withRun(cli, args));
+        return cli.execute(withRun(cli, args, env));
     }
 
     /** The environment {@code run} reads. */
@@ -89,13 +90,19 @@ public final class GeniusriseCommand {
 
     /**
      * {@code args}, with {@code run} inserted when they start with no command (a pipeline file or
-     * a run option): a container's arguments read alike with and without the leading {@code run},
-     * as {@link Geniusrise#run} reads them.
+     * a run option), or are empty while {@code GENIUSRISE_PIPELINE} names the pipeline: a
+     * container's arguments read alike with and without the leading {@code run}, as
+     * {@link Geniusrise#run} reads them.
      */
-    static String[] withRun(CommandLine cli, String[] args) {
+    static String[] withRun(CommandLine cli, String[] args, Map<String, String> env) {
         int first = 0;
         while (first < args.length && args[first].equals("--verbose")) {
             first++;
+        }
+        if (first == args.length && env.get(RunArguments.PIPELINE_ENV) != null) {
+            List<String> withRun = new ArrayList<>(Arrays.asList(args));
+            withRun.add("run");
+            return withRun.toArray(String[]::new);
         }
         if (first == args.length || cli.getSubcommands().containsKey(args[first])
                 || List.of("-h", "--help", "-V", "--version").contains(args[first])) {

@@ -4,17 +4,23 @@ import ai.geniusrise.cli.fixtures.NoDefaultConstructorBolt;
 import ai.geniusrise.cli.fixtures.NumbersSpout;
 import ai.geniusrise.cli.fixtures.SlowBolt;
 import ai.geniusrise.cli.fixtures.UppercaseBolt;
+import ai.geniusrise.core.Geniusrise;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +73,45 @@ class RunCommandTest {
         assertThat(CliRun.visibleLines(output)).containsExactlyInAnyOrder("{\"V\":\"A1\"}", "{\"V\":\"A2\"}",
                 "{\"V\":\"C1\"}");
         assertThat(run.out()).contains("task 'upper' done").contains("3 records in, 3 out").contains(output.toString());
+    }
+
+    @Test
+    void aContainersArgumentsRunTheTaskWithOrWithoutTheLeadingRunOrFromTheEnvironmentThroughBothEntryPoints()
+            throws IOException {
+        Files.delete(input.resolve("b.jsonl"));
+        String file = uppercase("fail").toString();
+        List<String[]> forms = List.of(new String[] {"run", file, "--task", "upper"},
+                new String[] {file, "--task=upper", "--http-port", "0"}, new String[] {"run"}, new String[0]);
+        Map<String, String> env = Map.of("GENIUSRISE_PIPELINE", file, "GENIUSRISE_TASK", "upper");
+        for (String[] args : forms) {
+            Map<String, String> given = args.length < 2 ? env : Map.of();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = GeniusriseCommand.execute(args, given, new PrintWriter(out, true), new PrintWriter(err, true));
+            assertThat(code).as(List.of(args) + ": " + err).isZero();
+            assertThat(out.toString()).contains("task 'upper' done").contains("3 records in, 3 out");
+            ByteArrayOutputStream mainErr = new ByteArrayOutputStream();
+            int mainCode = Geniusrise.execute(UppercaseBolt.class, List.of(args), given,
+                    new PrintStream(mainErr, true, StandardCharsets.UTF_8));
+            assertThat(mainCode).as(List.of(args) + ": " + mainErr).isZero();
+            assertThat(mainErr.toString(StandardCharsets.UTF_8)).contains("task 'upper' done: 3 in, 3 out");
+        }
+    }
+
+    @Test
+    void aUsageMistakeIsExitCodeTwoWithoutAStackTraceThroughBothEntryPoints() throws IOException {
+        String file = uppercase("fail").toString();
+
+        CliRun run = CliRun.of("run", file, "--task", "upper", "--no-such-option");
+        ByteArrayOutputStream mainErr = new ByteArrayOutputStream();
+        int mainCode = Geniusrise.execute(UppercaseBolt.class, List.of("run", file, "--no-such-option"), Map.of(),
+                new PrintStream(mainErr, true, StandardCharsets.UTF_8));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--no-such-option").doesNotContain("\tat ");
+        assertThat(mainCode).isEqualTo(2);
+        assertThat(mainErr.toString(StandardCharsets.UTF_8)).contains("unknown argument '--no-such-option'")
+                .contains("usage: [run] PIPELINE.yaml|env:NAME").doesNotContain("\tat ");
     }
 
     @Test
