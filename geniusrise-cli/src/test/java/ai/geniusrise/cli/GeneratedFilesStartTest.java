@@ -136,9 +136,10 @@ class GeneratedFilesStartTest {
         int index = pipeline.tasks().indexOf(pipeline.requireTask(w.task()));
         String all = run.out() + run.err();
         boolean done = run.exitCode() == 0 && all.contains("task '" + w.task() + "' done");
-        boolean inTask = run.exitCode() != 0 && (all.contains("tasks[" + index + "]")
-                || all.contains("task '" + w.task() + "'")) && !all.contains("usage:");
+        // the error itself, not a warning before it, must be about the task
         String first = all.lines().filter(l -> l.startsWith("task '") || l.startsWith("error:")).findFirst().orElse("");
+        boolean inTask = run.exitCode() != 0 && first.startsWith("error:") && (first.contains("tasks[" + index + "]")
+                || first.contains("task '" + w.task() + "'")) && !first.contains("usage:");
         System.out.println("[start] " + entry + " " + w.task() + " (" + Path.of(w.file()).getFileName() + "): exit "
                 + run.exitCode() + ": " + first);
         if (!done && !inTask) {

@@ -211,6 +211,10 @@ public final class TaskRunner {
                 TaskMetrics taskMetrics = new TaskMetrics(registry);
                 metrics = taskMetrics;
                 return dispatch(task, context, taskMetrics);
+            } catch (ConfigException e) {
+                // an adapter's setting found wrong once the run binds it: say which task it is in
+                throw e.file() != null || e.path() != null && e.path().startsWith("task '" + spec.name() + "'") ? e
+                        : spec.locate(e);
             } finally {
                 ready = false;
                 closeTask(task);
