@@ -3,12 +3,13 @@ package ai.geniusrise.cli;
 import ai.geniusrise.cli.fixtures.UppercaseBolt;
 import ai.geniusrise.core.Geniusrise;
 import ai.geniusrise.core.pipeline.Pipeline;
-import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.testkit.s3.EmbeddedS3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +59,9 @@ class GeneratedFilesStartTest {
     @TempDir
     Path dir;
 
+    /** What the platform's secret store holds: the value of each secret, by the variable it is given in. */
+    private Map<String, String> secretStore = Map.of();
+
     @BeforeAll
     static void noCloudMetadata() {
         // no instance metadata here: let the AWS SDK give up at once instead of probing it
@@ -64,11 +69,30 @@ class GeneratedFilesStartTest {
     }
 
     /** One container the files start: its arguments and environment, and the task it must run. */
-    record Workload(String file, String task, List<String> args, Map<String, String> env) {
+    record Workload(String target, String pipeline, String file, String task, List<String> args,
+                    Map<String, String> env) {
     }
 
     @Test
     void everyGeneratedWorkloadStartsItsTaskThroughBothEntryPoints() throws Exception {
+        HttpServer events = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] sample = Files.readAllBytes(EXAMPLES.resolve("data").resolve("events.json"));
+        events.createContext("/events.json", exchange -> {
+            exchange.sendResponseHeaders(200, sample.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(sample);
+            }
+        });
+        events.start();
+        try (EmbeddedS3 s3 = EmbeddedS3.builder().build().start()) {
+            secretStore = Map.of("S3_ACCESS_KEY_ID", s3.accessKeyId(), "S3_SECRET_ACCESS_KEY", s3.secretAccessKey());
+            startEveryWorkload(s3, events);
+        } finally {
+            events.stop(0);
+        }
+    }
+
+    private void startEveryWorkload(EmbeddedS3 s3, HttpServer events) throws Exception {
         List<Path> pipelines = new ArrayList<>();
         pipelines.add(deployable(concreteSeed("seed-batch.yaml", "https://exports.example.com/daily/orders.jsonl"),
                 "seed-batch", null));
@@ -83,8 +107,15 @@ class GeneratedFilesStartTest {
                 pipelines.add(deployable(p, "example-" + p.getFileName().toString().replace(".yaml", ""), null));
             }
         }
+        // the batch-s3 example once more, its task env: pointing at an S3 store and an HTTP source that run
+        // here, so that its spout's container runs to the end
+        String bucket = s3.createBucket("generated");
+        pipelines.add(deployable(EXAMPLES.resolve("batch-s3.yaml"), "reachable", null, Map.of(
+                "S3_ENDPOINT", s3.endpoint(), "S3_BUCKET", bucket,
+                "EVENTS_URL", "http://127.0.0.1:" + events.getAddress().getPort() + "/events.json")));
 
         List<Workload> workloads = new ArrayList<>();
+        List<String> finished = new ArrayList<>();
         TreeSet<String> kinds = new TreeSet<>();
         List<String> refused = new ArrayList<>();
         for (Path pipeline : pipelines) {
@@ -114,22 +145,25 @@ class GeneratedFilesStartTest {
                     int code = GeniusriseCommand.execute(w.args().toArray(String[]::new), w.env(),
                             new PrintWriter(out, true), new PrintWriter(err, true));
                     return new CliRun(code, out.toString(), err.toString());
-                }, runner, failures);
+                }, runner, failures, finished);
                 check(w, "Geniusrise.run", () -> {
                     ByteArrayOutputStream err = new ByteArrayOutputStream();
                     int code = Geniusrise.execute(UppercaseBolt.class, w.args(), w.env(),
                             new PrintStream(err, true, StandardCharsets.UTF_8));
                     return new CliRun(code, "", err.toString(StandardCharsets.UTF_8));
-                }, runner, failures);
+                }, runner, failures, finished);
             }
         } finally {
             runner.shutdownNow();
         }
         assertThat(failures).as("%d workloads started through both entry points", workloads.size()).isEmpty();
+        assertThat(finished).as("containers that ran their task to the end")
+                .contains("geniusrise k8s reachable batch-spout", "Geniusrise.run k8s reachable batch-spout",
+                        "geniusrise ecs reachable batch-spout", "Geniusrise.run ecs reachable batch-spout");
     }
 
     private void check(Workload w, String entry, java.util.concurrent.Callable<CliRun> start, ExecutorService runner,
-                       List<String> failures) throws Exception {
+                       List<String> failures, List<String> finished) throws Exception {
         Future<CliRun> started = runner.submit(start);
         CliRun run = started.get(120, TimeUnit.SECONDS);
         Pipeline pipeline = Pipeline.load(Path.of(w.file()), w.env());
@@ -142,6 +176,9 @@ class GeneratedFilesStartTest {
                 || first.contains("task '" + w.task() + "'")) && !first.contains("usage:");
         System.out.println("[start] " + entry + " " + w.task() + " (" + Path.of(w.file()).getFileName() + "): exit "
                 + run.exitCode() + ": " + first);
+        if (done) {
+            finished.add(entry + " " + w.target() + " " + w.pipeline() + " " + w.task());
+        }
         if (!done && !inTask) {
             failures.add(entry + " " + w.args() + " (" + w.file() + ") exited " + run.exitCode() + ":\n" + all);
         }
@@ -161,9 +198,22 @@ class GeneratedFilesStartTest {
      */
     private Path deployable(Path pipeline, String name, java.util.function.Consumer<ObjectNode> taskChange)
             throws IOException {
+        return deployable(pipeline, name, taskChange, Map.of());
+    }
+
+    /** {@link #deployable(Path, String, java.util.function.Consumer)} with {@code env} under {@code defaults.env}. */
+    private Path deployable(Path pipeline, String name, java.util.function.Consumer<ObjectNode> taskChange,
+                            Map<String, String> env) throws IOException {
         ObjectNode root = (ObjectNode) YAML.readTree(pipeline.toFile());
         root.put("name", name);
         ObjectNode defaults = root.has("defaults") ? (ObjectNode) root.get("defaults") : root.putObject("defaults");
+        if (!env.isEmpty()) {
+            ObjectNode envNode = defaults.putObject("env");
+            env.forEach(envNode::put);
+            // the store's credentials come from the platform's secret store, as they must
+            defaults.putObject("secrets").put("S3_ACCESS_KEY_ID", "s3-credentials/id")
+                    .put("S3_SECRET_ACCESS_KEY", "s3-credentials/secret");
+        }
         if (!defaults.has("image")) {
             defaults.put("image", "ghcr.io/acme/pipelines:1.0.0");
         }
@@ -221,8 +271,8 @@ class GeneratedFilesStartTest {
                 env.put("JOB_COMPLETION_INDEX", "0");
             }
             for (JsonNode e : container.path("env")) {
-                env.put(e.path("name").asText(), e.has("value") ? e.path("value").asText()
-                        : "from-" + e.path("valueFrom").toString());
+                String name = e.path("name").asText();
+                env.put(name, e.has("value") ? e.path("value").asText() : secretStore.getOrDefault(name, "secret"));
             }
             Map<String, String> volumeToConfigMap = new LinkedHashMap<>();
             for (JsonNode v : pod.path("volumes")) {
@@ -246,7 +296,8 @@ class GeneratedFilesStartTest {
                 args.replaceAll(a -> a.startsWith(mountPath + "/") ? mounted + a.substring(mountPath.length()) : a);
             }
             String file = args.stream().filter(a -> a.startsWith(dir.toString())).findFirst().orElseThrow();
-            out.add(new Workload(file, taskOf(args), List.copyOf(args), env));
+            out.add(new Workload("k8s", d.path("metadata").path("labels").path("geniusrise.ai/pipeline").asText(),
+                    file, taskOf(args), List.copyOf(args), env));
         }
         return out;
     }
@@ -270,7 +321,7 @@ class GeneratedFilesStartTest {
                     env.put(e.path("name").asText(), e.path("value").asText());
                 }
                 for (JsonNode s : container.path("secrets")) {
-                    env.put(s.path("name").asText(), "from-" + s.path("valueFrom").asText());
+                    env.put(s.path("name").asText(), secretStore.getOrDefault(s.path("name").asText(), "secret"));
                 }
                 List<String> args = new ArrayList<>();
                 container.path("command").forEach(a -> args.add(a.asText()));
@@ -278,7 +329,8 @@ class GeneratedFilesStartTest {
                         .substring(4);
                 Path file = dir.resolve("ecs-" + folder.getParent().getFileName() + "-" + name + ".yaml");
                 Files.writeString(file, env.get(variable));
-                out.add(new Workload(file.toString(), taskOf(args), List.copyOf(args), env));
+                String pipelineName = Pipeline.parse(env.get(variable), file, env).name();
+                out.add(new Workload("ecs", pipelineName, file.toString(), taskOf(args), List.copyOf(args), env));
             }
         }
         return out;
