@@ -62,6 +62,10 @@ final class DeployOptions {
     }
 
     int integer(String key, int fallback, int min) {
+        return integer(key, fallback, min, Integer.MAX_VALUE);
+    }
+
+    int integer(String key, int fallback, int min, int max) {
         Object v = values.get(key);
         if (v == null) {
             return fallback;
@@ -74,6 +78,9 @@ final class DeployOptions {
         }
         if (n < min) {
             throw error(key, "expected a whole number of at least " + min + ", got " + n);
+        }
+        if (n > max) {
+            throw error(key, "expected a whole number from " + min + " to " + max + ", got " + n);
         }
         return n;
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,9 +32,13 @@ import java.util.regex.Pattern;
  * @param streaming  whether it reads a stream and runs until stopped (else it is a batch run)
  * @param document   the pipeline file the container reads: this task only
  * @param listenPort the port a streaming spout listens on ({@code http://0.0.0.0:8080/...}), or {@code null}
+ * @param httpPort   the port of the runtime's /healthz, /readyz and /metrics
+ * @param env        the container's plain environment, sorted: the task's {@code env} plus the
+ *                   variable its listen port is written with ({@code ${EVENTS_PORT:-8080}}), so the
+ *                   container listens where the files say
  */
 record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boolean streaming, String document,
-                    Integer listenPort) {
+                    Integer listenPort, int httpPort, Map<String, String> env) {
 
     /** The label keys every generated object carries. */
     static final String PIPELINE_LABEL = "geniusrise.ai/pipeline";
@@ -44,9 +49,20 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
     /** Where the container finds its pipeline file. */
     static final String PIPELINE_PATH = "/etc/geniusrise/pipeline.yaml";
     static final int DEFAULT_HTTP_PORT = 8080;
+    /** The health port when a listening spout takes {@link #DEFAULT_HTTP_PORT}. */
+    static final int SECOND_HTTP_PORT = 8081;
 
-    private static final Pattern SECRET_NAME = Pattern.compile(
+    static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY).*");
+    /** What {@link TaskManager#load} expands a secret variable to: never its value. */
+    static final Pattern STAND_IN = Pattern.compile("<secret ([A-Za-z_][A-Za-z0-9_]*)>");
+    private static final Pattern PORT_PLACEHOLDER = Pattern.compile(
+            "^[A-Za-z][A-Za-z0-9+.-]*://[^/]*:\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}(/.*)?$");
+
+    /** The stand-in value of secret variable {@code name} while a pipeline is loaded for deployment. */
+    static String standIn(String name) {
+        return "<secret " + name + ">";
+    }
 
     /**
      * {@code f} applied to every item, on all processors, results in the items' order; when
@@ -115,10 +131,71 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
             throw spec.locate(new ConfigException("replicas", "is for streaming tasks; task '" + spec.name()
                     + "' reads a batch input: use parallelism to share its objects between pods"));
         }
+        d.env().forEach((k, v) -> {
+            Matcher m = STAND_IN.matcher(v);
+            while (m.find()) {
+                if (!d.secrets().containsKey(m.group(1))) {
+                    throw spec.locate(new ConfigException("env." + k, "expands " + m.group(1) + ", a secret of "
+                            + "another task; add it to this task's secrets: so the container gets it"));
+                }
+            }
+        });
+        noSecretIn(spec, "image", d.image());
+        d.resources().forEach((k, v) -> noSecretIn(spec, "resources." + k, v));
+        d.target().forEach((k, v) -> noSecretIn(spec, "deploy." + k, v));
         boolean streaming = spec.input() instanceof StreamingInputConfig;
-        return new DeployedTask(pipeline.name(), spec, options, streaming, documents.get(spec.name()),
-                streaming && spec.kind() == TaskSpec.Kind.SPOUT ? listenPort(
-                        ((StreamingInputConfig) spec.input()).source()) : null);
+        String document = documents.get(spec.name());
+        java.util.SortedMap<String, String> env = new TreeMap<>(d.env());
+        Integer listen = null;
+        if (streaming && spec.kind() == TaskSpec.Kind.SPOUT) {
+            String source = ((StreamingInputConfig) spec.input()).source();
+            listen = listenPort(source);
+            if (listen != null && (listen < 1 || listen > 65_535)) {
+                throw spec.locate(new ConfigException("config.inputConfig.source", "port " + listen + " of '" + source
+                        + "' is not a port: expected 1 to 65535"));
+            }
+            Matcher raw = PORT_PLACEHOLDER.matcher(TaskDocument.listenSource(document));
+            if (listen != null && raw.matches() && !env.containsKey(raw.group(1))) {
+                if (d.secrets().containsKey(raw.group(1))) {
+                    throw spec.locate(new ConfigException("config.inputConfig.source", "the listen port comes from "
+                            + "secret variable " + raw.group(1) + "; a port is written into the Service and the "
+                            + "container's ports, so it cannot be secret: use a variable of env:"));
+                }
+                env.put(raw.group(1), Integer.toString(listen));
+            }
+        }
+        return new DeployedTask(pipeline.name(), spec, options, streaming, document, listen,
+                httpPort(options, listen), java.util.Collections.unmodifiableSortedMap(env));
+    }
+
+    private static int httpPort(DeployOptions options, Integer listen) {
+        if (options.text("httpPort", null) == null) {
+            return listen != null && listen == DEFAULT_HTTP_PORT ? SECOND_HTTP_PORT : DEFAULT_HTTP_PORT;
+        }
+        int port = options.integer("httpPort", DEFAULT_HTTP_PORT, 1, 65_535);
+        if (listen != null && listen == port) {
+            throw options.error("httpPort", "is " + port + ", the port the spout listens on "
+                    + "(config.inputConfig.source); the health server needs a port of its own");
+        }
+        return port;
+    }
+
+    /** Refuses a deployment setting expanded from a secret variable: it would be written into the files. */
+    private static void noSecretIn(TaskSpec spec, String path, Object value) {
+        if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> noSecretIn(spec, path + "." + k, v));
+        } else if (value instanceof List<?> l) {
+            for (Object item : l) {
+                noSecretIn(spec, path, item);
+            }
+        } else if (value != null) {
+            Matcher m = STAND_IN.matcher(value.toString());
+            if (m.find()) {
+                throw spec.locate(new ConfigException(path, "expands secret variable " + m.group(1) + ", whose "
+                        + "value would be written into the deployment files; a secret reaches the container only "
+                        + "as an environment variable, through secrets:"));
+            }
+        }
     }
 
     private static void requireRemote(TaskSpec spec, String path, String scheme, String location) {
@@ -149,11 +226,6 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
     /** The container image. */
     String image() {
         return spec.deployment().image();
-    }
-
-    /** The port of /healthz, /readyz and /metrics. */
-    int httpPort() {
-        return options.integer("httpPort", DEFAULT_HTTP_PORT, 1);
     }
 
     /** Whether it is a batch task that runs on a cron schedule. */
@@ -190,11 +262,6 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         s.put(PIPELINE_LABEL, pipeline);
         s.put(TASK_LABEL, spec.name());
         return s;
-    }
-
-    /** The task's env, sorted by name. */
-    Map<String, String> env() {
-        return new TreeMap<>(spec.deployment().env());
     }
 
     /** The task's secret references, sorted by variable. */

@@ -124,6 +124,7 @@ public final class K8sManager implements TaskManager {
     }
 
     private List<HasMetadata> objects(DeployedTask task) {
+        checkOptions(task);
         String namespace = namespace(task);
         String name = task.objectName(task.scheduled() ? 52 : 63);
         List<HasMetadata> objects = new ArrayList<>();
@@ -142,6 +143,11 @@ public final class K8sManager implements TaskManager {
                     .endSpec()
                     .build());
             if (task.listenPort() != null) {
+                String problem = K8sNames.dns1035Label(name);
+                if (problem != null) {
+                    throw TaskDocument.atPipelineName(task, "the Service of task '" + task.name() + "' is named "
+                            + "<pipeline>-<task>, and " + problem + "; start the pipeline's name with a letter");
+                }
                 objects.add(new ServiceBuilder()
                         .withMetadata(meta(task, name, namespace, Map.of()))
                         .withNewSpec()
@@ -156,12 +162,12 @@ public final class K8sManager implements TaskManager {
             objects.add(new CronJobBuilder()
                     .withMetadata(meta(task, name, namespace, Map.of()))
                     .withNewSpec()
-                    .withSchedule(task.spec().deployment().schedule())
+                    .withSchedule(CronTimes.kubernetes(task.spec().deployment().schedule()))
                     .withConcurrencyPolicy("Forbid")
                     .withSuccessfulJobsHistoryLimit(o.integer("successfulJobsHistoryLimit", 3, 0))
                     .withFailedJobsHistoryLimit(o.integer("failedJobsHistoryLimit", 1, 0))
                     .withNewJobTemplate()
-                    .withNewMetadata().withLabels(task.labels()).endMetadata()
+                    .withNewMetadata().withLabels(labels(task)).endMetadata()
                     .withSpec(jobSpec(task, pod, false))
                     .endJobTemplate()
                     .endSpec()
@@ -202,9 +208,46 @@ public final class K8sManager implements TaskManager {
         return ns;
     }
 
-    private static ObjectMeta meta(DeployedTask task, String name, String namespace, Map<String, String> annotations) {
+    /** Refuses a deploy setting the API server would refuse, located at the setting. */
+    private static void checkOptions(DeployedTask task) {
+        DeployOptions o = task.options();
+        for (String key : List.of("labels", "nodeSelector")) {
+            o.map(key).forEach((k, v) -> {
+                String problem = K8sNames.qualifiedName(k);
+                if (problem == null) {
+                    problem = K8sNames.labelValue(v);
+                }
+                if (problem != null) {
+                    throw o.error(key + "." + k, problem);
+                }
+            });
+        }
+        o.map("annotations").forEach((k, v) -> {
+            String problem = K8sNames.qualifiedName(k);
+            if (problem != null) {
+                throw o.error("annotations." + k, problem);
+            }
+        });
+        String account = o.text("serviceAccount", null);
+        if (account != null && K8sNames.dns1123Subdomain(account) != null) {
+            throw o.error("serviceAccount", K8sNames.dns1123Subdomain(account));
+        }
+        String policy = o.text("imagePullPolicy", null);
+        if (policy != null && !List.of("Always", "IfNotPresent", "Never").contains(policy)) {
+            throw o.error("imagePullPolicy", "expected Always, IfNotPresent or Never (as written, capitalised), got '"
+                    + policy + "'");
+        }
+    }
+
+    /** The task's labels, then {@code deploy.labels} (ours win on conflict). */
+    private static Map<String, String> labels(DeployedTask task) {
         Map<String, String> labels = new LinkedHashMap<>(task.labels());
         task.options().map("labels").forEach(labels::putIfAbsent);
+        return labels;
+    }
+
+    private static ObjectMeta meta(DeployedTask task, String name, String namespace, Map<String, String> annotations) {
+        Map<String, String> labels = labels(task);
         Map<String, String> notes = new LinkedHashMap<>(task.options().map("annotations"));
         notes.putAll(annotations);
         return new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels)
@@ -218,8 +261,7 @@ public final class K8sManager implements TaskManager {
         annotations.put("prometheus.io/port", Integer.toString(task.httpPort()));
         annotations.put("prometheus.io/path", "/metrics");
         annotations.put("geniusrise.ai/pipeline-sha256", DeployedTask.sha256(task.document()));
-        Map<String, String> labels = new LinkedHashMap<>(task.labels());
-        o.map("labels").forEach(labels::putIfAbsent);
+        Map<String, String> labels = labels(task);
         PodSpecBuilder spec = new PodSpecBuilder()
                 .withServiceAccountName(o.text("serviceAccount", null))
                 .withRestartPolicy(task.streaming() ? "Always" : "Never")
@@ -244,7 +286,6 @@ public final class K8sManager implements TaskManager {
         if (!task.streaming() && parallelism > 1) {
             env.add(new EnvVar("GENIUSRISE_SHARD_COUNT", Integer.toString(parallelism), null));
         }
-        task.env().forEach((k, v) -> env.add(new EnvVar(k, v, null)));
         task.secrets().forEach((k, ref) -> {
             String[] parts = ref.split("/", -1);
             if (parts.length != 2 || !DNS_LABEL.matcher(parts[0]).matches() && !parts[0].matches("[a-z0-9][-.a-z0-9]*")
@@ -255,6 +296,9 @@ public final class K8sManager implements TaskManager {
             env.add(new EnvVarBuilder().withName(k).withNewValueFrom().withNewSecretKeyRef()
                     .withName(parts[0]).withKey(parts[1]).endSecretKeyRef().endValueFrom().build());
         });
+        // after the secrets, so that $(SECRET) in a value refers to them; a literal $( is escaped as $$(
+        task.env().forEach((k, v) -> env.add(new EnvVar(k, DeployedTask.STAND_IN.matcher(v.replace("$(", "$$("))
+                .replaceAll("\\$($1)"), null)));
         ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder();
         Map<String, Quantity> requests = new LinkedHashMap<>();
         Map<String, Quantity> limits = new LinkedHashMap<>();
