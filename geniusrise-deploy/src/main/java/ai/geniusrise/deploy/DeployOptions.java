@@ -15,14 +15,17 @@ import java.util.Map;
 final class DeployOptions {
 
     /** Keys every target reads. */
-    static final List<String> COMMON = List.of("target", "httpPort");
+    static final List<String> COMMON = List.of("target", "httpPort", "maxRAMPercentage", "timeZone",
+            "startupSeconds");
     /** Keys {@link K8sManager} reads. */
     static final List<String> K8S = List.of("namespace", "serviceAccount", "nodeSelector", "labels", "annotations",
             "imagePullPolicy", "backoffLimit", "ttlSecondsAfterFinished", "successfulJobsHistoryLimit",
-            "failedJobsHistoryLimit");
+            "failedJobsHistoryLimit", "activeDeadlineSeconds", "readOnlyRootFilesystem", "automountServiceAccountToken",
+            "runAsUser", "podDisruptionBudget");
     /** Keys {@link ECSManager} reads. */
     static final List<String> ECS = List.of("cluster", "region", "accountId", "launchType", "subnets",
-            "securityGroups", "assignPublicIp", "taskRoleArn", "executionRoleArn", "logGroup", "schedulerRoleArn");
+            "securityGroups", "assignPublicIp", "taskRoleArn", "executionRoleArn", "logGroup", "schedulerRoleArn",
+            "targetGroupArn", "serviceConnectNamespace");
 
     private final TaskSpec task;
     private final Map<String, Object> values;

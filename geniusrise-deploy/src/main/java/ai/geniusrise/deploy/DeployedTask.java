@@ -243,11 +243,70 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         return List.of("run", pipelineFile, "--task", spec.name(), "--http-port", Integer.toString(httpPort()));
     }
 
+    /** The default memory of a task whose {@code resources} set none (request and limit). */
+    static final String DEFAULT_MEMORY = "512Mi";
+    /** The default CPU request of a task whose {@code resources} set none. */
+    static final String DEFAULT_CPU = "250m";
+
+    /** The task's resources, with the default CPU and memory when unset. */
+    Map<String, String> resources() {
+        Map<String, String> r = new TreeMap<>(spec.deployment().resources());
+        r.putIfAbsent("cpu", DEFAULT_CPU);
+        r.putIfAbsent("memory", DEFAULT_MEMORY);
+        return r;
+    }
+
+    /**
+     * The JVM options the container gets as {@code JAVA_TOOL_OPTIONS}: the heap sized from the
+     * container's memory ({@code -XX:MaxRAMPercentage}, {@code deploy.maxRAMPercentage}, 75 by
+     * default); {@code null} when the task's {@code env} sets {@code JAVA_TOOL_OPTIONS} itself.
+     */
+    String javaToolOptions() {
+        if (env.containsKey("JAVA_TOOL_OPTIONS")) {
+            return null;
+        }
+        return "-XX:MaxRAMPercentage=" + options.integer("maxRAMPercentage", 75, 10, 95);
+    }
+
+    /** How long a slow start may take before the probes count: {@code deploy.startupSeconds}, 120 by default. */
+    int startupSeconds() {
+        return options.integer("startupSeconds", 120, 10, 3600);
+    }
+
+    /** The time zone of the schedule: {@code deploy.timeZone}, {@code Etc/UTC} by default. */
+    String timeZone() {
+        String zone = options.text("timeZone", "Etc/UTC");
+        try {
+            java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw options.error("timeZone", "'" + zone + "' is not a time zone of the tz database, such as Etc/UTC or "
+                    + "Europe/Berlin");
+        }
+        return zone;
+    }
+
+    /** The image's tag as a label value ({@code ghcr.io/acme/x:1.0.0} → {@code 1.0.0}), or {@code null}. */
+    String version() {
+        String image = image();
+        if (image.contains("@")) {
+            return null;
+        }
+        int colon = image.lastIndexOf(':');
+        if (colon < 0 || image.indexOf('/', colon) >= 0) {
+            return null;
+        }
+        String tag = image.substring(colon + 1);
+        return K8sNames.labelValue(tag) == null && !tag.isEmpty() ? tag : null;
+    }
+
     /** The labels of every object of this task. */
     Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/name", shorten(spec.name(), 63));
         labels.put("app.kubernetes.io/instance", objectName(63));
+        if (version() != null) {
+            labels.put("app.kubernetes.io/version", version());
+        }
         labels.put("app.kubernetes.io/component", spec.kind().name().toLowerCase(Locale.ROOT));
         labels.put("app.kubernetes.io/part-of", pipeline);
         labels.put(MANAGED_BY_LABEL, MANAGER);

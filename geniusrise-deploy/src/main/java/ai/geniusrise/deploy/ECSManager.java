@@ -169,6 +169,9 @@ public final class ECSManager implements TaskManager {
         int[] size = size(task, fargate);
         List<KeyValuePair> environment = new ArrayList<>();
         environment.add(KeyValuePair.builder().name(PIPELINE_VARIABLE).value(task.document()).build());
+        if (task.javaToolOptions() != null) {
+            environment.add(KeyValuePair.builder().name("JAVA_TOOL_OPTIONS").value(task.javaToolOptions()).build());
+        }
         List<Secret> secrets = new ArrayList<>();
         Map<String, String> secretArns = new LinkedHashMap<>();
         task.secrets().forEach((k, ref) -> secretArns.put(k, secretArn(task, k, ref, partition, region, account)));
@@ -215,7 +218,7 @@ public final class ECSManager implements TaskManager {
         if (task.streaming()) {
             container.healthCheck(HealthCheck.builder()
                     .command("CMD-SHELL", "curl -fsS http://localhost:" + task.httpPort() + "/healthz || exit 1")
-                    .interval(10).timeout(5).retries(3).startPeriod(30).build());
+                    .interval(10).timeout(5).retries(3).startPeriod(Math.min(300, task.startupSeconds())).build());
         }
         RegisterTaskDefinitionRequest.Builder td = RegisterTaskDefinitionRequest.builder()
                 .family(family)
@@ -252,7 +255,9 @@ public final class ECSManager implements TaskManager {
         RunTaskRequest run = null;
         if (task.streaming()) {
             Integer replicas = task.spec().deployment().replicas();
-            service = CreateServiceRequest.builder()
+            CreateServiceRequest.Builder serviceRequest = CreateServiceRequest.builder();
+            reachable(task, serviceRequest);
+            service = serviceRequest
                     .cluster(cluster)
                     .serviceName(task.objectName(255))
                     .taskDefinition(family)
@@ -284,7 +289,7 @@ public final class ECSManager implements TaskManager {
             schedule = CreateScheduleRequest.builder()
                     .name(name)
                     .scheduleExpression(awsCron(task))
-                    .scheduleExpressionTimezone("UTC")
+                    .scheduleExpressionTimezone(task.timeZone())
                     .flexibleTimeWindow(f -> f.mode(FlexibleTimeWindowMode.OFF))
                     .state(ScheduleState.ENABLED)
                     .description("geniusrise pipeline " + task.pipeline() + ", task " + task.name())
@@ -311,6 +316,36 @@ public final class ECSManager implements TaskManager {
                     .build();
         }
         return new Plan(task, td.build(), service, schedule, run);
+    }
+
+    /**
+     * Makes a listening spout reachable: behind a load balancer's target group
+     * ({@code deploy.targetGroupArn}) and/or by name in a Service Connect namespace
+     * ({@code deploy.serviceConnectNamespace}, the name {@code <task>}, the listen port).
+     */
+    private static void reachable(DeployedTask task, CreateServiceRequest.Builder service) {
+        DeployOptions o = task.options();
+        String targetGroup = o.text("targetGroupArn", null);
+        String namespace = o.text("serviceConnectNamespace", null);
+        for (String key : new String[] {"targetGroupArn", "serviceConnectNamespace"}) {
+            if (o.text(key, null) != null && task.listenPort() == null) {
+                throw o.error(key, "is for a spout that listens (http://0.0.0.0:PORT/... or tcp://0.0.0.0:PORT); "
+                        + "task '" + task.name() + "' listens on no port");
+            }
+        }
+        if (targetGroup != null) {
+            if (!targetGroup.matches("arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/.+")) {
+                throw o.error("targetGroupArn", "expected a target group ARN "
+                        + "(arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID), got '" + targetGroup + "'");
+            }
+            service.loadBalancers(b -> b.targetGroupArn(targetGroup).containerName(task.name())
+                    .containerPort(task.listenPort()));
+        }
+        if (namespace != null) {
+            service.serviceConnectConfiguration(c -> c.enabled(true).namespace(namespace).services(s -> s
+                    .portName("listen").discoveryName(task.name())
+                    .clientAliases(a -> a.port(task.listenPort()).dnsName(task.name()))));
+        }
     }
 
     private static String require(DeployedTask task, String key, String what) {

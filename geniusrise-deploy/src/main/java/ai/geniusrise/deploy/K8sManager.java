@@ -29,6 +29,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
@@ -71,7 +73,7 @@ public final class K8sManager implements TaskManager {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final List<Class<? extends HasMetadata>> KINDS = List.of(Deployment.class, CronJob.class,
-            Job.class, Service.class, ConfigMap.class);
+            Job.class, Service.class, ConfigMap.class, PodDisruptionBudget.class);
 
     private final Supplier<KubernetesClient> clientFactory;
     private final boolean ownsClient;
@@ -134,14 +136,25 @@ public final class K8sManager implements TaskManager {
                 .build());
         PodTemplateSpec pod = pod(task, name);
         if (task.streaming()) {
+            int replicas = task.spec().deployment().replicas() == null ? 1 : task.spec().deployment().replicas();
             objects.add(new DeploymentBuilder()
                     .withMetadata(meta(task, name, namespace, Map.of()))
                     .withNewSpec()
-                    .withReplicas(task.spec().deployment().replicas() == null ? 1 : task.spec().deployment().replicas())
+                    .withReplicas(replicas)
                     .withNewSelector().withMatchLabels(task.selector()).endSelector()
                     .withTemplate(pod)
                     .endSpec()
                     .build());
+            if (replicas > 1 && task.options().bool("podDisruptionBudget", true)) {
+                // a drain takes one member of the consumer group at a time
+                objects.add(new PodDisruptionBudgetBuilder()
+                        .withMetadata(meta(task, name, namespace, Map.of()))
+                        .withNewSpec()
+                        .withMaxUnavailable(new io.fabric8.kubernetes.api.model.IntOrString(1))
+                        .withNewSelector().withMatchLabels(task.selector()).endSelector()
+                        .endSpec()
+                        .build());
+            }
             if (task.listenPort() != null) {
                 String problem = K8sNames.dns1035Label(name);
                 if (problem != null) {
@@ -163,6 +176,7 @@ public final class K8sManager implements TaskManager {
                     .withMetadata(meta(task, name, namespace, Map.of()))
                     .withNewSpec()
                     .withSchedule(CronTimes.kubernetes(task.spec().deployment().schedule()))
+                    .withTimeZone(task.timeZone())
                     .withConcurrencyPolicy("Forbid")
                     .withSuccessfulJobsHistoryLimit(o.integer("successfulJobsHistoryLimit", 3, 0))
                     .withFailedJobsHistoryLimit(o.integer("failedJobsHistoryLimit", 1, 0))
@@ -183,7 +197,9 @@ public final class K8sManager implements TaskManager {
 
     private static JobSpec jobSpec(DeployedTask task, PodTemplateSpec pod, boolean ttl) {
         DeployOptions o = task.options();
-        JobSpecBuilder spec = new JobSpecBuilder().withBackoffLimit(o.integer("backoffLimit", 3, 0)).withTemplate(pod);
+        JobSpecBuilder spec = new JobSpecBuilder().withBackoffLimit(o.integer("backoffLimit", 3, 0))
+                .withActiveDeadlineSeconds((long) o.integer("activeDeadlineSeconds", 21_600, 1))
+                .withTemplate(pod);
         int parallelism = parallelism(task);
         if (parallelism > 1) {
             spec.withCompletionMode("Indexed").withCompletions(parallelism).withParallelism(parallelism);
@@ -266,9 +282,12 @@ public final class K8sManager implements TaskManager {
                 .withServiceAccountName(o.text("serviceAccount", null))
                 .withRestartPolicy(task.streaming() ? "Always" : "Never")
                 .withTerminationGracePeriodSeconds(45L)
-                .withNewSecurityContext().withRunAsNonRoot(true).endSecurityContext()
+                .withAutomountServiceAccountToken(o.bool("automountServiceAccountToken", false))
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(runAsUser(o))
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .withContainers(container(task))
-                .addNewVolume().withName("pipeline").withNewConfigMap().withName(configMap).endConfigMap().endVolume();
+                .addNewVolume().withName("pipeline").withNewConfigMap().withName(configMap).endConfigMap().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume();
         Map<String, String> nodeSelector = o.map("nodeSelector");
         if (!nodeSelector.isEmpty()) {
             spec.withNodeSelector(nodeSelector);
@@ -278,6 +297,11 @@ public final class K8sManager implements TaskManager {
                 .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
                 .withSpec(podSpec)
                 .build();
+    }
+
+    private static Long runAsUser(DeployOptions o) {
+        int user = o.integer("runAsUser", -1, 1);
+        return user < 0 ? null : (long) user;
     }
 
     private static Container container(DeployedTask task) {
@@ -296,13 +320,16 @@ public final class K8sManager implements TaskManager {
             env.add(new EnvVarBuilder().withName(k).withNewValueFrom().withNewSecretKeyRef()
                     .withName(parts[0]).withKey(parts[1]).endSecretKeyRef().endValueFrom().build());
         });
+        if (task.javaToolOptions() != null) {
+            env.add(new EnvVar("JAVA_TOOL_OPTIONS", task.javaToolOptions(), null));
+        }
         // after the secrets, so that $(SECRET) in a value refers to them; a literal $( is escaped as $$(
         task.env().forEach((k, v) -> env.add(new EnvVar(k, DeployedTask.STAND_IN.matcher(v.replace("$(", "$$("))
                 .replaceAll("\\$($1)"), null)));
         ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder();
         Map<String, Quantity> requests = new LinkedHashMap<>();
         Map<String, Quantity> limits = new LinkedHashMap<>();
-        new java.util.TreeMap<>(task.spec().deployment().resources()).forEach((k, v) -> {
+        task.resources().forEach((k, v) -> {
             requests.put(k, new Quantity(v));
             if (!k.equals("cpu")) {
                 limits.put(k, new Quantity(v));
@@ -324,19 +351,25 @@ public final class K8sManager implements TaskManager {
                 .withResources(requests.isEmpty() ? null : resources.build())
                 .addNewVolumeMount().withName("pipeline").withMountPath("/etc/geniusrise").withReadOnly(true)
                 .endVolumeMount()
-                .withNewSecurityContext().withAllowPrivilegeEscalation(false).endSecurityContext();
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withRunAsNonRoot(true)
+                .withReadOnlyRootFilesystem(task.options().bool("readOnlyRootFilesystem", true))
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext();
         if (task.listenPort() != null) {
             c.addNewPort().withName("listen").withContainerPort(task.listenPort()).withProtocol("TCP").endPort();
         }
         if (task.streaming()) {
-            c.withLivenessProbe(probe("/healthz", 10, 3)).withReadinessProbe(probe("/readyz", 5, 1));
+            // the startup probe holds the others off while the JVM starts (up to deploy.startupSeconds)
+            c.withStartupProbe(probe("/healthz", 5, (task.startupSeconds() + 4) / 5))
+                    .withLivenessProbe(probe("/healthz", 10, 3)).withReadinessProbe(probe("/readyz", 5, 1));
         }
         return c.build();
     }
 
     private static Probe probe(String path, int period, int failures) {
         return new ProbeBuilder().withNewHttpGet().withPath(path).withNewPort("http").endHttpGet()
-                .withInitialDelaySeconds(5).withPeriodSeconds(period).withFailureThreshold(failures).build();
+                .withPeriodSeconds(period).withFailureThreshold(failures).build();
     }
 
     // ---------------------------------------------------------------- the API
@@ -394,7 +427,7 @@ public final class K8sManager implements TaskManager {
     public List<TaskStatus> status(Pipeline pipeline) {
         List<TaskStatus> out = new ArrayList<>();
         for (HasMetadata o : objects(pipeline)) {
-            if (o instanceof ConfigMap || o instanceof Service) {
+            if (o instanceof ConfigMap || o instanceof Service || o instanceof PodDisruptionBudget) {
                 continue;
             }
             String ns = namespaceOf(o);

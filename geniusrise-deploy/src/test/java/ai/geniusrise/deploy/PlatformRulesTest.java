@@ -148,9 +148,10 @@ class PlatformRulesTest {
                 """);
         Pipeline pipeline = TaskManager.load(f, Map.of("STATE_DB_URL", "SENTINEL-db-url-value"));
         Container c = k8sContainer(pipeline);
-        assertThat(c.getEnv()).extracting(EnvVar::getName).containsExactly("STATE_DB_URL", "DB_URL_COPY", "GREETING");
-        assertThat(c.getEnv().get(1).getValue()).isEqualTo("$(STATE_DB_URL)");
-        assertThat(c.getEnv().get(2).getValue()).isEqualTo("cost $$(not a reference)");
+        assertThat(c.getEnv()).extracting(EnvVar::getName).containsExactly("STATE_DB_URL", "JAVA_TOOL_OPTIONS",
+                "DB_URL_COPY", "GREETING");
+        assertThat(c.getEnv().get(2).getValue()).isEqualTo("$(STATE_DB_URL)");
+        assertThat(c.getEnv().get(3).getValue()).isEqualTo("cost $$(not a reference)");
         ContainerDefinition td = ecsContainer(pipeline);
         assertThat(td.secrets()).extracting(s -> s.name() + "=" + s.valueFrom()).containsExactly(
                 "DB_URL_COPY=arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:url::",
@@ -162,7 +163,7 @@ class PlatformRulesTest {
         Path g = file(Files.readString(f).replace("\"${STATE_DB_URL}\"", "\"url=${STATE_DB_URL}\""));
         assertThatThrownBy(() -> new ECSManager().render(TaskManager.load(g, Map.of("STATE_DB_URL", "SENTINEL"))))
                 .hasMessageContaining(g + ":12:24: tasks[0].env.DB_URL_COPY: composes secret variable STATE_DB_URL");
-        assertThat(k8sContainer(TaskManager.load(g, Map.of("STATE_DB_URL", "SENTINEL"))).getEnv().get(1).getValue())
+        assertThat(k8sContainer(TaskManager.load(g, Map.of("STATE_DB_URL", "SENTINEL"))).getEnv().get(2).getValue())
                 .isEqualTo("url=$(STATE_DB_URL)");
     }
 
