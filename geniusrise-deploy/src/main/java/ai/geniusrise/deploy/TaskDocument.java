@@ -72,13 +72,7 @@ final class TaskDocument {
      */
     static Set<String> secretVariables(java.nio.file.Path file) {
         Set<String> names = new java.util.TreeSet<>();
-        Optional<Node> composed;
-        try {
-            composed = new Compose(LoadSettings.builder().setLabel(file.toString()).build())
-                    .composeString(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            return names;
-        }
+        Optional<Node> composed = compose(file);
         if (composed.isEmpty() || !(composed.get() instanceof MappingNode root)) {
             return names;
         }
@@ -130,14 +124,7 @@ final class TaskDocument {
      */
     static List<String> secretLiteralWarnings(java.nio.file.Path file) {
         List<String> warnings = new ArrayList<>();
-        Optional<Node> composed;
-        try {
-            composed = new Compose(LoadSettings.builder().setLabel(file.toString()).build())
-                    .composeString(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            return warnings;
-        }
-        composed.ifPresent(root -> scanLiterals(root, file.toString(), warnings, new IdentityHashMap<>()));
+        compose(file).ifPresent(root -> scanLiterals(root, file.toString(), warnings, new IdentityHashMap<>()));
         return warnings;
     }
 
@@ -155,6 +142,16 @@ final class TaskDocument {
         }
     }
 
+    /** The file's YAML nodes, or nothing when it cannot be read or composed (loading it reports why). */
+    private static Optional<Node> compose(java.nio.file.Path file) {
+        try {
+            return new Compose(LoadSettings.builder().setLabel(file.toString()).build())
+                    .composeString(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** {@code problem} located at the pipeline's {@code name:} (or the file's start, when the name is the file's). */
     static ConfigException atPipelineName(DeployedTask task, String problem) {
         String file = task.spec().locate(new ConfigException(null, "")).file();
@@ -162,14 +159,9 @@ final class TaskDocument {
         if (file == null) {
             return e;
         }
-        try {
-            Optional<Node> root = new Compose(LoadSettings.builder().setLabel(file).build())
-                    .composeString(Files.readString(java.nio.file.Path.of(file), StandardCharsets.UTF_8));
-            if (root.isPresent() && root.get() instanceof MappingNode m && child(m, "name") instanceof ScalarNode s) {
-                return located(s, file, problem);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // located at the file's start below
+        Optional<Node> root = compose(java.nio.file.Path.of(file));
+        if (root.isPresent() && root.get() instanceof MappingNode m && child(m, "name") instanceof ScalarNode s) {
+            return located(s, file, problem);
         }
         return e.locatedAt(file, 1, 1, null);
     }

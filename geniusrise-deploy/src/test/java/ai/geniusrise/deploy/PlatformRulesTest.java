@@ -31,13 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PlatformRulesTest {
 
-    static final String ECS_DEFAULTS = """
-              deploy:
-                cluster: arn:aws:ecs:eu-west-1:123456789012:cluster/pipelines
-                subnets: [subnet-1]
-                executionRoleArn: arn:aws:iam::123456789012:role/exec
-                schedulerRoleArn: arn:aws:iam::123456789012:role/sched
-            """;
+    private static final String ECS_DEFAULTS = DeployChecksTest.ECS_DEFAULTS;
 
     @TempDir
     Path dir;
