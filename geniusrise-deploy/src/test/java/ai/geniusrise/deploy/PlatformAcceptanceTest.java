@@ -114,6 +114,21 @@ class PlatformAcceptanceTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("examples")
+    void noSecretValueSetWhereTheExampleIsGeneratedReachesAnyFileOfEitherTarget(Path example) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String variable : TaskDocument.secretVariables(example)) {
+            env.put(variable, "SENTINEL-" + variable);
+        }
+        Pipeline pipeline = Examples.load(example, dir, env);
+        for (TaskManager m : List.of(new K8sManager(), new ECSManager())) {
+            for (Path written : m.write(pipeline, dir.resolve("out-" + m.target()))) {
+                assertThat(java.nio.file.Files.readString(written)).as(written.toString()).doesNotContain("SENTINEL");
+            }
+        }
+    }
+
     @Test
     void podSecurityCheckRefusesWhatRestrictedRefuses() {
         PodSpec lax = new PodSpecBuilder().addNewContainer().withName("c").withImage("i")
