@@ -54,7 +54,9 @@ import java.util.regex.Pattern;
  * a {@code ConfigMap} holding the task's pipeline file, and a {@code Deployment} (streaming
  * tasks), a {@code CronJob} (batch tasks with a {@code schedule}) or a {@code Job} (other batch
  * tasks; an Indexed Job with {@code parallelism}), plus a {@code Service} for a streaming spout
- * that listens on a port. Files are plain YAML that {@code kubectl apply -f} takes; the objects
+ * that listens on a port and a {@code PodDisruptionBudget} for a streaming task with more than one
+ * replica. Pods are admitted under Pod Security "restricted"; every name, label and port follows
+ * the API server's rules, or rendering fails located in the pipeline file. Files are plain YAML that {@code kubectl apply -f} takes; the objects
  * are described in {@code docs/deploy.md}.
  *
  * <p>{@link #apply} uses server-side apply with the field manager {@code geniusrise} and prunes
@@ -70,7 +72,6 @@ public final class K8sManager implements TaskManager {
     /** The field manager of server-side apply. */
     public static final String FIELD_MANAGER = "geniusrise";
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final List<Class<? extends HasMetadata>> KINDS = List.of(Deployment.class, CronJob.class,
             Job.class, Service.class, ConfigMap.class, PodDisruptionBudget.class);
@@ -217,9 +218,8 @@ public final class K8sManager implements TaskManager {
 
     private static String namespace(DeployedTask task) {
         String ns = task.options().text("namespace", null);
-        if (ns != null && !DNS_LABEL.matcher(ns).matches()) {
-            throw task.options().error("namespace", "'" + ns + "' is not a valid namespace: lower-case letters, "
-                    + "digits and '-'");
+        if (ns != null && K8sNames.dns1123Label(ns) != null) {
+            throw task.options().error("namespace", K8sNames.dns1123Label(ns));
         }
         return ns;
     }
@@ -312,7 +312,7 @@ public final class K8sManager implements TaskManager {
         }
         task.secrets().forEach((k, ref) -> {
             String[] parts = ref.split("/", -1);
-            if (parts.length != 2 || !DNS_LABEL.matcher(parts[0]).matches() && !parts[0].matches("[a-z0-9][-.a-z0-9]*")
+            if (parts.length != 2 || K8sNames.dns1123Subdomain(parts[0]) != null
                     || !SECRET_KEY.matcher(parts[1]).matches()) {
                 throw task.spec().locate(new ConfigException("secrets." + k, "expected a Kubernetes secret reference "
                         + "secret-name/key, got '" + ref + "'"));
