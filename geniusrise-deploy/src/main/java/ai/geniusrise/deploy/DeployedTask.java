@@ -54,6 +54,7 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
 
     static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY).*");
+    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
     /** What {@link TaskManager#load} expands a secret variable to: never its value. */
     static final Pattern STAND_IN = Pattern.compile("<secret ([A-Za-z_][A-Za-z0-9_]*)>");
     private static final Pattern PORT_PLACEHOLDER = Pattern.compile(
@@ -112,6 +113,14 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
             requireRemote(spec, "config.outputConfig.destination", out1.scheme(), out1.destination());
             if (spec.deadLetter() != null && !spec.deadLetter().matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
                 requireRemote(spec, "deadLetter", "file", spec.deadLetter());
+            }
+        }
+        for (String key : java.util.stream.Stream.concat(d.env().keySet().stream(), d.secrets().keySet().stream())
+                .sorted().toList()) {
+            if (!ENV_NAME.matcher(key).matches()) {
+                throw spec.locate(new ConfigException((d.env().containsKey(key) ? "env." : "secrets.") + key, "'" + key
+                        + "' is not an environment variable name Kubernetes takes: letters, digits, '_', '-' and "
+                        + "'.', not starting with a digit"));
             }
         }
         for (Map.Entry<String, String> e : d.env().entrySet()) {

@@ -389,6 +389,9 @@ class PlatformRulesTest {
             assertThatThrownBy(() -> new K8sManager().render(TaskManager.load(f, Map.of()))).as(e.getKey())
                     .isInstanceOf(ConfigException.class).hasMessageContaining(e.getValue());
         }
+        Path env = file(bolt.replace("    deploy: {SETTING}\n", "    env: {1ST_VAR: x}\n"));
+        assertThatThrownBy(() -> new ECSManager().render(TaskManager.load(env, Map.of())))
+                .hasMessageContaining(":5:20: tasks[0].env.1ST_VAR: '1ST_VAR' is not an environment variable name");
         Path port = file(listener("http://0.0.0.0:70000/events"));
         assertThatThrownBy(() -> new K8sManager().render(TaskManager.load(port, Map.of())))
                 .hasMessageContaining("tasks[0].config.inputConfig.source: port 70000");
