@@ -550,10 +550,15 @@ public final class ECSManager implements TaskManager {
                 CreateServiceRequest s = plan.service();
                 if (!dryRun) {
                     if (serviceActive(s.cluster(), s.serviceName())) {
-                        ecs().updateService(UpdateServiceRequest.builder().cluster(s.cluster()).service(s.serviceName())
-                                .taskDefinition(s.taskDefinition()).desiredCount(s.desiredCount())
-                                .networkConfiguration(s.networkConfiguration())
-                                .deploymentConfiguration(s.deploymentConfiguration()).build());
+                        UpdateServiceRequest.Builder update = UpdateServiceRequest.builder().cluster(s.cluster())
+                                .service(s.serviceName()).taskDefinition(s.taskDefinition())
+                                .desiredCount(s.desiredCount()).networkConfiguration(s.networkConfiguration())
+                                .deploymentConfiguration(s.deploymentConfiguration())
+                                .serviceConnectConfiguration(s.serviceConnectConfiguration());
+                        if (s.hasLoadBalancers()) {
+                            update.loadBalancers(s.loadBalancers());
+                        }
+                        ecs().updateService(update.build());
                     } else {
                         ecs().createService(s);
                     }
