@@ -123,6 +123,24 @@ class DeployCommandsTest {
     }
 
     @Test
+    void inlinePasswordExitsTwoLocatedWithoutTheValueAndACredentialLiteralWarns() throws IOException {
+        Path file = dir.resolve("p.yaml");
+        String text = Files.readString(seed("seed-batch"));
+        Files.writeString(file, text.replace("        destination: s3://my-bucket/results\n",
+                "        destination: s3://my-bucket/results\n      stateConfig: {type: redis, password: hunter2-value}\n"));
+        CliRun refused = CliRun.of("generate", file.toString(), "-o", dir.resolve("out").toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("error: " + file + ":").contains("'password' is written inline")
+                .doesNotContain("hunter2").doesNotContain("Exception");
+
+        Files.writeString(file, text.replace("    class: com.acme.pipelines.OrderEnricher\n",
+                "    class: com.acme.pipelines.OrderEnricher\n    args: {note: AKIAABCDEFGHIJKLMNOP}\n"));
+        CliRun warned = CliRun.of("generate", file.toString(), "-o", dir.resolve("out").toString());
+        assertThat(warned.exitCode()).as(warned.err()).isZero();
+        assertThat(warned.err()).contains("warning: " + file + ":").contains("this value looks like a credential");
+    }
+
+    @Test
     void unknownTargetOnTheCommandLineExitsTwo() {
         CliRun run = CliRun.of("generate", seed("seed-batch").toString(), "--target", "nomad");
         assertThat(run.exitCode()).isEqualTo(2);

@@ -50,6 +50,41 @@ final class CronTimes {
         anyDayOfWeek = f[4].startsWith("*");
     }
 
+    /**
+     * {@code schedule} as Kubernetes takes it: day-of-week 7 (Sunday, which cron allows) written
+     * as 0, and a range or step reaching 7 written out ({@code 5-7} as {@code 5,6,0}); Kubernetes'
+     * parser accepts only 0-6. Macros and other fields are unchanged.
+     */
+    static String kubernetes(String schedule) {
+        String[] f = schedule.trim().split("\\s+");
+        if (f.length != 5) {
+            return schedule;
+        }
+        f[4] = daysOfWeek(f[4]);
+        return String.join(" ", f);
+    }
+
+    /** A day-of-week field with 7 written as 0, ranges reaching 7 listed. */
+    static String daysOfWeek(String field) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (String part : field.split(",")) {
+            int slash = part.indexOf('/');
+            String range = slash < 0 ? part : part.substring(0, slash);
+            String[] ends = range.split("-");
+            if (range.equals("*") || !(ends[0].equals("7") || ends.length > 1 && ends[1].equals("7"))) {
+                parts.add(part);
+                continue;
+            }
+            int from = value(ends[0], DAYS, 0);
+            int to = ends.length > 1 ? value(ends[1], DAYS, 0) : slash >= 0 ? 7 : from;
+            int step = slash < 0 ? 1 : Integer.parseInt(part.substring(slash + 1));
+            for (int d = from; d <= to; d += step) {
+                parts.add(Integer.toString(d % 7));
+            }
+        }
+        return String.join(",", parts);
+    }
+
     private static BitSet field(String text, int min, int max, List<String> names, int firstName) {
         BitSet bits = new BitSet(max + 1);
         for (String part : text.split(",")) {

@@ -15,14 +15,17 @@ import java.util.Map;
 final class DeployOptions {
 
     /** Keys every target reads. */
-    static final List<String> COMMON = List.of("target", "httpPort");
+    static final List<String> COMMON = List.of("target", "httpPort", "maxRAMPercentage", "timeZone",
+            "startupSeconds");
     /** Keys {@link K8sManager} reads. */
     static final List<String> K8S = List.of("namespace", "serviceAccount", "nodeSelector", "labels", "annotations",
             "imagePullPolicy", "backoffLimit", "ttlSecondsAfterFinished", "successfulJobsHistoryLimit",
-            "failedJobsHistoryLimit");
+            "failedJobsHistoryLimit", "activeDeadlineSeconds", "readOnlyRootFilesystem", "automountServiceAccountToken",
+            "runAsUser", "podDisruptionBudget");
     /** Keys {@link ECSManager} reads. */
     static final List<String> ECS = List.of("cluster", "region", "accountId", "launchType", "subnets",
-            "securityGroups", "assignPublicIp", "taskRoleArn", "executionRoleArn", "logGroup", "schedulerRoleArn");
+            "securityGroups", "assignPublicIp", "taskRoleArn", "executionRoleArn", "logGroup", "schedulerRoleArn",
+            "targetGroupArn", "serviceConnectNamespace");
 
     private final TaskSpec task;
     private final Map<String, Object> values;
@@ -62,6 +65,10 @@ final class DeployOptions {
     }
 
     int integer(String key, int fallback, int min) {
+        return integer(key, fallback, min, Integer.MAX_VALUE);
+    }
+
+    int integer(String key, int fallback, int min, int max) {
         Object v = values.get(key);
         if (v == null) {
             return fallback;
@@ -74,6 +81,9 @@ final class DeployOptions {
         }
         if (n < min) {
             throw error(key, "expected a whole number of at least " + min + ", got " + n);
+        }
+        if (n > max) {
+            throw error(key, "expected a whole number from " + min + " to " + max + ", got " + n);
         }
         return n;
     }

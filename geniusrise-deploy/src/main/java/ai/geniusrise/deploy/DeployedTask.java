@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,9 +32,13 @@ import java.util.regex.Pattern;
  * @param streaming  whether it reads a stream and runs until stopped (else it is a batch run)
  * @param document   the pipeline file the container reads: this task only
  * @param listenPort the port a streaming spout listens on ({@code http://0.0.0.0:8080/...}), or {@code null}
+ * @param httpPort   the port of the runtime's /healthz, /readyz and /metrics
+ * @param env        the container's plain environment, sorted: the task's {@code env} plus the
+ *                   variable its listen port is written with ({@code ${EVENTS_PORT:-8080}}), so the
+ *                   container listens where the files say
  */
 record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boolean streaming, String document,
-                    Integer listenPort) {
+                    Integer listenPort, int httpPort, Map<String, String> env) {
 
     /** The label keys every generated object carries. */
     static final String PIPELINE_LABEL = "geniusrise.ai/pipeline";
@@ -44,9 +49,21 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
     /** Where the container finds its pipeline file. */
     static final String PIPELINE_PATH = "/etc/geniusrise/pipeline.yaml";
     static final int DEFAULT_HTTP_PORT = 8080;
+    /** The health port when a listening spout takes {@link #DEFAULT_HTTP_PORT}. */
+    static final int SECOND_HTTP_PORT = 8081;
 
-    private static final Pattern SECRET_NAME = Pattern.compile(
+    static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY).*");
+    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+    /** What {@link TaskManager#load} expands a secret variable to: never its value. */
+    static final Pattern STAND_IN = Pattern.compile("<secret ([A-Za-z_][A-Za-z0-9_]*)>");
+    private static final Pattern PORT_PLACEHOLDER = Pattern.compile(
+            "^[A-Za-z][A-Za-z0-9+.-]*://[^/]*:\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}(/.*)?$");
+
+    /** The stand-in value of secret variable {@code name} while a pipeline is loaded for deployment. */
+    static String standIn(String name) {
+        return "<secret " + name + ">";
+    }
 
     /**
      * {@code f} applied to every item, on all processors, results in the items' order; when
@@ -98,6 +115,14 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
                 requireRemote(spec, "deadLetter", "file", spec.deadLetter());
             }
         }
+        for (String key : java.util.stream.Stream.concat(d.env().keySet().stream(), d.secrets().keySet().stream())
+                .sorted().toList()) {
+            if (!ENV_NAME.matcher(key).matches()) {
+                throw spec.locate(new ConfigException((d.env().containsKey(key) ? "env." : "secrets.") + key, "'" + key
+                        + "' is not an environment variable name Kubernetes takes: letters, digits, '_', '-' and "
+                        + "'.', not starting with a digit"));
+            }
+        }
         for (Map.Entry<String, String> e : d.env().entrySet()) {
             if (SECRET_NAME.matcher(e.getKey()).matches()) {
                 throw spec.locate(new ConfigException("env." + e.getKey(), "'" + e.getKey() + "' looks like a "
@@ -115,10 +140,71 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
             throw spec.locate(new ConfigException("replicas", "is for streaming tasks; task '" + spec.name()
                     + "' reads a batch input: use parallelism to share its objects between pods"));
         }
+        d.env().forEach((k, v) -> {
+            Matcher m = STAND_IN.matcher(v);
+            while (m.find()) {
+                if (!d.secrets().containsKey(m.group(1))) {
+                    throw spec.locate(new ConfigException("env." + k, "expands " + m.group(1) + ", a secret of "
+                            + "another task; add it to this task's secrets: so the container gets it"));
+                }
+            }
+        });
+        noSecretIn(spec, "image", d.image());
+        d.resources().forEach((k, v) -> noSecretIn(spec, "resources." + k, v));
+        d.target().forEach((k, v) -> noSecretIn(spec, "deploy." + k, v));
         boolean streaming = spec.input() instanceof StreamingInputConfig;
-        return new DeployedTask(pipeline.name(), spec, options, streaming, documents.get(spec.name()),
-                streaming && spec.kind() == TaskSpec.Kind.SPOUT ? listenPort(
-                        ((StreamingInputConfig) spec.input()).source()) : null);
+        String document = documents.get(spec.name());
+        java.util.SortedMap<String, String> env = new TreeMap<>(d.env());
+        Integer listen = null;
+        if (streaming && spec.kind() == TaskSpec.Kind.SPOUT) {
+            String source = ((StreamingInputConfig) spec.input()).source();
+            listen = listenPort(source);
+            if (listen != null && (listen < 1 || listen > 65_535)) {
+                throw spec.locate(new ConfigException("config.inputConfig.source", "port " + listen + " of '" + source
+                        + "' is not a port: expected 1 to 65535"));
+            }
+            Matcher raw = PORT_PLACEHOLDER.matcher(TaskDocument.listenSource(document));
+            if (listen != null && raw.matches() && !env.containsKey(raw.group(1))) {
+                if (d.secrets().containsKey(raw.group(1))) {
+                    throw spec.locate(new ConfigException("config.inputConfig.source", "the listen port comes from "
+                            + "secret variable " + raw.group(1) + "; a port is written into the Service and the "
+                            + "container's ports, so it cannot be secret: use a variable of env:"));
+                }
+                env.put(raw.group(1), Integer.toString(listen));
+            }
+        }
+        return new DeployedTask(pipeline.name(), spec, options, streaming, document, listen,
+                httpPort(options, listen), java.util.Collections.unmodifiableSortedMap(env));
+    }
+
+    private static int httpPort(DeployOptions options, Integer listen) {
+        if (options.text("httpPort", null) == null) {
+            return listen != null && listen == DEFAULT_HTTP_PORT ? SECOND_HTTP_PORT : DEFAULT_HTTP_PORT;
+        }
+        int port = options.integer("httpPort", DEFAULT_HTTP_PORT, 1, 65_535);
+        if (listen != null && listen == port) {
+            throw options.error("httpPort", "is " + port + ", the port the spout listens on "
+                    + "(config.inputConfig.source); the health server needs a port of its own");
+        }
+        return port;
+    }
+
+    /** Refuses a deployment setting expanded from a secret variable: it would be written into the files. */
+    private static void noSecretIn(TaskSpec spec, String path, Object value) {
+        if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> noSecretIn(spec, path + "." + k, v));
+        } else if (value instanceof List<?> l) {
+            for (Object item : l) {
+                noSecretIn(spec, path, item);
+            }
+        } else if (value != null) {
+            Matcher m = STAND_IN.matcher(value.toString());
+            if (m.find()) {
+                throw spec.locate(new ConfigException(path, "expands secret variable " + m.group(1) + ", whose "
+                        + "value would be written into the deployment files; a secret reaches the container only "
+                        + "as an environment variable, through secrets:"));
+            }
+        }
     }
 
     private static void requireRemote(TaskSpec spec, String path, String scheme, String location) {
@@ -151,11 +237,6 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         return spec.deployment().image();
     }
 
-    /** The port of /healthz, /readyz and /metrics. */
-    int httpPort() {
-        return options.integer("httpPort", DEFAULT_HTTP_PORT, 1);
-    }
-
     /** Whether it is a batch task that runs on a cron schedule. */
     boolean scheduled() {
         return !streaming && spec.deployment().schedule() != null;
@@ -171,11 +252,70 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         return List.of("run", pipelineFile, "--task", spec.name(), "--http-port", Integer.toString(httpPort()));
     }
 
+    /** The default memory of a task whose {@code resources} set none (request and limit). */
+    static final String DEFAULT_MEMORY = "512Mi";
+    /** The default CPU request of a task whose {@code resources} set none. */
+    static final String DEFAULT_CPU = "250m";
+
+    /** The task's resources, with the default CPU and memory when unset. */
+    Map<String, String> resources() {
+        Map<String, String> r = new TreeMap<>(spec.deployment().resources());
+        r.putIfAbsent("cpu", DEFAULT_CPU);
+        r.putIfAbsent("memory", DEFAULT_MEMORY);
+        return r;
+    }
+
+    /**
+     * The JVM options the container gets as {@code JAVA_TOOL_OPTIONS}: the heap sized from the
+     * container's memory ({@code -XX:MaxRAMPercentage}, {@code deploy.maxRAMPercentage}, 75 by
+     * default); {@code null} when the task's {@code env} sets {@code JAVA_TOOL_OPTIONS} itself.
+     */
+    String javaToolOptions() {
+        if (env.containsKey("JAVA_TOOL_OPTIONS")) {
+            return null;
+        }
+        return "-XX:MaxRAMPercentage=" + options.integer("maxRAMPercentage", 75, 10, 95);
+    }
+
+    /** How long a slow start may take before the probes count: {@code deploy.startupSeconds}, 120 by default. */
+    int startupSeconds() {
+        return options.integer("startupSeconds", 120, 10, 3600);
+    }
+
+    /** The time zone of the schedule: {@code deploy.timeZone}, {@code Etc/UTC} by default. */
+    String timeZone() {
+        String zone = options.text("timeZone", "Etc/UTC");
+        try {
+            java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw options.error("timeZone", "'" + zone + "' is not a time zone of the tz database, such as Etc/UTC or "
+                    + "Europe/Berlin");
+        }
+        return zone;
+    }
+
+    /** The image's tag as a label value ({@code ghcr.io/acme/x:1.0.0} → {@code 1.0.0}), or {@code null}. */
+    String version() {
+        String image = image();
+        if (image.contains("@")) {
+            return null;
+        }
+        int colon = image.lastIndexOf(':');
+        if (colon < 0 || image.indexOf('/', colon) >= 0) {
+            return null;
+        }
+        String tag = image.substring(colon + 1);
+        return K8sNames.labelValue(tag) == null && !tag.isEmpty() ? tag : null;
+    }
+
     /** The labels of every object of this task. */
     Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/name", shorten(spec.name(), 63));
         labels.put("app.kubernetes.io/instance", objectName(63));
+        if (version() != null) {
+            labels.put("app.kubernetes.io/version", version());
+        }
         labels.put("app.kubernetes.io/component", spec.kind().name().toLowerCase(Locale.ROOT));
         labels.put("app.kubernetes.io/part-of", pipeline);
         labels.put(MANAGED_BY_LABEL, MANAGER);
@@ -190,11 +330,6 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         s.put(PIPELINE_LABEL, pipeline);
         s.put(TASK_LABEL, spec.name());
         return s;
-    }
-
-    /** The task's env, sorted by name. */
-    Map<String, String> env() {
-        return new TreeMap<>(spec.deployment().env());
     }
 
     /** The task's secret references, sorted by variable. */

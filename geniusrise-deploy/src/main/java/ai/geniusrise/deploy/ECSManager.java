@@ -169,10 +169,28 @@ public final class ECSManager implements TaskManager {
         int[] size = size(task, fargate);
         List<KeyValuePair> environment = new ArrayList<>();
         environment.add(KeyValuePair.builder().name(PIPELINE_VARIABLE).value(task.document()).build());
-        task.env().forEach((k, v) -> environment.add(KeyValuePair.builder().name(k).value(v).build()));
+        if (task.javaToolOptions() != null) {
+            environment.add(KeyValuePair.builder().name("JAVA_TOOL_OPTIONS").value(task.javaToolOptions()).build());
+        }
         List<Secret> secrets = new ArrayList<>();
-        task.secrets().forEach((k, ref) -> secrets.add(Secret.builder().name(k)
-                .valueFrom(secretArn(task, k, ref, partition, region, account)).build()));
+        Map<String, String> secretArns = new LinkedHashMap<>();
+        task.secrets().forEach((k, ref) -> secretArns.put(k, secretArn(task, k, ref, partition, region, account)));
+        task.env().forEach((k, v) -> {
+            Matcher standIn = DeployedTask.STAND_IN.matcher(v);
+            if (standIn.matches()) {
+                // ECS cannot compose a value from a secret: the variable gets the same secret
+                secretArns.put(k, secretArns.get(standIn.group(1)));
+            } else if (standIn.find()) {
+                throw task.spec().locate(new ConfigException("env." + k, "composes secret variable "
+                        + standIn.group(1) + " into a value, which ECS cannot do (it passes a secret only whole); "
+                        + "write the whole value as ${" + standIn.group(1) + "}, or compose it in the task's "
+                        + "configuration, which the container expands"));
+            } else {
+                environment.add(KeyValuePair.builder().name(k).value(v).build());
+            }
+        });
+        new java.util.TreeMap<>(secretArns).forEach((k, ref) -> secrets.add(Secret.builder().name(k).valueFrom(ref)
+                .build()));
         List<PortMapping> ports = new ArrayList<>();
         ports.add(PortMapping.builder().name("http").containerPort(task.httpPort()).protocol(TransportProtocol.TCP).build());
         if (task.listenPort() != null) {
@@ -196,10 +214,11 @@ public final class ECSManager implements TaskManager {
         if (!secrets.isEmpty()) {
             container.secrets(secrets);
         }
+        Integer ephemeral = extendedResources(task, fargate, container);
         if (task.streaming()) {
             container.healthCheck(HealthCheck.builder()
                     .command("CMD-SHELL", "curl -fsS http://localhost:" + task.httpPort() + "/healthz || exit 1")
-                    .interval(10).timeout(5).retries(3).startPeriod(30).build());
+                    .interval(10).timeout(5).retries(3).startPeriod(Math.min(300, task.startupSeconds())).build());
         }
         RegisterTaskDefinitionRequest.Builder td = RegisterTaskDefinitionRequest.builder()
                 .family(family)
@@ -210,22 +229,35 @@ public final class ECSManager implements TaskManager {
                 .cpu(Integer.toString(size[0]))
                 .memory(Integer.toString(size[1]))
                 .tags(tags(task));
+        if (ephemeral != null) {
+            td.ephemeralStorage(e -> e.sizeInGiB(ephemeral));
+        }
         if (fargate) {
             td.requiresCompatibilities(Compatibility.FARGATE);
         } else {
             td.requiresCompatibilities(Compatibility.EC2);
         }
 
-        NetworkConfiguration network = NetworkConfiguration.builder().awsvpcConfiguration(AwsVpcConfiguration.builder()
-                .subnets(subnets).securityGroups(o.list("securityGroups"))
-                .assignPublicIp(o.bool("assignPublicIp", false) ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED)
-                .build()).build();
+        boolean publicIp = o.bool("assignPublicIp", false);
+        if (publicIp && !fargate) {
+            throw o.error("assignPublicIp", "is for Fargate only: ECS refuses ENABLED for launch type EC2, whose tasks "
+                    + "in public subnets need a NAT or an instance with a public address");
+        }
+        List<String> securityGroups = o.list("securityGroups");
+        AwsVpcConfiguration.Builder vpc = AwsVpcConfiguration.builder().subnets(subnets)
+                .assignPublicIp(publicIp ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED);
+        if (!securityGroups.isEmpty()) {
+            vpc.securityGroups(securityGroups);    // else the VPC's default group applies
+        }
+        NetworkConfiguration network = NetworkConfiguration.builder().awsvpcConfiguration(vpc.build()).build();
         CreateServiceRequest service = null;
         CreateScheduleRequest schedule = null;
         RunTaskRequest run = null;
         if (task.streaming()) {
             Integer replicas = task.spec().deployment().replicas();
-            service = CreateServiceRequest.builder()
+            CreateServiceRequest.Builder serviceRequest = CreateServiceRequest.builder();
+            reachable(task, serviceRequest);
+            service = serviceRequest
                     .cluster(cluster)
                     .serviceName(task.objectName(255))
                     .taskDefinition(family)
@@ -246,14 +278,18 @@ public final class ECSManager implements TaskManager {
             String roleArn = require(task, "schedulerRoleArn", "the IAM role EventBridge Scheduler assumes to run the task");
             software.amazon.awssdk.services.scheduler.model.NetworkConfiguration schedulerNetwork =
                     software.amazon.awssdk.services.scheduler.model.NetworkConfiguration.builder()
-                            .awsvpcConfiguration(a -> a.subnets(subnets).securityGroups(o.list("securityGroups"))
-                                    .assignPublicIp(o.bool("assignPublicIp", false) ? "ENABLED" : "DISABLED"))
+                            .awsvpcConfiguration(a -> {
+                                a.subnets(subnets).assignPublicIp(publicIp ? "ENABLED" : "DISABLED");
+                                if (!securityGroups.isEmpty()) {
+                                    a.securityGroups(securityGroups);   // Scheduler takes 1 to 5, or none
+                                }
+                            })
                             .build();
             String name = task.objectName(64);
             schedule = CreateScheduleRequest.builder()
                     .name(name)
                     .scheduleExpression(awsCron(task))
-                    .scheduleExpressionTimezone("UTC")
+                    .scheduleExpressionTimezone(task.timeZone())
                     .flexibleTimeWindow(f -> f.mode(FlexibleTimeWindowMode.OFF))
                     .state(ScheduleState.ENABLED)
                     .description("geniusrise pipeline " + task.pipeline() + ", task " + task.name())
@@ -280,6 +316,36 @@ public final class ECSManager implements TaskManager {
                     .build();
         }
         return new Plan(task, td.build(), service, schedule, run);
+    }
+
+    /**
+     * Makes a listening spout reachable: behind a load balancer's target group
+     * ({@code deploy.targetGroupArn}) and/or by name in a Service Connect namespace
+     * ({@code deploy.serviceConnectNamespace}, the name {@code <task>}, the listen port).
+     */
+    private static void reachable(DeployedTask task, CreateServiceRequest.Builder service) {
+        DeployOptions o = task.options();
+        String targetGroup = o.text("targetGroupArn", null);
+        String namespace = o.text("serviceConnectNamespace", null);
+        for (String key : new String[] {"targetGroupArn", "serviceConnectNamespace"}) {
+            if (o.text(key, null) != null && task.listenPort() == null) {
+                throw o.error(key, "is for a spout that listens (http://0.0.0.0:PORT/... or tcp://0.0.0.0:PORT); "
+                        + "task '" + task.name() + "' listens on no port");
+            }
+        }
+        if (targetGroup != null) {
+            if (!targetGroup.matches("arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/.+")) {
+                throw o.error("targetGroupArn", "expected a target group ARN "
+                        + "(arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID), got '" + targetGroup + "'");
+            }
+            service.loadBalancers(b -> b.targetGroupArn(targetGroup).containerName(task.name())
+                    .containerPort(task.listenPort()));
+        }
+        if (namespace != null) {
+            service.serviceConnectConfiguration(c -> c.enabled(true).namespace(namespace).services(s -> s
+                    .portName("listen").discoveryName(task.name())
+                    .clientAliases(a -> a.port(task.listenPort()).dnsName(task.name()))));
+        }
     }
 
     private static String require(DeployedTask task, String key, String what) {
@@ -327,11 +393,56 @@ public final class ECSManager implements TaskManager {
                 + parts[1] + "::";
     }
 
+    /**
+     * Resources beyond cpu and memory: {@code nvidia.com/gpu} becomes the container's GPU
+     * requirement (EC2 only: Fargate has no GPUs), {@code ephemeral-storage} the task's ephemeral
+     * storage (Fargate only, 21 to 200 GiB; up to 20 GiB is Fargate's default and is left out).
+     *
+     * @return the ephemeral storage in GiB to set, or {@code null}
+     */
+    private static Integer extendedResources(DeployedTask task, boolean fargate, ContainerDefinition.Builder container) {
+        Integer ephemeral = null;
+        for (Map.Entry<String, String> r : new java.util.TreeMap<>(task.spec().deployment().resources()).entrySet()) {
+            String key = r.getKey();
+            String value = r.getValue().trim();
+            if (key.equals("cpu") || key.equals("memory")) {
+                continue;
+            }
+            if (key.equals("nvidia.com/gpu")) {
+                if (fargate) {
+                    throw task.spec().locate(new ConfigException("resources." + key, "Fargate has no GPUs: set "
+                            + "deploy.launchType: EC2 (a cluster with GPU instances), or deploy this task on k8s"));
+                }
+                if (!value.matches("[1-9][0-9]*")) {
+                    throw task.spec().locate(new ConfigException("resources." + key, "expected a whole number of "
+                            + "GPUs, got '" + value + "'"));
+                }
+                container.resourceRequirements(b -> b.type("GPU").value(value));
+            } else if (key.equals("ephemeral-storage")) {
+                if (!fargate) {
+                    throw task.spec().locate(new ConfigException("resources." + key, "ECS sets ephemeral storage for "
+                            + "Fargate tasks only; on EC2 it is the instance's disk: remove it"));
+                }
+                int gib = (memoryMiB(task, value, "resources." + key) + 1023) / 1024;
+                if (gib > 200) {
+                    throw task.spec().locate(new ConfigException("resources." + key, "Fargate offers at most 200 GiB "
+                            + "of ephemeral storage, got " + value));
+                }
+                ephemeral = gib > 20 ? gib : null;
+            } else {
+                throw task.spec().locate(new ConfigException("resources." + key, "ECS has no resource '" + key
+                        + "': expected cpu, memory, ephemeral-storage or nvidia.com/gpu"));
+            }
+        }
+        return ephemeral;
+    }
+
     /** CPU units and memory MiB: Fargate's nearest valid pair at or above the task's resources. */
     private static int[] size(DeployedTask task, boolean fargate) {
         Map<String, String> resources = task.spec().deployment().resources();
         int cpu = resources.containsKey("cpu") ? cpuUnits(task, resources.get("cpu")) : 256;
-        int memory = resources.containsKey("memory") ? memoryMiB(task, resources.get("memory")) : 512;
+        int memory = resources.containsKey("memory") ? memoryMiB(task, resources.get("memory"), "resources.memory")
+                : 512;
         if (!fargate) {
             return new int[] {cpu, memory};
         }
@@ -356,11 +467,11 @@ public final class ECSManager implements TaskManager {
         return (int) Math.ceil(cores * 1024);
     }
 
-    private static int memoryMiB(DeployedTask task, String memory) {
+    private static int memoryMiB(DeployedTask task, String memory, String path) {
         Matcher m = Pattern.compile("(\\d+)(Mi|Gi|M|G)").matcher(memory.trim());
         if (!m.matches()) {
-            throw task.spec().locate(new ConfigException("resources.memory", "expected memory such as 512Mi or 2Gi, "
-                    + "got '" + memory + "'"));
+            throw task.spec().locate(new ConfigException(path, "expected a size such as 512Mi or 2Gi, got '"
+                    + memory + "'"));
         }
         long n = Long.parseLong(m.group(1));
         double mib = switch (m.group(2)) {
@@ -385,7 +496,7 @@ public final class ECSManager implements TaskManager {
         };
         String[] f = five.trim().split("\\s+");
         String dom = f[2];
-        String dow = f[4];
+        String dow = CronTimes.daysOfWeek(f[4]);
         if (dow.equals("*")) {
             dow = "?";
         } else if (dom.equals("*")) {
@@ -439,10 +550,15 @@ public final class ECSManager implements TaskManager {
                 CreateServiceRequest s = plan.service();
                 if (!dryRun) {
                     if (serviceActive(s.cluster(), s.serviceName())) {
-                        ecs().updateService(UpdateServiceRequest.builder().cluster(s.cluster()).service(s.serviceName())
-                                .taskDefinition(s.taskDefinition()).desiredCount(s.desiredCount())
-                                .networkConfiguration(s.networkConfiguration())
-                                .deploymentConfiguration(s.deploymentConfiguration()).build());
+                        UpdateServiceRequest.Builder update = UpdateServiceRequest.builder().cluster(s.cluster())
+                                .service(s.serviceName()).taskDefinition(s.taskDefinition())
+                                .desiredCount(s.desiredCount()).networkConfiguration(s.networkConfiguration())
+                                .deploymentConfiguration(s.deploymentConfiguration())
+                                .serviceConnectConfiguration(s.serviceConnectConfiguration());
+                        if (s.hasLoadBalancers()) {
+                            update.loadBalancers(s.loadBalancers());
+                        }
+                        ecs().updateService(update.build());
                     } else {
                         ecs().createService(s);
                     }

@@ -29,6 +29,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
@@ -52,7 +54,9 @@ import java.util.regex.Pattern;
  * a {@code ConfigMap} holding the task's pipeline file, and a {@code Deployment} (streaming
  * tasks), a {@code CronJob} (batch tasks with a {@code schedule}) or a {@code Job} (other batch
  * tasks; an Indexed Job with {@code parallelism}), plus a {@code Service} for a streaming spout
- * that listens on a port. Files are plain YAML that {@code kubectl apply -f} takes; the objects
+ * that listens on a port and a {@code PodDisruptionBudget} for a streaming task with more than one
+ * replica. Pods are admitted under Pod Security "restricted"; every name, label and port follows
+ * the API server's rules, or rendering fails located in the pipeline file. Files are plain YAML that {@code kubectl apply -f} takes; the objects
  * are described in {@code docs/deploy.md}.
  *
  * <p>{@link #apply} uses server-side apply with the field manager {@code geniusrise} and prunes
@@ -68,10 +72,9 @@ public final class K8sManager implements TaskManager {
     /** The field manager of server-side apply. */
     public static final String FIELD_MANAGER = "geniusrise";
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final List<Class<? extends HasMetadata>> KINDS = List.of(Deployment.class, CronJob.class,
-            Job.class, Service.class, ConfigMap.class);
+            Job.class, Service.class, ConfigMap.class, PodDisruptionBudget.class);
 
     private final Supplier<KubernetesClient> clientFactory;
     private final boolean ownsClient;
@@ -124,6 +127,7 @@ public final class K8sManager implements TaskManager {
     }
 
     private List<HasMetadata> objects(DeployedTask task) {
+        checkOptions(task);
         String namespace = namespace(task);
         String name = task.objectName(task.scheduled() ? 52 : 63);
         List<HasMetadata> objects = new ArrayList<>();
@@ -133,15 +137,31 @@ public final class K8sManager implements TaskManager {
                 .build());
         PodTemplateSpec pod = pod(task, name);
         if (task.streaming()) {
+            int replicas = task.spec().deployment().replicas() == null ? 1 : task.spec().deployment().replicas();
             objects.add(new DeploymentBuilder()
                     .withMetadata(meta(task, name, namespace, Map.of()))
                     .withNewSpec()
-                    .withReplicas(task.spec().deployment().replicas() == null ? 1 : task.spec().deployment().replicas())
+                    .withReplicas(replicas)
                     .withNewSelector().withMatchLabels(task.selector()).endSelector()
                     .withTemplate(pod)
                     .endSpec()
                     .build());
+            if (replicas > 1 && task.options().bool("podDisruptionBudget", true)) {
+                // a drain takes one member of the consumer group at a time
+                objects.add(new PodDisruptionBudgetBuilder()
+                        .withMetadata(meta(task, name, namespace, Map.of()))
+                        .withNewSpec()
+                        .withMaxUnavailable(new io.fabric8.kubernetes.api.model.IntOrString(1))
+                        .withNewSelector().withMatchLabels(task.selector()).endSelector()
+                        .endSpec()
+                        .build());
+            }
             if (task.listenPort() != null) {
+                String problem = K8sNames.dns1035Label(name);
+                if (problem != null) {
+                    throw TaskDocument.atPipelineName(task, "the Service of task '" + task.name() + "' is named "
+                            + "<pipeline>-<task>, and " + problem + "; start the pipeline's name with a letter");
+                }
                 objects.add(new ServiceBuilder()
                         .withMetadata(meta(task, name, namespace, Map.of()))
                         .withNewSpec()
@@ -156,12 +176,13 @@ public final class K8sManager implements TaskManager {
             objects.add(new CronJobBuilder()
                     .withMetadata(meta(task, name, namespace, Map.of()))
                     .withNewSpec()
-                    .withSchedule(task.spec().deployment().schedule())
+                    .withSchedule(CronTimes.kubernetes(task.spec().deployment().schedule()))
+                    .withTimeZone(task.timeZone())
                     .withConcurrencyPolicy("Forbid")
                     .withSuccessfulJobsHistoryLimit(o.integer("successfulJobsHistoryLimit", 3, 0))
                     .withFailedJobsHistoryLimit(o.integer("failedJobsHistoryLimit", 1, 0))
                     .withNewJobTemplate()
-                    .withNewMetadata().withLabels(task.labels()).endMetadata()
+                    .withNewMetadata().withLabels(labels(task)).endMetadata()
                     .withSpec(jobSpec(task, pod, false))
                     .endJobTemplate()
                     .endSpec()
@@ -177,7 +198,9 @@ public final class K8sManager implements TaskManager {
 
     private static JobSpec jobSpec(DeployedTask task, PodTemplateSpec pod, boolean ttl) {
         DeployOptions o = task.options();
-        JobSpecBuilder spec = new JobSpecBuilder().withBackoffLimit(o.integer("backoffLimit", 3, 0)).withTemplate(pod);
+        JobSpecBuilder spec = new JobSpecBuilder().withBackoffLimit(o.integer("backoffLimit", 3, 0))
+                .withActiveDeadlineSeconds((long) o.integer("activeDeadlineSeconds", 21_600, 1))
+                .withTemplate(pod);
         int parallelism = parallelism(task);
         if (parallelism > 1) {
             spec.withCompletionMode("Indexed").withCompletions(parallelism).withParallelism(parallelism);
@@ -195,16 +218,52 @@ public final class K8sManager implements TaskManager {
 
     private static String namespace(DeployedTask task) {
         String ns = task.options().text("namespace", null);
-        if (ns != null && !DNS_LABEL.matcher(ns).matches()) {
-            throw task.options().error("namespace", "'" + ns + "' is not a valid namespace: lower-case letters, "
-                    + "digits and '-'");
+        if (ns != null && K8sNames.dns1123Label(ns) != null) {
+            throw task.options().error("namespace", K8sNames.dns1123Label(ns));
         }
         return ns;
     }
 
-    private static ObjectMeta meta(DeployedTask task, String name, String namespace, Map<String, String> annotations) {
+    /** Refuses a deploy setting the API server would refuse, located at the setting. */
+    private static void checkOptions(DeployedTask task) {
+        DeployOptions o = task.options();
+        for (String key : List.of("labels", "nodeSelector")) {
+            o.map(key).forEach((k, v) -> {
+                String problem = K8sNames.qualifiedName(k);
+                if (problem == null) {
+                    problem = K8sNames.labelValue(v);
+                }
+                if (problem != null) {
+                    throw o.error(key + "." + k, problem);
+                }
+            });
+        }
+        o.map("annotations").forEach((k, v) -> {
+            String problem = K8sNames.qualifiedName(k);
+            if (problem != null) {
+                throw o.error("annotations." + k, problem);
+            }
+        });
+        String account = o.text("serviceAccount", null);
+        if (account != null && K8sNames.dns1123Subdomain(account) != null) {
+            throw o.error("serviceAccount", K8sNames.dns1123Subdomain(account));
+        }
+        String policy = o.text("imagePullPolicy", null);
+        if (policy != null && !List.of("Always", "IfNotPresent", "Never").contains(policy)) {
+            throw o.error("imagePullPolicy", "expected Always, IfNotPresent or Never (as written, capitalised), got '"
+                    + policy + "'");
+        }
+    }
+
+    /** The task's labels, then {@code deploy.labels} (ours win on conflict). */
+    private static Map<String, String> labels(DeployedTask task) {
         Map<String, String> labels = new LinkedHashMap<>(task.labels());
         task.options().map("labels").forEach(labels::putIfAbsent);
+        return labels;
+    }
+
+    private static ObjectMeta meta(DeployedTask task, String name, String namespace, Map<String, String> annotations) {
+        Map<String, String> labels = labels(task);
         Map<String, String> notes = new LinkedHashMap<>(task.options().map("annotations"));
         notes.putAll(annotations);
         return new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels)
@@ -218,15 +277,17 @@ public final class K8sManager implements TaskManager {
         annotations.put("prometheus.io/port", Integer.toString(task.httpPort()));
         annotations.put("prometheus.io/path", "/metrics");
         annotations.put("geniusrise.ai/pipeline-sha256", DeployedTask.sha256(task.document()));
-        Map<String, String> labels = new LinkedHashMap<>(task.labels());
-        o.map("labels").forEach(labels::putIfAbsent);
+        Map<String, String> labels = labels(task);
         PodSpecBuilder spec = new PodSpecBuilder()
                 .withServiceAccountName(o.text("serviceAccount", null))
                 .withRestartPolicy(task.streaming() ? "Always" : "Never")
                 .withTerminationGracePeriodSeconds(45L)
-                .withNewSecurityContext().withRunAsNonRoot(true).endSecurityContext()
+                .withAutomountServiceAccountToken(o.bool("automountServiceAccountToken", false))
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(runAsUser(o))
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .withContainers(container(task))
-                .addNewVolume().withName("pipeline").withNewConfigMap().withName(configMap).endConfigMap().endVolume();
+                .addNewVolume().withName("pipeline").withNewConfigMap().withName(configMap).endConfigMap().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume();
         Map<String, String> nodeSelector = o.map("nodeSelector");
         if (!nodeSelector.isEmpty()) {
             spec.withNodeSelector(nodeSelector);
@@ -238,16 +299,20 @@ public final class K8sManager implements TaskManager {
                 .build();
     }
 
+    private static Long runAsUser(DeployOptions o) {
+        int user = o.integer("runAsUser", -1, 1);
+        return user < 0 ? null : (long) user;
+    }
+
     private static Container container(DeployedTask task) {
         List<EnvVar> env = new ArrayList<>();
         int parallelism = parallelism(task);
         if (!task.streaming() && parallelism > 1) {
             env.add(new EnvVar("GENIUSRISE_SHARD_COUNT", Integer.toString(parallelism), null));
         }
-        task.env().forEach((k, v) -> env.add(new EnvVar(k, v, null)));
         task.secrets().forEach((k, ref) -> {
             String[] parts = ref.split("/", -1);
-            if (parts.length != 2 || !DNS_LABEL.matcher(parts[0]).matches() && !parts[0].matches("[a-z0-9][-.a-z0-9]*")
+            if (parts.length != 2 || K8sNames.dns1123Subdomain(parts[0]) != null
                     || !SECRET_KEY.matcher(parts[1]).matches()) {
                 throw task.spec().locate(new ConfigException("secrets." + k, "expected a Kubernetes secret reference "
                         + "secret-name/key, got '" + ref + "'"));
@@ -255,10 +320,16 @@ public final class K8sManager implements TaskManager {
             env.add(new EnvVarBuilder().withName(k).withNewValueFrom().withNewSecretKeyRef()
                     .withName(parts[0]).withKey(parts[1]).endSecretKeyRef().endValueFrom().build());
         });
+        if (task.javaToolOptions() != null) {
+            env.add(new EnvVar("JAVA_TOOL_OPTIONS", task.javaToolOptions(), null));
+        }
+        // after the secrets, so that $(SECRET) in a value refers to them; a literal $( is escaped as $$(
+        task.env().forEach((k, v) -> env.add(new EnvVar(k, DeployedTask.STAND_IN.matcher(v.replace("$(", "$$("))
+                .replaceAll("\\$($1)"), null)));
         ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder();
         Map<String, Quantity> requests = new LinkedHashMap<>();
         Map<String, Quantity> limits = new LinkedHashMap<>();
-        new java.util.TreeMap<>(task.spec().deployment().resources()).forEach((k, v) -> {
+        task.resources().forEach((k, v) -> {
             requests.put(k, new Quantity(v));
             if (!k.equals("cpu")) {
                 limits.put(k, new Quantity(v));
@@ -280,19 +351,25 @@ public final class K8sManager implements TaskManager {
                 .withResources(requests.isEmpty() ? null : resources.build())
                 .addNewVolumeMount().withName("pipeline").withMountPath("/etc/geniusrise").withReadOnly(true)
                 .endVolumeMount()
-                .withNewSecurityContext().withAllowPrivilegeEscalation(false).endSecurityContext();
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withRunAsNonRoot(true)
+                .withReadOnlyRootFilesystem(task.options().bool("readOnlyRootFilesystem", true))
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext();
         if (task.listenPort() != null) {
             c.addNewPort().withName("listen").withContainerPort(task.listenPort()).withProtocol("TCP").endPort();
         }
         if (task.streaming()) {
-            c.withLivenessProbe(probe("/healthz", 10, 3)).withReadinessProbe(probe("/readyz", 5, 1));
+            // the startup probe holds the others off while the JVM starts (up to deploy.startupSeconds)
+            c.withStartupProbe(probe("/healthz", 5, (task.startupSeconds() + 4) / 5))
+                    .withLivenessProbe(probe("/healthz", 10, 3)).withReadinessProbe(probe("/readyz", 5, 1));
         }
         return c.build();
     }
 
     private static Probe probe(String path, int period, int failures) {
         return new ProbeBuilder().withNewHttpGet().withPath(path).withNewPort("http").endHttpGet()
-                .withInitialDelaySeconds(5).withPeriodSeconds(period).withFailureThreshold(failures).build();
+                .withPeriodSeconds(period).withFailureThreshold(failures).build();
     }
 
     // ---------------------------------------------------------------- the API
@@ -350,7 +427,7 @@ public final class K8sManager implements TaskManager {
     public List<TaskStatus> status(Pipeline pipeline) {
         List<TaskStatus> out = new ArrayList<>();
         for (HasMetadata o : objects(pipeline)) {
-            if (o instanceof ConfigMap || o instanceof Service) {
+            if (o instanceof ConfigMap || o instanceof Service || o instanceof PodDisruptionBudget) {
                 continue;
             }
             String ns = namespaceOf(o);

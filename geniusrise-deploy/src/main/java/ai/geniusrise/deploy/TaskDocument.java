@@ -47,6 +47,19 @@ final class TaskDocument {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
     private static final Pattern URL_PASSWORD = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/@:\\s]+:([^@/\\s]+)@");
+    /** Keys whose value is a secret itself: an inline literal is refused (the runtime refuses it too). */
+    private static final Pattern SECRET_KEY = Pattern.compile(
+            "(?i)(.*[._-])?(password|passwd|secret|token|secret[._-]?key|secret[._-]?access[._-]?key|api[._-]?key"
+                    + "|private[._-]?key|basic\\.auth\\.user\\.info)");
+    /** A password inside a JAAS configuration ({@code sasl.jaas.config}). */
+    private static final Pattern JAAS_PASSWORD = Pattern.compile("(?i)password\\s*=\\s*\"?([^\"\\s;]*)");
+    /** Literals that look like credentials wherever they are written: warned about. */
+    private static final Pattern SECRET_LITERAL = Pattern.compile(
+            "(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{36}|xox[abprs]-[A-Za-z0-9-]{10,}"
+                    + "|sk_live_[A-Za-z0-9]{16,}");
+    /** The keys of a task (and of defaults) that are deployment settings, expanded when generating. */
+    private static final Set<String> SETTINGS = Set.of("image", "env", "deploy", "resources", "replicas", "schedule",
+            "parallelism");
     /** Variables the container always has. */
     private static final Set<String> PROVIDED = Set.of("HOSTNAME", "GENIUSRISE_HTTP_PORT", "JOB_COMPLETION_INDEX");
 
@@ -59,13 +72,7 @@ final class TaskDocument {
      */
     static Set<String> secretVariables(java.nio.file.Path file) {
         Set<String> names = new java.util.TreeSet<>();
-        Optional<Node> composed;
-        try {
-            composed = new Compose(LoadSettings.builder().setLabel(file.toString()).build())
-                    .composeString(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            return names;
-        }
+        Optional<Node> composed = compose(file);
         if (composed.isEmpty() || !(composed.get() instanceof MappingNode root)) {
             return names;
         }
@@ -93,6 +100,70 @@ final class TaskDocument {
             }
         }
         return names;
+    }
+
+    /** The listen source of a task document ({@code tasks[0].config.inputConfig.source}) as written, or "". */
+    static String listenSource(String document) {
+        Object root = new org.snakeyaml.engine.v2.api.Load(LoadSettings.builder().build()).loadFromString(document);
+        Object v = root;
+        for (Object step : List.of("tasks", 0, "config", "inputConfig", "source")) {
+            if (step instanceof Integer i && v instanceof List<?> l && l.size() > i) {
+                v = l.get(i);
+            } else if (v instanceof Map<?, ?> m) {
+                v = m.get(step);
+            } else {
+                return "";
+            }
+        }
+        return v == null ? "" : v.toString();
+    }
+
+    /**
+     * Warnings for literals of a pipeline file that look like credentials (an AWS access key, a
+     * private key, a token), located; such a value is written into the deployment files.
+     */
+    static List<String> secretLiteralWarnings(java.nio.file.Path file) {
+        List<String> warnings = new ArrayList<>();
+        compose(file).ifPresent(root -> scanLiterals(root, file.toString(), warnings, new IdentityHashMap<>()));
+        return warnings;
+    }
+
+    private static void scanLiterals(Node node, String label, List<String> warnings, Map<Node, Boolean> seen) {
+        if (seen.put(node, Boolean.TRUE) != null) {
+            return;
+        }
+        if (node instanceof ScalarNode s && SECRET_LITERAL.matcher(s.getValue()).find()) {
+            warnings.add(located(s, label, "this value looks like a credential, and it will be written into the "
+                    + "deployment files; write ${VAR} and set VAR from the task's secrets").getMessage());
+        } else if (node instanceof MappingNode m) {
+            m.getValue().forEach(t -> scanLiterals(t.getValueNode(), label, warnings, seen));
+        } else if (node instanceof SequenceNode q) {
+            q.getValue().forEach(c -> scanLiterals(c, label, warnings, seen));
+        }
+    }
+
+    /** The file's YAML nodes, or nothing when it cannot be read or composed (loading it reports why). */
+    private static Optional<Node> compose(java.nio.file.Path file) {
+        try {
+            return new Compose(LoadSettings.builder().setLabel(file.toString()).build())
+                    .composeString(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code problem} located at the pipeline's {@code name:} (or the file's start, when the name is the file's). */
+    static ConfigException atPipelineName(DeployedTask task, String problem) {
+        String file = task.spec().locate(new ConfigException(null, "")).file();
+        ConfigException e = new ConfigException("name", problem);
+        if (file == null) {
+            return e;
+        }
+        Optional<Node> root = compose(java.nio.file.Path.of(file));
+        if (root.isPresent() && root.get() instanceof MappingNode m && child(m, "name") instanceof ScalarNode s) {
+            return located(s, file, problem);
+        }
+        return e.locatedAt(file, 1, 1, null);
     }
 
     /** Task name → its pipeline document. */
@@ -137,10 +208,20 @@ final class TaskDocument {
                         + label + " (deployment copies each task's part of the file)");
             }
             Node document = document(root, item, pipeline.name());
+            Set<String> secrets = spec.deployment().secrets().keySet();
+            for (Node holder : java.util.Arrays.asList(item, child(root, "defaults"))) {
+                if (holder instanceof MappingNode m) {
+                    for (NodeTuple t : m.getValue()) {
+                        if (t.getKeyNode() instanceof ScalarNode k && SETTINGS.contains(k.getValue())) {
+                            checkSetting(t.getValueNode(), label, secrets, new IdentityHashMap<>());
+                        }
+                    }
+                }
+            }
             Set<String> provided = new java.util.HashSet<>(PROVIDED);
             provided.addAll(spec.deployment().env().keySet());
             provided.addAll(spec.deployment().secrets().keySet());
-            check(document, label, provided, spec.name(), new IdentityHashMap<>());
+            check(document, label, provided, spec.name(), true, new IdentityHashMap<>());
             return dump(document);
         });
         Map<String, String> out = new LinkedHashMap<>();
@@ -148,6 +229,40 @@ final class TaskDocument {
             out.put(pipeline.tasks().get(i).name(), texts.get(i));
         }
         return out;
+    }
+
+    private static Node child(MappingNode mapping, String key) {
+        for (NodeTuple t : mapping.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A deployment setting is expanded when generating, so a placeholder of a variable that looks
+     * like a secret would write its value into the files: it must be a variable of {@code secrets:}
+     * (which is never expanded into a file).
+     */
+    private static void checkSetting(Node node, String label, Set<String> secrets, Map<Node, Boolean> seen) {
+        if (seen.put(node, Boolean.TRUE) != null) {
+            return;
+        }
+        if (node instanceof ScalarNode s) {
+            Matcher m = PLACEHOLDER.matcher(s.getValue());
+            while (m.find()) {
+                if (!secrets.contains(m.group(1)) && DeployedTask.SECRET_NAME.matcher(m.group(1)).matches()) {
+                    throw located(s, label, "'${" + m.group(1) + "}' looks like a secret, and this deployment "
+                            + "setting is expanded into the deployment files; name " + m.group(1) + " in the task's "
+                            + "secrets: (a secret-name/key reference), so that only the reference is written");
+                }
+            }
+        } else if (node instanceof MappingNode m) {
+            m.getValue().forEach(t -> checkSetting(t.getValueNode(), label, secrets, seen));
+        } else if (node instanceof SequenceNode q) {
+            q.getValue().forEach(c -> checkSetting(c, label, secrets, seen));
+        }
     }
 
     private static String scalar(Node mapping, String key) {
@@ -183,7 +298,8 @@ final class TaskDocument {
         return new ScalarNode(Tag.STR, value, ScalarStyle.PLAIN);
     }
 
-    private static void check(Node node, String label, Set<String> provided, String task, Map<Node, Boolean> seen) {
+    private static void check(Node node, String label, Set<String> provided, String task, boolean values,
+                              Map<Node, Boolean> seen) {
         if (seen.put(node, Boolean.TRUE) != null) {
             return;
         }
@@ -203,12 +319,35 @@ final class TaskDocument {
             }
         } else if (node instanceof MappingNode m) {
             for (NodeTuple t : m.getValue()) {
-                check(t.getValueNode(), label, provided, task, seen);
+                String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
+                if (values && t.getValueNode() instanceof ScalarNode v) {
+                    inlineSecret(key, v, label);
+                }
+                // secrets: holds references; env: names DeployedTask checks
+                check(t.getValueNode(), label, provided, task, values && !key.equals("secrets") && !key.equals("env"),
+                        seen);
             }
         } else if (node instanceof SequenceNode q) {
             for (Node child : q.getValue()) {
-                check(child, label, provided, task, seen);
+                check(child, label, provided, task, values, seen);
             }
+        }
+    }
+
+    /** Refuses a secret written inline under a key that holds one ({@code password: hunter2}). */
+    private static void inlineSecret(String key, ScalarNode value, String label) {
+        String text = value.getValue();
+        if (key.equalsIgnoreCase("sasl.jaas.config")) {
+            Matcher m = JAAS_PASSWORD.matcher(text);
+            while (m.find()) {
+                if (!m.group(1).isEmpty() && !m.group(1).startsWith("${")) {
+                    throw located(value, label, "'" + key + "' holds a password inline, which would be written into "
+                            + "the deployment files; write password=\"${VAR}\" and set VAR from the task's secrets");
+                }
+            }
+        } else if (SECRET_KEY.matcher(key).matches() && !text.isBlank() && !PLACEHOLDER.matcher(text).find()) {
+            throw located(value, label, "'" + key + "' is written inline, and it would be written into the deployment "
+                    + "files; write ${VAR} and set VAR from the task's secrets");
         }
     }
 

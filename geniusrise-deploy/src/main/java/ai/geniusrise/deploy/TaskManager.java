@@ -27,20 +27,24 @@ public interface TaskManager extends AutoCloseable {
 
     /**
      * Loads a pipeline file for deployment. Like {@link Pipeline#load(Path, Map)}, except that a
-     * variable named in a {@code secrets:} mapping (of the defaults or of any task) need not be
-     * set here: the container gets it from the secret, and the value on this machine would be
-     * used only to check the file. Such a variable, when unset in {@code env}, is given a
-     * stand-in value for the check; it never reaches the deployment files, where placeholders
-     * stay unexpanded.
+     * variable named in a {@code secrets:} mapping (of the defaults or of any task) is never
+     * expanded from {@code env}, set or not: the container gets it from the secret, and its value
+     * on this machine must not reach a deployment file. It is given a stand-in value for the
+     * check; where a deployment setting uses it, the files carry a reference the container
+     * expands (Kubernetes' {@code $(VAR)}, an ECS secret), or rendering refuses it. The
+     * pipeline's warnings include literals that look like credentials.
      *
      * @throws ConfigException located at file:line:column for any mistake
      */
     static Pipeline load(Path file, Map<String, String> env) {
         Map<String, String> withSecrets = new HashMap<>(env);
         for (String variable : TaskDocument.secretVariables(file)) {
-            withSecrets.putIfAbsent(variable, "<secret " + variable + ">");
+            withSecrets.put(variable, DeployedTask.standIn(variable));
         }
-        return Pipeline.load(file, withSecrets);
+        Pipeline pipeline = Pipeline.load(file, withSecrets);
+        List<String> warnings = new java.util.ArrayList<>(pipeline.warnings());
+        warnings.addAll(TaskDocument.secretLiteralWarnings(file));
+        return new Pipeline(pipeline.name(), pipeline.file(), pipeline.tasks(), warnings);
     }
 
     /** The target this manager deploys on: {@code k8s} or {@code ecs}, as in {@code deploy.target}. */

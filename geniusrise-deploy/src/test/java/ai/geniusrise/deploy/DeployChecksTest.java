@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What a pipeline must be to deploy, and what never reaches a deployment file. */
 class DeployChecksTest {
 
-    private static final String ECS_DEFAULTS = """
+    static final String ECS_DEFAULTS = """
               deploy:
                 cluster: arn:aws:ecs:eu-west-1:123456789012:cluster/pipelines
                 subnets: [subnet-1]

@@ -7,6 +7,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -180,6 +183,26 @@ class EcsApplyTest {
                 .containsExactly("seed-streaming-old");
         assertThat(ecsBodies("DescribeServices")).anySatisfy(b -> assertThat(b.path("include").path(0).asText())
                 .isEqualTo("TAGS"));
+    }
+
+    @Test
+    void reapplyOfAListenerBehindALoadBalancerUpdatesItsTargetGroupAndServiceConnect(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("seed-streaming.yaml");
+        Files.writeString(file, Files.readString(Golden.resource("pipelines/seed-streaming.yaml")).replace(
+                "    class: ai.geniusrise.io.http.HttpListenerSpout\n", "    class: ai.geniusrise.io.http.HttpListenerSpout\n"
+                        + "    deploy: {targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/"
+                        + "events/0123456789abcdef', serviceConnectNamespace: pipelines}\n"));
+        ecsStub("DescribeServices", "{\"services\": [" + service("seed-streaming-streaming-spout", "seed-streaming",
+                "streaming-spout") + "], \"failures\": []}");
+        ecsStub("UpdateService", "{\"service\": {}}");
+
+        ecs.apply(TaskManager.load(file, Map.of()), false);
+
+        JsonNode update = ecsBodies("UpdateService").get(0);
+        assertThat(update.path("service").asText()).isEqualTo("seed-streaming-streaming-spout");
+        assertThat(update.path("loadBalancers").path(0).path("containerPort").asInt()).isEqualTo(9000);
+        assertThat(update.path("serviceConnectConfiguration").path("namespace").asText()).isEqualTo("pipelines");
     }
 
     @Test

@@ -137,7 +137,8 @@ class K8sApplyTest {
 
         List<Change> deleted = k8s.delete(pipeline);
         assertThat(deleted).extracting(Change::action).containsOnly(Change.Action.DELETED);
-        assertThat(deleted).hasSize(5);
+        assertThat(deleted).hasSize(6).anySatisfy(c -> assertThat(c.toString())
+                .isEqualTo("deleted PodDisruptionBudget pipelines/shown-bolt"));
         assertThat(deployment("shown-bolt")).isNull();
         assertThat(client.configMaps().inNamespace("pipelines").withLabel("geniusrise.ai/pipeline", "shown").list()
                 .getItems()).isEmpty();
