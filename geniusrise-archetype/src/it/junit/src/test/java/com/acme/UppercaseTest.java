@@ -20,6 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UppercaseTest {
 
     @Test
+    void runsOnTheJUnitOfThisProject() {
+        assertThat(Test.class.getPackage().getImplementationVersion())
+                .isEqualTo(System.getProperty("expected.junit.version"));
+    }
+
+    @Test
     void upperCasesEachRecordInMemory() {
         try (TaskHarness<Uppercase> h = TaskHarness.of(new Uppercase()).open()) {
             h.send("hello", "world");
