@@ -1,0 +1,10 @@
+// The task ran with the project's own main: its one committed part holds the sample, upper-cased.
+import java.util.zip.GZIPInputStream
+
+def out = new File(basedir, 'demo/data/out')
+assert out.isDirectory() : "no output folder ${out}: the task did not run"
+def parts = out.listFiles().findAll { it.name.endsWith('.txt.gz') }
+assert parts.size() == 1 : "expected one part in ${out}, found ${out.list()}"
+def text = new GZIPInputStream(new FileInputStream(parts[0])).getText('UTF-8')
+assert text == 'HELLO\nGENIUSRISE\n'
+assert new File(basedir, 'demo/.gitignore').isFile()
