@@ -33,6 +33,13 @@ final class TargetOptions {
             description = "Deploy every task on this target (default: each task's deploy.target, else k8s).")
     Target target;
 
+    @Option(names = "--deploy", paramLabel = "KEY=VALUE",
+            description = {"A deploy: setting for every task, winning over the file (repeatable), e.g. "
+                    + "--deploy cluster=arn:aws:ecs:eu-west-1:123456789012:cluster/prod --deploy subnets=subnet-a,subnet-b.",
+                    "For what differs between environments (cluster, subnets, roles, namespace) and stays out of "
+                            + "the pipeline file."})
+    Map<String, String> deploy = new LinkedHashMap<>();
+
     /** How tests give a manager their own clients; {@code null} builds managers from default configuration. */
     static Function<String, TaskManager> managers;
 
@@ -78,9 +85,21 @@ final class TargetOptions {
             byTarget.computeIfAbsent(t, k -> new ArrayList<>()).add(task);
         }
         Map<String, Pipeline> out = new LinkedHashMap<>();
-        byTarget.forEach((t, tasks) -> out.put(t, new Pipeline(pipeline.name(), pipeline.file(), tasks,
-                pipeline.warnings())));
+        byTarget.forEach((t, tasks) -> out.put(t, new Pipeline(pipeline.name(), pipeline.file(),
+                tasks.stream().map(this::withCommandLineSettings).toList(), pipeline.warnings())));
         return out;
+    }
+
+    /** {@code task} with the {@code --deploy} settings put over its own. */
+    private TaskSpec withCommandLineSettings(TaskSpec task) {
+        if (deploy.isEmpty()) {
+            return task;
+        }
+        TaskSpec.Deployment d = task.deployment();
+        Map<String, Object> settings = new LinkedHashMap<>(d.target());
+        settings.putAll(deploy);
+        return task.toBuilder().deployment(new TaskSpec.Deployment(d.image(), d.replicas(), d.schedule(),
+                d.parallelism(), d.resources(), d.env(), d.secrets(), settings)).build();
     }
 
     /** Runs {@code action} with a platform failure turned into exit code 1 with a one-line message. */

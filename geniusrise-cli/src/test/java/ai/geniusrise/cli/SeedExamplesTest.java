@@ -98,6 +98,48 @@ class SeedExamplesTest {
         assertThat(bolt.group(2)).as("a bolt without class writes what it reads").isEqualTo(bolt.group(1));
     }
 
+    @Test
+    void bothSeedExamplesGenerateForKubernetesAsWrittenAndForEcsWithTheAccountOnTheCommandLine() throws IOException {
+        for (Path file : List.of(seed("seed-batch.yaml", "https://exports.example.com/daily/orders.jsonl"),
+                seed("seed-streaming.yaml", "http://0.0.0.0:8080/events"))) {
+            Path out = dir.resolve("deploy-" + file.getFileName());
+
+            CliRun k8s = CliRun.of("generate", file.toString(), "-o", out.toString());
+            CliRun ecs = CliRun.of("generate", file.toString(), "--target", "ecs", "-o", out.toString(),
+                    "--deploy", "cluster=arn:aws:ecs:eu-west-1:123456789012:cluster/pipelines",
+                    "--deploy", "subnets=subnet-0a1b2c3d,subnet-4e5f6a7b",
+                    "--deploy", "executionRoleArn=arn:aws:iam::123456789012:role/geniusrise-execution");
+
+            assertThat(k8s.exitCode()).as(k8s.err()).isZero();
+            assertThat(ecs.exitCode()).as(ecs.err()).isZero();
+            String boltManifest = Files.readString(out.resolve("k8s").resolve("bolt.yaml"));
+            assertThat(boltManifest).as("a task without class runs in the geniusrise image")
+                    .containsPattern("image: \"?ghcr.io/geniusrise/geniusrise:[0-9]");
+            assertThat(Files.readString(out.resolve("ecs").resolve("bolt.task-definition.json")))
+                    .contains("arn:aws:iam::123456789012:role/geniusrise-execution")
+                    .containsPattern("ghcr.io/geniusrise/geniusrise:[0-9]");
+        }
+    }
+
+    @Test
+    void aTaskWithAClassAndNoImageIsRefusedAtItsLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("own-class.yaml"), """
+                name: own
+                tasks:
+                  - name: bolt
+                    type: bolt
+                    class: com.acme.Enricher
+                    config:
+                      inputConfig: {type: batch, source: s3://b/in}
+                      outputConfig: {type: batch, destination: s3://b/out}
+                """);
+
+        CliRun run = CliRun.of("generate", file.toString(), "-o", dir.resolve("out").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("own-class.yaml:3:5").contains("com.acme.Enricher is not in the geniusrise image");
+    }
+
     /** The lines of the committed objects under {@code prefix} in the local-mode S3 store kept in {@code data}. */
     private static List<String> committedLines(Path data, String bucket, String prefix) throws IOException {
         List<String> lines = new ArrayList<>();

@@ -7,6 +7,9 @@ import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,6 +56,9 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
     /** The health port when a listening spout takes {@link #DEFAULT_HTTP_PORT}. */
     static final int SECOND_HTTP_PORT = 8081;
 
+    /** The image of the geniusrise command of this version, which runs every built-in task. */
+    static final String BUILT_IN_IMAGE = builtInImage();
+
     static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY).*");
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
@@ -59,6 +66,19 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
     static final Pattern STAND_IN = Pattern.compile("<secret ([A-Za-z_][A-Za-z0-9_]*)>");
     private static final Pattern PORT_PLACEHOLDER = Pattern.compile(
             "^[A-Za-z][A-Za-z0-9+.-]*://[^/]*:\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}(/.*)?$");
+
+    private static String builtInImage() {
+        Properties p = new Properties();
+        try (InputStream in = DeployedTask.class.getResourceAsStream("image.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("geniusrise-deploy is missing its image.properties");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("image");
+    }
 
     /** The stand-in value of secret variable {@code name} while a pipeline is loaded for deployment. */
     static String standIn(String name) {
@@ -102,9 +122,10 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
     private static DeployedTask check(Pipeline pipeline, TaskSpec spec, Map<String, String> documents) {
         DeployOptions options = new DeployOptions(spec);
         TaskSpec.Deployment d = spec.deployment();
-        if (d.image() == null || d.image().isBlank()) {
+        if ((d.image() == null || d.image().isBlank()) && spec.className() != null) {
             throw spec.locate(new ConfigException("image", "is required to deploy task '" + spec.name()
-                    + "': set image: on the task or under defaults:"));
+                    + "', whose class " + spec.className() + " is not in the geniusrise image: set image: on the "
+                    + "task or under defaults:"));
         }
         if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in) {
             requireRemote(spec, "config.inputConfig.source", in.scheme(), in.source());
@@ -232,9 +253,13 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         return spec.name();
     }
 
-    /** The container image. */
+    /**
+     * The container image: the task's own, else (for a task without {@code class}, which only
+     * built-in tasks run) {@link #BUILT_IN_IMAGE}.
+     */
     String image() {
-        return spec.deployment().image();
+        String own = spec.deployment().image();
+        return own == null || own.isBlank() ? BUILT_IN_IMAGE : own;
     }
 
     /** Whether it is a batch task that runs on a cron schedule. */
