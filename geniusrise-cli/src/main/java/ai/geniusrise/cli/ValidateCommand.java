@@ -8,6 +8,7 @@ import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.spi.BatchStorage;
 import ai.geniusrise.core.spi.BuiltInTasks;
+import ai.geniusrise.deploy.TaskManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Pipeline pipeline = pipelineOptions.load(command.commandLine().getErr());
+        TaskManager.refuseInlineSecrets(pipelineOptions.file);
         ClassLoader loader = pipelineOptions.classLoader();
         for (TaskSpec task : pipeline.tasks()) {
             try {

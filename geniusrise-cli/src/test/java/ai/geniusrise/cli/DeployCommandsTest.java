@@ -132,6 +132,10 @@ class DeployCommandsTest {
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).startsWith("error: " + file + ":").contains("'password' is written inline")
                 .doesNotContain("hunter2").doesNotContain("Exception");
+        CliRun validated = CliRun.of("validate", file.toString());
+        assertThat(validated.exitCode()).as("validate catches what generate refuses").isEqualTo(2);
+        assertThat(validated.err()).startsWith("error: " + file + ":").contains("'password' is written inline")
+                .doesNotContain("hunter2").doesNotContain("Exception");
 
         Files.writeString(file, text.replace("    class: com.acme.pipelines.OrderEnricher\n",
                 "    class: com.acme.pipelines.OrderEnricher\n    args: {note: AKIAABCDEFGHIJKLMNOP}\n"));

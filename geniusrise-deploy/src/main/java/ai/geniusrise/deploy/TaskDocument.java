@@ -142,6 +142,40 @@ final class TaskDocument {
         }
     }
 
+    /**
+     * Refuses a password or key written inline in {@code file} (under a key that holds one, in a
+     * {@code sasl.jaas.config}, in a URL), located; the rule {@link #perTask} applies while generating.
+     */
+    static void refuseInlineSecrets(java.nio.file.Path file) {
+        compose(file).ifPresent(root -> scanInline(root, file.toString(), new IdentityHashMap<>()));
+    }
+
+    private static void scanInline(Node node, String label, Map<Node, Boolean> seen) {
+        if (seen.put(node, Boolean.TRUE) != null) {
+            return;
+        }
+        if (node instanceof ScalarNode s) {
+            Matcher p = URL_PASSWORD.matcher(s.getValue());
+            if (p.find() && !p.group(1).startsWith("${")) {
+                throw located(s, label, "this URL holds a password, which would be written into the deployment "
+                        + "files; write ${VAR} instead and set VAR from the task's secrets");
+            }
+        } else if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
+                if (key.equals("secrets") || key.equals("env")) {
+                    continue;
+                }
+                if (t.getValueNode() instanceof ScalarNode v) {
+                    inlineSecret(key, v, label);
+                }
+                scanInline(t.getValueNode(), label, seen);
+            }
+        } else if (node instanceof SequenceNode q) {
+            q.getValue().forEach(c -> scanInline(c, label, seen));
+        }
+    }
+
     /** The file's YAML nodes, or nothing when it cannot be read or composed (loading it reports why). */
     private static Optional<Node> compose(java.nio.file.Path file) {
         try {

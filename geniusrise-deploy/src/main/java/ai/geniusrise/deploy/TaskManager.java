@@ -47,6 +47,17 @@ public interface TaskManager extends AutoCloseable {
         return new Pipeline(pipeline.name(), pipeline.file(), pipeline.tasks(), warnings);
     }
 
+    /**
+     * Refuses a secret written inline in a pipeline file (a {@code password:}, a key, a
+     * {@code password=} in {@code sasl.jaas.config}, a URL with a password): such a value would
+     * reach the deployment files. {@code geniusrise validate} and {@code generate} apply it.
+     *
+     * @throws ConfigException located at the value, which it never quotes
+     */
+    static void refuseInlineSecrets(Path file) {
+        TaskDocument.refuseInlineSecrets(file);
+    }
+
     /** The target this manager deploys on: {@code k8s} or {@code ecs}, as in {@code deploy.target}. */
     String target();
 

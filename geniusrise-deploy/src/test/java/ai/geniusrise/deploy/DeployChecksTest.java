@@ -47,11 +47,12 @@ class DeployChecksTest {
     }
 
     @Test
-    void missingImageIsALocatedError() throws IOException {
+    void missingImageOfATaskWithItsOwnClassIsALocatedError() throws IOException {
         Path f = file("""
                 tasks:
                   - name: bolt
                     type: bolt
+                    class: com.acme.Enricher
                     config:
                       inputConfig: {type: streaming, source: a}
                       outputConfig: {type: streaming, destination: b}
@@ -60,10 +61,25 @@ class DeployChecksTest {
     }
 
     @Test
+    void aTaskWithoutClassRunsInTheGeniusriseImageOfThisVersion() throws IOException {
+        Path f = file("""
+                tasks:
+                  - name: bolt
+                    type: bolt
+                    config:
+                      inputConfig: {type: streaming, source: a}
+                      outputConfig: {type: streaming, destination: b}
+                """);
+        String manifest = new K8sManager().render(TaskManager.load(f, Map.of())).get(0).content();
+        assertThat(manifest).contains("image: ghcr.io/geniusrise/geniusrise:" + DeployedTask.BUILT_IN_IMAGE
+                .substring(DeployedTask.BUILT_IN_IMAGE.lastIndexOf(':') + 1)).doesNotContain("${project.version}");
+    }
+
+    @Test
     void whenManyTasksAreWrongTheFirstInTheFileIsReported() throws IOException {
         StringBuilder yaml = new StringBuilder("tasks:\n");
         for (int i = 0; i < 200; i++) {
-            yaml.append("  - name: t").append(i).append("\n    type: bolt\n    config:\n")
+            yaml.append("  - name: t").append(i).append("\n    type: bolt\n    class: com.acme.Enricher\n    config:\n")
                     .append("      inputConfig: {type: streaming, source: a").append(i).append("}\n")
                     .append("      outputConfig: {type: streaming, destination: b").append(i).append("}\n");
         }
