@@ -11,7 +11,11 @@ import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The local mode of {@code geniusrise run PIPELINE.yaml}: when the pipeline's streaming tasks
@@ -143,10 +148,71 @@ final class LocalMode implements AutoCloseable {
             failure = attempt(failure, s3::close);
         }
         if (kafka != null) {
-            failure = attempt(failure, kafka::close);
+            failure = attempt(failure, () -> closeQuietly(kafka));
         }
         if (failure != null && failure != pending) {
             throw failure;
+        }
+    }
+
+    /**
+     * Stops the broker without the warning its own shutdown logs in KRaft combined mode (the
+     * controller's registration channel closes its network client twice): "[WARN]
+     * [NodeToControllerChannelManager id=1 name=registration] Attempting to close NetworkClient that
+     * has already been closed." It says nothing to a user, and silencing its logger for the whole run
+     * would hide the client warnings that do (a broker that cannot be reached), so only that line is
+     * left out, and only while the broker stops, when the tasks have ended.
+     */
+    private static void closeQuietly(EmbeddedKafka kafka) {
+        PrintStream err = System.err;
+        PrintStream filtered = new PrintStream(new LineFilter(err, line -> !line.contains(DOUBLE_CLOSE)), true,
+                Charset.defaultCharset());
+        System.setErr(filtered);
+        try {
+            kafka.close();
+        } finally {
+            System.setErr(err);
+            filtered.close(); // passes on what is left of a last line without its break
+        }
+    }
+
+    static final String DOUBLE_CLOSE = "Attempting to close NetworkClient that has already been closed";
+
+    /** Passes whole lines that {@code keep} accepts on to {@code target}. */
+    private static final class LineFilter extends OutputStream {
+        private final PrintStream target;
+        private final Predicate<String> keep;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineFilter(PrintStream target, Predicate<String> keep) {
+            this.target = target;
+            this.keep = keep;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                flushLine();
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            target.flush();
+        }
+
+        @Override
+        public synchronized void close() {
+            flushLine();
+            target.flush();
+        }
+
+        private void flushLine() {
+            if (line.size() > 0 && keep.test(line.toString(Charset.defaultCharset()))) {
+                target.write(line.toByteArray(), 0, line.size());
+            }
+            line.reset();
         }
     }
 
