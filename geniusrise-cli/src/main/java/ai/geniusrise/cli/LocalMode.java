@@ -4,9 +4,11 @@ import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
+import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.state.FileStateManager;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -31,7 +33,9 @@ import java.util.function.Predicate;
  * the test kit's {@link EmbeddedKafka} and points them at it, creating the topics they name; when
  * an {@code s3://} location has no {@code endpoint} option, starts an {@link EmbeddedS3} and
  * points those configs at it, creating the buckets they name. Both keep their data under
- * {@code .geniusrise/} beside the pipeline file, so a second run resumes. It works by rewriting
+ * {@code .geniusrise/} beside the pipeline file, so a second run resumes; so does the state of
+ * tasks with {@code stateConfig: {type: memory}}, which local mode keeps in
+ * {@code .geniusrise/state} (a {@link FileStateManager}). It works by rewriting
  * the task specs' configs only: the tasks then run through the same adapters as in production.
  * {@link #close()} stops what it started.
  *
@@ -81,8 +85,16 @@ final class LocalMode implements AutoCloseable {
                 out.flush();
             }
             List<TaskSpec> rewritten = new ArrayList<>();
+            StateConfig keptState = new StateConfig("file", Map.of(FileStateManager.Provider.PATH,
+                    dataRoot.resolve("state").toString()));
             for (TaskSpec spec : tasks) {
-                rewritten.add(rewrite(spec, kafka, s3));
+                TaskSpec local = rewrite(spec, kafka, s3);
+                rewritten.add(isMemory(local) ? local.toBuilder().state(keptState).build() : local);
+            }
+            if (tasks.stream().anyMatch(LocalMode::isMemory)) {
+                out.println("local mode: state of tasks with stateConfig {type: memory} kept in "
+                        + dataRoot.resolve("state") + " (delete it to start afresh)");
+                out.flush();
             }
             if (kafka != null) {
                 for (String topic : topics(rewritten, kafka.bootstrapServers())) {
@@ -227,6 +239,15 @@ final class LocalMode implements AutoCloseable {
             failure.addSuppressed(e);
             return failure;
         }
+    }
+
+    /**
+     * A task whose state is in memory: in local mode it is kept in {@code .geniusrise/state}
+     * instead, so that a second run remembers what the first did, as it would with a durable
+     * state in production.
+     */
+    private static boolean isMemory(TaskSpec spec) {
+        return "memory".equals(spec.state().type());
     }
 
     /** A bolt's streaming input, or any streaming output, with no brokers of its own. */
