@@ -4,14 +4,20 @@ import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
+import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.state.FileStateManager;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The local mode of {@code geniusrise run PIPELINE.yaml}: when the pipeline's streaming tasks
@@ -26,7 +33,9 @@ import java.util.Set;
  * the test kit's {@link EmbeddedKafka} and points them at it, creating the topics they name; when
  * an {@code s3://} location has no {@code endpoint} option, starts an {@link EmbeddedS3} and
  * points those configs at it, creating the buckets they name. Both keep their data under
- * {@code .geniusrise/} beside the pipeline file, so a second run resumes. It works by rewriting
+ * {@code .geniusrise/} beside the pipeline file, so a second run resumes; so does the state of
+ * tasks with {@code stateConfig: {type: memory}}, which local mode keeps in
+ * {@code .geniusrise/state} (a {@link FileStateManager}). It works by rewriting
  * the task specs' configs only: the tasks then run through the same adapters as in production.
  * {@link #close()} stops what it started.
  *
@@ -76,8 +85,16 @@ final class LocalMode implements AutoCloseable {
                 out.flush();
             }
             List<TaskSpec> rewritten = new ArrayList<>();
+            StateConfig keptState = new StateConfig("file", Map.of(FileStateManager.Provider.PATH,
+                    dataRoot.resolve("state").toString()));
             for (TaskSpec spec : tasks) {
-                rewritten.add(rewrite(spec, kafka, s3));
+                TaskSpec local = rewrite(spec, kafka, s3);
+                rewritten.add(isMemory(local) ? local.toBuilder().state(keptState).build() : local);
+            }
+            if (tasks.stream().anyMatch(LocalMode::isMemory)) {
+                out.println("local mode: state of tasks with stateConfig {type: memory} kept in "
+                        + dataRoot.resolve("state") + " (delete it to start afresh)");
+                out.flush();
             }
             if (kafka != null) {
                 for (String topic : topics(rewritten, kafka.bootstrapServers())) {
@@ -143,10 +160,71 @@ final class LocalMode implements AutoCloseable {
             failure = attempt(failure, s3::close);
         }
         if (kafka != null) {
-            failure = attempt(failure, kafka::close);
+            failure = attempt(failure, () -> closeQuietly(kafka));
         }
         if (failure != null && failure != pending) {
             throw failure;
+        }
+    }
+
+    /**
+     * Stops the broker without the warning its own shutdown logs in KRaft combined mode (the
+     * controller's registration channel closes its network client twice): "[WARN]
+     * [NodeToControllerChannelManager id=1 name=registration] Attempting to close NetworkClient that
+     * has already been closed." It says nothing to a user, and silencing its logger for the whole run
+     * would hide the client warnings that do (a broker that cannot be reached), so only that line is
+     * left out, and only while the broker stops, when the tasks have ended.
+     */
+    private static void closeQuietly(EmbeddedKafka kafka) {
+        PrintStream err = System.err;
+        PrintStream filtered = new PrintStream(new LineFilter(err, line -> !line.contains(DOUBLE_CLOSE)), true,
+                Charset.defaultCharset());
+        System.setErr(filtered);
+        try {
+            kafka.close();
+        } finally {
+            System.setErr(err);
+            filtered.close(); // passes on what is left of a last line without its break
+        }
+    }
+
+    static final String DOUBLE_CLOSE = "Attempting to close NetworkClient that has already been closed";
+
+    /** Passes whole lines that {@code keep} accepts on to {@code target}. */
+    private static final class LineFilter extends OutputStream {
+        private final PrintStream target;
+        private final Predicate<String> keep;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineFilter(PrintStream target, Predicate<String> keep) {
+            this.target = target;
+            this.keep = keep;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                flushLine();
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            target.flush();
+        }
+
+        @Override
+        public synchronized void close() {
+            flushLine();
+            target.flush();
+        }
+
+        private void flushLine() {
+            if (line.size() > 0 && keep.test(line.toString(Charset.defaultCharset()))) {
+                target.write(line.toByteArray(), 0, line.size());
+            }
+            line.reset();
         }
     }
 
@@ -161,6 +239,15 @@ final class LocalMode implements AutoCloseable {
             failure.addSuppressed(e);
             return failure;
         }
+    }
+
+    /**
+     * A task whose state is in memory: in local mode it is kept in {@code .geniusrise/state}
+     * instead, so that a second run remembers what the first did, as it would with a durable
+     * state in production.
+     */
+    private static boolean isMemory(TaskSpec spec) {
+        return "memory".equals(spec.state().type());
     }
 
     /** A bolt's streaming input, or any streaming output, with no brokers of its own. */

@@ -343,6 +343,9 @@ final class RunCommand implements Callable<Integer> {
         if (s.deadLettered() > 0) {
             sb.append(", ").append(s.deadLettered()).append(" dead-lettered");
         }
+        if (s.dropped() > 0) {
+            sb.append(", ").append(s.dropped()).append(" dropped");
+        }
         if (spec.output() instanceof StreamingOutputConfig o) {
             sb.append("\n  output: topic ").append(o.topic());
         } else if (isStreaming(spec)) {

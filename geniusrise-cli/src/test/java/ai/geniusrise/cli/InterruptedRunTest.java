@@ -98,6 +98,36 @@ class InterruptedRunTest {
     }
 
     @Test
+    void aSuccessfulRerunRemovesTheTemporaryPartsOfTheRunsKilledBeforeIt() throws Exception {
+        Path destination = dir.resolve("out");
+        Path file = pipeline("out");
+        Path tmp = destination.resolve("_geniusrise").resolve("tmp");
+        for (int kill = 0; kill < 3; kill++) {
+            try (ChildRun child = start(file)) {
+                awaitPartialOutput(destination, child);
+                Thread.sleep((long) (Math.random() * 300));
+                child.kill();
+            }
+        }
+        assertThat(filesUnder(tmp)).as("the killed runs left temporary parts").isNotEmpty();
+
+        CliRun rerun = CliRun.of("run", file.toString());
+
+        assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+        assertThat(filesUnder(tmp)).as("temporary parts left after a successful rerun").isEmpty();
+        assertThat(CliRun.visibleLines(destination)).hasSize(OBJECTS * LINES).doesNotHaveDuplicates();
+    }
+
+    private static List<Path> filesUnder(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
     void sigtermStopsTheRunWithoutCommittingAnything() throws Exception {
         Path destination = dir.resolve("out");
         try (ChildRun child = start(pipeline("out"))) {

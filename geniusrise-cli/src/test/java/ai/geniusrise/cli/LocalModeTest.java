@@ -55,6 +55,20 @@ class LocalModeTest {
     }
 
     @Test
+    void theEmbeddedBrokerStopsWithoutKafkasDoubleCloseWarning() throws Exception {
+        CliRun.assumeNoBrokersConfigured();
+        Path file = CliRun.uppercaseStream(dir, "");
+        Path log = dir.resolve("run.log");
+
+        try (ChildRun run = ChildRun.startInLocalMode(log, "run", file.toString(), "--duration", "2s")) {
+            assertThat(run.awaitExit(java.time.Duration.ofSeconds(90))).as("the run ends after its duration").isTrue();
+            assertThat(run.exitValue()).as(run.output()).isZero();
+            assertThat(run.output()).contains("task 'upper' done").doesNotContain(LocalMode.DOUBLE_CLOSE)
+                    .doesNotContain("[WARN]");
+        }
+    }
+
+    @Test
     void durationOptionsAreRefusedWithTaskBecauseAContainerRunsUntilStopped() throws IOException {
         Path file = CliRun.uppercaseStream(dir, ", bootstrapServers: \"localhost:1\"");
 

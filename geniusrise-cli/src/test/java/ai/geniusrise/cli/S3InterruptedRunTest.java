@@ -5,6 +5,7 @@ import ai.geniusrise.testkit.s3.S3Endpoint;
 import ai.geniusrise.testkit.s3.S3Extension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,10 @@ class S3InterruptedRunTest {
     }
 
     private Path pipeline(String destination) throws IOException {
+        return pipeline(destination, "");
+    }
+
+    private Path pipeline(String destination, String outputSettings) throws IOException {
         StringBuilder defaults = new StringBuilder("defaults:\n  s3:\n");
         s3.options().forEach((k, v) -> defaults.append("    ").append(k).append(": \"").append(v).append("\"\n"));
         Path file = dir.resolve(destination + ".yaml");
@@ -64,13 +69,15 @@ class S3InterruptedRunTest {
                     args: {every: 200, sleepMillis: 15}
                     config:
                       inputConfig: {type: batch, source: "s3://%s/in", parallelism: 2}
-                      outputConfig: {type: batch, destination: "s3://%s/%s", compression: gzip, maxRecordsPerPart: 1500}
-                """.formatted(defaults, SlowBolt.class.getName(), bucket, bucket, destination));
+                      outputConfig: {type: batch, destination: "s3://%s/%s", compression: gzip, maxRecordsPerPart: 1500%s}
+                """.formatted(defaults, SlowBolt.class.getName(), bucket, bucket, destination, outputSettings));
         return file;
     }
 
-    private ChildRun start(Path pipelineFile) throws IOException {
-        return ChildRun.start(dir.resolve("child.log"), "run", pipelineFile.toString());
+    private ChildRun start(Path pipelineFile, String... options) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("run", pipelineFile.toString()));
+        args.addAll(List.of(options));
+        return ChildRun.start(dir.resolve("child.log"), args.toArray(String[]::new));
     }
 
     /** Waits until the child has uploaded some parts (multipart uploads not yet completed). */
@@ -106,5 +113,27 @@ class S3InterruptedRunTest {
         assertThat(objects.uploadsInProgress("out")).as("the killed run's uploads were aborted by the rerun").isZero();
         List<String> lines = objects.visibleLines("out");
         assertThat(lines).hasSize(OBJECTS * LINES).doesNotHaveDuplicates();
+    }
+
+    @Test
+    @Timeout(180)
+    void aSuccessfulRunAbortsTheUploadsOfTheRunsKilledBeforeItThatItDoesNotRewrite() throws Exception {
+        // each killed run wrote to the folder of its own day, which the final run does not write again
+        Path file = pipeline("out", ", partitionBy: \"dt={yyyy-MM-dd}\"");
+        for (int day = 1; day <= 3; day++) {
+            try (ChildRun child = start(file, "--logical-time", "2024-05-0" + day + "T10:00:00Z")) {
+                awaitPartialOutput("out", child);
+                Thread.sleep(ThreadLocalRandom.current().nextLong(300));
+                child.kill();
+            }
+        }
+        assertThat(objects.uploadsInProgress("out")).as("the killed runs left uploads").isPositive();
+
+        CliRun rerun = CliRun.of("run", file.toString(), "--logical-time", "2024-05-04T10:00:00Z");
+
+        assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+        assertThat(objects.uploadsInProgress("out")).as("uploads left after a successful run").isZero();
+        assertThat(objects.visibleParts("out").keySet()).allSatisfy(name -> assertThat(name).startsWith("dt=2024-05-04/"));
+        assertThat(objects.visibleLines("out")).hasSize(OBJECTS * LINES).doesNotHaveDuplicates();
     }
 }

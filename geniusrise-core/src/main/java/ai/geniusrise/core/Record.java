@@ -1,6 +1,7 @@
 package ai.geniusrise.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -25,24 +26,37 @@ import java.util.Optional;
  *
  * <p>Typed views decode on each call: {@link #valueAsString()} as UTF-8, {@link #valueAsJson()}
  * as a Jackson tree, {@link #as(Class)} bound to a class through Jackson. A value that does not
- * decode raises {@link RecordFormatException}, which the task's error policy handles.
+ * decode raises {@link RecordFormatException}, which the task's error policy handles; a value
+ * is JSON only if nothing but white space follows its JSON document ({@code {"id":1} xyz} is not).
+ *
+ * <p>A Kafka tombstone (a record whose value is null) is a record with an empty value for which
+ * {@link #isTombstone()} is true; a dead letter of it keeps the null value.
  */
 public final class Record {
 
-    static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules().build();
+    static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    private static final byte[] EMPTY = new byte[0];
 
     private final byte[] key;
     private final byte[] value;
     private final Map<String, byte[]> headers;
     private final long timestamp;
     private final Position position;
+    private final boolean tombstone;
 
     private Record(byte[] key, byte[] value, Map<String, byte[]> headers, long timestamp, Position position) {
+        this(key, value, headers, timestamp, position, false);
+    }
+
+    private Record(byte[] key, byte[] value, Map<String, byte[]> headers, long timestamp, Position position,
+                   boolean tombstone) {
         this.key = key;
         this.value = Objects.requireNonNull(value, "value");
         this.headers = headers;
         this.timestamp = timestamp;
         this.position = Objects.requireNonNull(position, "position");
+        this.tombstone = tombstone;
     }
 
     /** A record with this UTF-8 value, no key, no headers, timestamp 0 (unknown) and no position. */
@@ -60,14 +74,14 @@ public final class Record {
      * copied unless empty.
      *
      * @param key       the key, or {@code null}
-     * @param value     the value; not {@code null}
+     * @param value     the value; {@code null} for a tombstone (then an empty value that {@link #isTombstone()})
      * @param headers   the headers in order
      * @param timestamp milliseconds since the epoch, 0 when unknown
      * @param position  where the record was read
      */
     public static Record of(byte[] key, byte[] value, Map<String, byte[]> headers, long timestamp, Position position) {
         Map<String, byte[]> h = headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-        return new Record(key, value, h, timestamp, position);
+        return new Record(key, value == null ? EMPTY : value, h, timestamp, position, value == null);
     }
 
     /** A record with a UTF-8 key and value. */
@@ -100,6 +114,15 @@ public final class Record {
         return value;
     }
 
+    /**
+     * Whether the source gave this record no value at all (a Kafka tombstone), rather than an empty
+     * one; {@link #value()} is then empty. A new value ({@code withValue...}) makes it a record like
+     * any other; the other {@code with...} methods keep it.
+     */
+    public boolean isTombstone() {
+        return tombstone;
+    }
+
     /** The value decoded as UTF-8. */
     public String valueAsString() {
         return new String(value, StandardCharsets.UTF_8);
@@ -114,7 +137,7 @@ public final class Record {
         try {
             return JSON.readTree(value);
         } catch (IOException e) {
-            throw new RecordFormatException("value is not JSON: " + firstLine(e), position, e);
+            throw new RecordFormatException("value is not JSON: " + RecordFormatException.describe(e), position, e);
         }
     }
 
@@ -127,7 +150,8 @@ public final class Record {
         try {
             return JSON.readValue(value, type);
         } catch (IOException e) {
-            throw new RecordFormatException("value does not bind to " + type.getSimpleName() + ": " + firstLine(e),
+            throw new RecordFormatException("value does not bind to " + type.getSimpleName() + ": "
+                    + RecordFormatException.describe(e),
                     position, e);
         }
     }
@@ -175,7 +199,7 @@ public final class Record {
 
     /** This record with a new key ({@code null} for none). */
     public Record withKey(byte[] newKey) {
-        return new Record(newKey, value, headers, timestamp, position);
+        return new Record(newKey, value, headers, timestamp, position, tombstone);
     }
 
     /** This record with a new UTF-8 key ({@code null} for none). */
@@ -187,7 +211,7 @@ public final class Record {
     public Record withHeader(String name, byte[] headerValue) {
         Map<String, byte[]> copy = new LinkedHashMap<>(headers);
         copy.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(headerValue, "headerValue"));
-        return new Record(key, value, Collections.unmodifiableMap(copy), timestamp, position);
+        return new Record(key, value, Collections.unmodifiableMap(copy), timestamp, position, tombstone);
     }
 
     /** This record with a UTF-8 header added or replaced. */
@@ -197,27 +221,18 @@ public final class Record {
 
     /** This record with a new timestamp (milliseconds since the epoch). */
     public Record withTimestamp(long newTimestamp) {
-        return new Record(key, value, headers, newTimestamp, position);
+        return new Record(key, value, headers, newTimestamp, position, tombstone);
     }
 
     /** This record with a new source position; used by input adapters. */
     public Record withPosition(Position newPosition) {
-        return new Record(key, value, headers, timestamp, newPosition);
-    }
-
-    private static String firstLine(IOException e) {
-        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        if (m == null) {
-            return e.getClass().getSimpleName();
-        }
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return new Record(key, value, headers, timestamp, newPosition, tombstone);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Record r && Arrays.equals(key, r.key) && Arrays.equals(value, r.value)
-                && timestamp == r.timestamp && headersEqual(headers, r.headers);
+                && timestamp == r.timestamp && tombstone == r.tombstone && headersEqual(headers, r.headers);
     }
 
     private static boolean headersEqual(Map<String, byte[]> a, Map<String, byte[]> b) {

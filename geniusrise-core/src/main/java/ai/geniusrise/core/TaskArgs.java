@@ -105,7 +105,7 @@ public final class TaskArgs {
             return Record.JSON.treeToValue(tree, type);
         } catch (Exception e) {
             throw new ConfigException("args", "do not bind to " + type.getSimpleName() + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+                    + RecordFormatException.describe(e), e);
         }
     }
 

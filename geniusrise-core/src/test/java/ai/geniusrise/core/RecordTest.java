@@ -47,6 +47,45 @@ class RecordTest {
     }
 
     @Test
+    void aJsonValueFollowedByAnythingButWhiteSpaceIsNotJson() {
+        Record r = Record.of("{\"id\":1} xyz").withPosition(Position.inObject("file:///in", "c.jsonl", 4));
+
+        assertThatThrownBy(r::valueAsJson).isInstanceOf(RecordFormatException.class)
+                .hasMessageStartingWith("c.jsonl:4: value is not JSON: Unrecognized token 'xyz'");
+        assertThatThrownBy(() -> Record.of("{\"user\":\"a\",\"count\":1} xyz").as(Click.class))
+                .isInstanceOf(RecordFormatException.class)
+                .hasMessageContaining("does not bind to Click: Unrecognized token 'xyz'");
+        assertThatThrownBy(() -> Record.of("{\"user\":\"a\",\"count\":1}{}").as(Click.class))
+                .isInstanceOf(RecordFormatException.class).hasMessageContaining("Trailing token");
+        assertThat(Record.of("{\"id\":1} \n").valueAsJson().get("id").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void jacksonMessagesAreQuotedWithoutTheirRedactedSourceText() {
+        Record r = Record.of("{\"id\":1");
+
+        assertThatThrownBy(r::valueAsJson).isInstanceOf(RecordFormatException.class)
+                .hasMessageContaining("Unexpected end-of-input").hasMessageContaining("[line: 1, column: 1]")
+                .hasMessageNotContaining("Source").hasMessageNotContaining("REDACTED")
+                .hasMessageNotContaining("StreamReadFeature");
+        assertThatThrownBy(() -> Record.of("{\"user\":\"a\",\"count\":\"x\"}").as(Click.class))
+                .hasMessageContaining("Cannot deserialize value of type `int`").hasMessageNotContaining("REDACTED");
+    }
+
+    @Test
+    void aTombstoneIsAnEmptyValueThatRemembersItHadNone() {
+        Record tombstone = Record.of("k".getBytes(StandardCharsets.UTF_8), null, Map.of(), 5,
+                Position.inTopic("t", 0, 9));
+
+        assertThat(tombstone.isTombstone()).isTrue();
+        assertThat(tombstone.value()).isEmpty();
+        assertThat(tombstone.withHeader("h", "1").withTimestamp(6).withKey("k2").isTombstone()).isTrue();
+        assertThat(tombstone.withValue("now a value").isTombstone()).isFalse();
+        assertThat(Record.of(new byte[0]).isTombstone()).isFalse();
+        assertThat(tombstone).isNotEqualTo(Record.of(new byte[0]).withKey("k").withTimestamp(5));
+    }
+
+    @Test
     void withJsonValueKeepsKeyHeadersTimestampAndPosition() {
         Position at = Position.inTopic("clicks", 2, 99);
         Record r = Record.of("k", "{}").withHeader("trace", "t1").withTimestamp(5).withPosition(at)

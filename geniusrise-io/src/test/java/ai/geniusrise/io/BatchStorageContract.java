@@ -39,6 +39,12 @@ public abstract class BatchStorageContract {
     /** A location no other test uses, empty or absent. */
     protected abstract String location();
 
+    /**
+     * What uncommitted attempts left stored under the location: temporary files, uploads in
+     * progress.
+     */
+    protected abstract int leftovers() throws IOException;
+
     protected BatchOutput output(Format format, Compression compression) throws IOException {
         return storage().openOutput(BatchOutputConfig.builder(location()).format(format).compression(compression)
                 .build(), null);
@@ -81,6 +87,52 @@ public abstract class BatchStorageContract {
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of();
         }
+    }
+
+    /** Lets the clock move on, so that what comes next is strictly later than what came before. */
+    private static void nextMillisecond() {
+        long now = System.currentTimeMillis();
+        while (System.currentTimeMillis() <= now + 1) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aCommitRemovesWhatKilledAttemptsAtTheSameWorkLeftBehind() throws IOException {
+        BatchOutput killed = output(); // never committed, aborted nor closed: its process was killed
+        writePart(killed, "part-t-0a1b-00000", "{\"n\":1}");
+        writePart(killed, "part-t-0a1b-00001", "{\"n\":2}");
+        writePart(killed, "dt=2024-05-01/part-t-0a1b-00000", "{\"n\":3}");
+        assertThat(leftovers()).isEqualTo(3);
+        nextMillisecond();
+
+        BatchOutput rerun = output();
+        writePart(rerun, "dt=2024-05-02/part-t-0a1b-00000", "{\"n\":1}");
+        rerun.commit("run-2", List.of("dt=2024-05-02/part-t-0a1b-00000"));
+        rerun.close();
+
+        assertThat(leftovers()).as("what the killed attempt left").isZero();
+        assertThat(visible()).containsExactly("dt=2024-05-02/part-t-0a1b-00000.jsonl");
+    }
+
+    @Test
+    void aCommitLeavesTheUncommittedPartsOfOtherWorkAlone() throws IOException {
+        BatchOutput shard0 = output();
+        writePart(shard0, "part-t-0a1b-00000", "{\"n\":1}");
+        writePart(shard0, "part-t-flush-shard-0-00000", "{\"n\":2}");
+        nextMillisecond();
+        BatchOutput shard1 = output();
+        writePart(shard1, "part-t-2c3d-00000", "{\"n\":3}");
+        writePart(shard1, "part-t-flush-shard-1-00000", "{\"n\":4}");
+        shard1.commit("run-1-shard-1", List.of("part-t-2c3d-00000", "part-t-flush-shard-1-00000"));
+        shard1.close();
+
+        assertThat(leftovers()).as("shard 0's parts, still to be committed").isEqualTo(2);
+        shard0.commit("run-1-shard-0", List.of("part-t-0a1b-00000", "part-t-flush-shard-0-00000"));
+        shard0.close();
+        assertThat(visible()).containsExactlyInAnyOrder("part-t-0a1b-00000.jsonl", "part-t-flush-shard-0-00000.jsonl",
+                "part-t-2c3d-00000.jsonl", "part-t-flush-shard-1-00000.jsonl");
+        assertThat(leftovers()).isZero();
     }
 
     @Test

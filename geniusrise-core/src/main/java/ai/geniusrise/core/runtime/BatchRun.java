@@ -108,6 +108,9 @@ final class BatchRun {
                             + Failures.describe(e), e);
                 }
                 parts.addAll(flushEmitter.finish());
+                if (tally.out > 0) {
+                    metrics.flushEmitted();
+                }
                 metrics.publish(tally);
                 summary = commit(output, failures, runId, parts, outConfig, started);
             } catch (RuntimeException | IOException e) {
@@ -317,7 +320,7 @@ final class BatchRun {
                     failures.deadLetters().location());
         }
         return new RunSummary(spec.name(), metrics.inTotal(), metrics.outTotal(), metrics.skippedTotal(),
-                metrics.deadLetteredTotal(), parts, outConfig.destination(),
+                metrics.deadLetteredTotal(), metrics.droppedTotal(), parts, outConfig.destination(),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 

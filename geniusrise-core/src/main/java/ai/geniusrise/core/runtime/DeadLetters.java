@@ -2,9 +2,11 @@ package ai.geniusrise.core.runtime;
 
 import ai.geniusrise.core.Position;
 import ai.geniusrise.core.Record;
+import ai.geniusrise.core.RecordFormatException;
 import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.spi.BatchOutput;
 import ai.geniusrise.core.spi.PartWriter;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -56,7 +58,8 @@ final class DeadLetters {
         letter.put("reason", reason);
         if (error != null) {
             letter.put("error", error.getClass().getName());
-            letter.put("message", String.valueOf(error.getMessage()));
+            letter.put("message", String.valueOf(error instanceof JsonProcessingException
+                    ? RecordFormatException.describe(error) : error.getMessage()));
         }
         letter.put("position", position.toString());
         if (position instanceof Position.InObject o) {

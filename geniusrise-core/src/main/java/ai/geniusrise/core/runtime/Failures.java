@@ -3,7 +3,9 @@ package ai.geniusrise.core.runtime;
 import ai.geniusrise.core.ErrorPolicy;
 import ai.geniusrise.core.Position;
 import ai.geniusrise.core.Record;
+import ai.geniusrise.core.RecordFormatException;
 import ai.geniusrise.core.TaskFailedException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.slf4j.Logger;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,7 +81,7 @@ final class Failures {
                 logBounded("skipped the record at {}: {}", position, error);
             }
             case DEAD_LETTER -> {
-                letters.write(position, original, record, "processing failed", error);
+                letters.write(position, original, record, describe(error), error);
                 tally.deadLettered++;
                 logBounded("sent the record at {} to the dead letters: {}", position, error);
             }
@@ -94,8 +96,9 @@ final class Failures {
         }
     }
 
+    /** The error's class and message (a Jackson exception's without the location Jackson adds to it). */
     static String describe(Throwable error) {
-        String m = error.getMessage();
+        String m = error instanceof JsonProcessingException ? RecordFormatException.describe(error) : error.getMessage();
         return error.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 }

@@ -55,6 +55,7 @@ final class PartEmitter implements Emitter {
     private OpenPart last;
     private String lastPartition;
     private boolean holding;
+    private boolean rejected;
     private final List<Record> heldRecords = new ArrayList<>(4);
     private final List<String> heldPartitions = new ArrayList<>(4);
     private final List<Record> heldLetters = new ArrayList<>(0);
@@ -85,11 +86,15 @@ final class PartEmitter implements Emitter {
      */
     void hold() {
         holding = true;
+        rejected = false;
     }
 
-    /** Writes what was held. */
+    /** Writes what was held; a call that emitted nothing at all counts as a dropped record. */
     void release() {
         holding = false;
+        if (heldRecords.isEmpty() && heldLetters.isEmpty() && !rejected) {
+            tally.dropped++;
+        }
         for (int i = 0; i < heldRecords.size(); i++) {
             write(heldRecords.get(i), heldPartitions.get(i));
         }
@@ -159,6 +164,7 @@ final class PartEmitter implements Emitter {
 
     @Override
     public void reject(Record record, Throwable error) {
+        rejected = true;
         failures.onFailure(record.position(), record.value(), error, tally);
     }
 

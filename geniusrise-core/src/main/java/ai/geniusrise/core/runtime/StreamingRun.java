@@ -70,7 +70,7 @@ final class StreamingRun implements StreamingTask {
             metrics.publish(tally);
         }
         return new RunSummary(spec.name(), metrics.inTotal(), metrics.outTotal(), metrics.skippedTotal(),
-                metrics.deadLetteredTotal(), List.of(), spec.output().destination(),
+                metrics.deadLetteredTotal(), metrics.droppedTotal(), List.of(), spec.output().destination(),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -124,6 +124,9 @@ final class StreamingRun implements StreamingTask {
             publishSometimes();
             return;
         }
+        if (held.isEmpty()) {
+            tally.dropped++;
+        }
         held.releaseTo(sink);
         publishSometimes();
     }
@@ -136,8 +139,12 @@ final class StreamingRun implements StreamingTask {
 
     @Override
     public void flush(StreamSink sink) {
+        DirectEmitter emitter = new DirectEmitter(sink);
         try {
-            task.flush(new DirectEmitter(sink));
+            task.flush(emitter);
+            if (emitter.emitted > 0) {
+                metrics.flushEmitted();
+            }
         } catch (TaskFailedException e) {
             throw e;
         } catch (Exception e) {
@@ -164,6 +171,7 @@ final class StreamingRun implements StreamingTask {
     /** Emits straight to the sink, counting; a spout's emitter and the one {@code flush} gets. */
     private final class DirectEmitter implements AcknowledgingEmitter {
         private final StreamSink sink;
+        long emitted;
 
         DirectEmitter(StreamSink sink) {
             this.sink = sink;
@@ -172,6 +180,7 @@ final class StreamingRun implements StreamingTask {
         @Override
         public void emit(Record record) {
             sink.send(record);
+            emitted++;
             if (++tally.out % PUBLISH_EVERY == 0) {
                 metrics.publish(tally);
             }
@@ -205,6 +214,11 @@ final class StreamingRun implements StreamingTask {
         @Override
         public void emit(Record record) {
             records.add(record);
+        }
+
+        /** Whether the {@code process} call emitted nothing: no record, no dead letter. */
+        boolean isEmpty() {
+            return records.isEmpty() && letters.isEmpty();
         }
 
         @Override

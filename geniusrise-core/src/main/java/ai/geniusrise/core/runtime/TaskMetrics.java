@@ -20,12 +20,15 @@ final class TaskMetrics {
     final Counter out;
     final Counter skipped;
     final Counter deadLettered;
+    final Counter dropped;
     final Timer processing;
     private final LongAdder inTotal = new LongAdder();
     private final LongAdder outTotal = new LongAdder();
     private final LongAdder skippedTotal = new LongAdder();
     private final LongAdder deadTotal = new LongAdder();
+    private final LongAdder droppedTotal = new LongAdder();
     private final AtomicLong objectsDone = new AtomicLong();
+    private volatile boolean flushEmitted;
     private volatile long objectsTotal = -1;
     private final MeterRegistry registry;
 
@@ -39,6 +42,8 @@ final class TaskMetrics {
                 .description("Records that failed and were skipped").register(registry);
         this.deadLettered = Counter.builder("geniusrise.records.failed").tag("policy", "dead-letter")
                 .description("Records that failed and went to the dead letters").register(registry);
+        this.dropped = Counter.builder("geniusrise.records.dropped")
+                .description("Records the task processed without emitting anything").register(registry);
         this.processing = Timer.builder("geniusrise.processing").description("Time spent in the task's code per batch of records")
                 .register(registry);
     }
@@ -67,6 +72,7 @@ final class TaskMetrics {
         long out;
         long skipped;
         long deadLettered;
+        long dropped;
         long processingNanos;
     }
 
@@ -75,6 +81,7 @@ final class TaskMetrics {
         out.increment(t.out);
         skipped.increment(t.skipped);
         deadLettered.increment(t.deadLettered);
+        dropped.increment(t.dropped);
         if (t.processingNanos > 0) {
             processing.record(t.processingNanos, TimeUnit.NANOSECONDS);
         }
@@ -82,10 +89,12 @@ final class TaskMetrics {
         outTotal.add(t.out);
         skippedTotal.add(t.skipped);
         deadTotal.add(t.deadLettered);
+        droppedTotal.add(t.dropped);
         t.in = 0;
         t.out = 0;
         t.skipped = 0;
         t.deadLettered = 0;
+        t.dropped = 0;
         t.processingNanos = 0;
     }
 
@@ -103,6 +112,16 @@ final class TaskMetrics {
 
     long deadLetteredTotal() {
         return deadTotal.sum();
+    }
+
+    /** The task's {@code flush} emitted records: it aggregates what {@code process} took in. */
+    void flushEmitted() {
+        flushEmitted = true;
+    }
+
+    /** Records {@code process} emitted nothing for; 0 for a task that aggregates into its flush output. */
+    long droppedTotal() {
+        return flushEmitted ? 0 : droppedTotal.sum();
     }
 
     /** A batch bolt's input: how many objects it will read. */

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -71,6 +72,21 @@ class S3ReplayLocalModeTest {
                     earlier.toEpochMilli(), now.toEpochMilli());
             assertThat(kafka.read("replayed-events.dlq", 1)).extracting(ConsumerRecord::value)
                     .singleElement().asString().contains("\"cy\"");
+        }
+
+        // as the README says: a second run sends only the objects no earlier run sent, here none
+        StringWriter again = new StringWriter();
+        int second = GeniusriseCommand.execute(new String[] {"run", file.toString(), "--logical-time",
+                now.toString()}, new PrintWriter(again, true), new PrintWriter(err, true));
+
+        assertThat(second).as(again + "\n" + err).isZero();
+        assertThat(again.toString()).contains("local mode: state of tasks with stateConfig {type: memory} kept in "
+                + data.resolve("state")).contains("task 'replay' done").contains(": 0 records in, 0 out");
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(data.resolve("kafka")).build().start()) {
+            assertThat(EmbeddedKafka.read(kafka.bootstrapServers(), "replayed-events", 3, Duration.ofSeconds(5)))
+                    .as("records on the topic after two runs").hasSize(2);
+            assertThat(EmbeddedKafka.read(kafka.bootstrapServers(), "replayed-events.dlq", 2, Duration.ofSeconds(5)))
+                    .as("dead letters after two runs").hasSize(1);
         }
     }
 

@@ -13,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The commit markers every batch store of geniusrise-io writes under a destination's
@@ -39,6 +42,7 @@ public final class CommitMarkers {
     private static final String PENDING_PREFIX = "pending-";
     private static final String SUFFIX = ".json";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final Pattern PART_NAME = Pattern.compile("(.+)-[0-9]{5,}(\\.[A-Za-z0-9.]*)?");
 
     private CommitMarkers() {
     }
@@ -93,6 +97,32 @@ public final class CommitMarkers {
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The stem of a part: its name without folders, sequence number and suffix
+     * ({@code dt=2024-05-01/part-clean-3f2a9c01b7de-00002.jsonl.gz} has the stem
+     * {@code part-clean-3f2a9c01b7de}), or {@code null} for a name without a sequence number.
+     * The runtime names the parts of one writer {@code [folders/]<stem>-<nnnnn>}, with a stem made of
+     * the task, the input object or shard, so two runs write parts of the same stem only when
+     * they are attempts at the same work: a committed run's stems name the parts that earlier,
+     * killed attempts at its work left behind.
+     */
+    public static String partStem(String name) {
+        Matcher m = PART_NAME.matcher(name.substring(name.lastIndexOf('/') + 1));
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** The stems of {@code partNames} (those that have one). */
+    public static Set<String> partStems(Collection<String> partNames) {
+        Set<String> stems = new HashSet<>();
+        for (String name : partNames) {
+            String stem = partStem(name);
+            if (stem != null) {
+                stems.add(stem);
+            }
+        }
+        return stems;
     }
 
     /** Whether {@code fileName} is the name of a pending or commit marker. */

@@ -7,10 +7,13 @@ import ai.geniusrise.core.spi.PartWriter;
 import ai.geniusrise.io.commit.CommitMarkers;
 import ai.geniusrise.io.commit.CommittablePart;
 import ai.geniusrise.io.format.RecordCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -35,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class FileBatchOutput implements BatchOutput {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FileBatchOutput.class);
+
     private final BatchOutputConfig config;
     private final Path destination;
     private final Path markers;
@@ -45,6 +50,7 @@ final class FileBatchOutput implements BatchOutput {
     private final String suffix;
     private final Clock clock;
     private final Map<String, FilePartWriter> parts = new ConcurrentHashMap<>();
+    private final long openedAtMillis = System.currentTimeMillis();
 
     FileBatchOutput(BatchOutputConfig config, Path destination, RecordCodec codec, Clock clock) {
         this.config = config;
@@ -116,6 +122,61 @@ final class FileBatchOutput implements BatchOutput {
         Files.deleteIfExists(FileMarkers.pendingFile(markers, runId));
         parts.clear();
         deleteTemporary();
+        removeAbandoned(CommitMarkers.partStems(committing.keySet()));
+    }
+
+    /**
+     * Deletes the temporary parts that earlier attempts at this run's work left when they were
+     * killed: files in other attempts' folders, of the stems just committed, last written before
+     * this output was opened. A shard or task writing at the same time writes other stems, and
+     * its files are left alone. Failures are logged: the run is committed already.
+     */
+    private void removeAbandoned(Set<String> stems) {
+        Path tmp = markers.resolve(CommitMarkers.TMP);
+        if (stems.isEmpty() || !Files.isDirectory(tmp)) {
+            return;
+        }
+        long[] removed = new long[2];
+        try (DirectoryStream<Path> attempts = Files.newDirectoryStream(tmp, Files::isDirectory)) {
+            for (Path other : attempts) {
+                if (other.getFileName().toString().equals(attempt)) {
+                    continue;
+                }
+                Files.walkFileTree(other, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                        if (attrs.lastModifiedTime().toMillis() < openedAtMillis
+                                && stems.contains(CommitMarkers.partStem(file.getFileName().toString()))) {
+                            Files.deleteIfExists(file);
+                            removed[0]++;
+                            removed[1] += attrs.size();
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                        deleteIfEmpty(dir);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove the temporary parts earlier attempts left under {}: {}", tmp, e.toString());
+        }
+        deleteIfEmptyQuietly(tmp);
+        if (removed[0] > 0) {
+            LOG.info("removed {} temporary part(s) ({} bytes) that killed earlier attempts left under {}", removed[0],
+                    removed[1], tmp);
+        }
+    }
+
+    private static void deleteIfEmptyQuietly(Path folder) {
+        try {
+            deleteIfEmpty(folder);
+        } catch (IOException e) {
+            LOG.debug("could not remove {}", folder, e);
+        }
     }
 
     @Override

@@ -43,7 +43,10 @@ import java.util.Set;
  *       {@code <dest>/<name>.<ext>[.gz]}, replacing what was there, creating sub-folders; (3)
  *       writes {@code <dest>/_geniusrise/commit-<runId>.json}
  *       {@code {"runId", "parts", "committedAt", "attempt"}}; (4) deletes the pending marker and
- *       the attempt's temporary folder (with any part not listed).</li>
+ *       the attempt's temporary folder (with any part not listed), then the temporary parts of
+ *       other attempts, last written before this output was opened, whose part stem
+ *       ({@link ai.geniusrise.io.commit.CommitMarkers#partStem}) is one just committed: what
+ *       attempts at the same work left when they were killed.</li>
  *   <li>{@code abort()} (and {@code close()} without a commit) deletes the attempt's temporary
  *       folder, and {@code _geniusrise/} itself if nothing else is left in it.</li>
  * </ol>

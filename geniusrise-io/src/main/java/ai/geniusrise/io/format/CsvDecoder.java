@@ -158,7 +158,7 @@ final class CsvDecoder implements RecordReader {
                 fields.add(p.getText());
             }
         } catch (IOException e) {
-            throw new RecordFormatException("csv row is malformed: " + e.getMessage().lines().findFirst().orElse(""),
+            throw new RecordFormatException("csv row is malformed: " + RecordFormatException.describe(e),
                     position, Arrays.copyOfRange(b, start, start + len), e);
         }
     }

@@ -46,7 +46,7 @@ final class CsvEncoder extends RecordEncoder {
             node = json.readTree(record.value());
         } catch (IOException e) {
             throw new RecordFormatException("csv output needs a JSON object as the record value, and this value "
-                    + "is not JSON: " + e.getMessage().lines().findFirst().orElse(""), record.position(),
+                    + "is not JSON: " + RecordFormatException.describe(e), record.position(),
                     record.value(), e);
         }
         if (node == null || !node.isObject()) {

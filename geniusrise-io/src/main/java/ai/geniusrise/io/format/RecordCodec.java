@@ -9,6 +9,7 @@ import ai.geniusrise.core.config.Format;
 import ai.geniusrise.core.spi.PartWriter;
 import ai.geniusrise.core.spi.RecordReader;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
@@ -68,7 +69,8 @@ public final class RecordCodec {
     static final int WRITE_BUFFER_BYTES = 64 << 10;
     private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final JsonFactory JSON_FACTORY = JSON.getFactory();
     private static final CsvFactory CSV_FACTORY = new CsvFactory();
 

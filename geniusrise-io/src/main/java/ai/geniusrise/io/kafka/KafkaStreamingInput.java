@@ -249,7 +249,7 @@ final class KafkaStreamingInput {
                 headers.put(h.key(), h.value() == null ? EMPTY : h.value());
             }
         }
-        return Record.of(r.key(), r.value() == null ? EMPTY : r.value(), headers, r.timestamp(),
+        return Record.of(r.key(), r.value(), headers, r.timestamp(),
                 Position.inTopic(r.topic(), r.partition(), r.offset()));
     }
 

@@ -4,7 +4,9 @@ import ai.geniusrise.core.Position;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.TaskFailedException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
@@ -45,7 +47,8 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     static final String H_SOURCE_OBJECT = "geniusrise.source.object";
     static final String H_SOURCE_INDEX = "geniusrise.source.index";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final Producer<byte[], byte[]> producer;
     private final String task;
@@ -134,7 +137,8 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         }
         add(h, H_FAILED_AT, Instant.now().toString());
         producer.send(new ProducerRecord<>(deadLetterTopic, null,
-                original.timestamp() > 0 ? original.timestamp() : null, original.key(), original.value(), h),
+                original.timestamp() > 0 ? original.timestamp() : null, original.key(),
+                original.isTombstone() ? null : original.value(), h),
                 sent(original.key(), original.value()));
     }
 

@@ -7,6 +7,8 @@ import ai.geniusrise.core.spi.PartWriter;
 import ai.geniusrise.io.commit.CommitMarkers;
 import ai.geniusrise.io.commit.CommittablePart;
 import ai.geniusrise.io.format.RecordCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,6 +28,8 @@ import java.util.concurrent.ExecutorService;
  * threads; {@link #commit}, {@link #abort()} and {@link #close()} are serialized.
  */
 final class S3BatchOutput implements BatchOutput {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3BatchOutput.class);
 
     private final BatchOutputConfig config;
     private final S3Location location;
@@ -99,27 +103,37 @@ final class S3BatchOutput implements BatchOutput {
     }
 
     /**
-     * Aborts the uploads to the keys just committed that were started before this output was
-     * opened: what earlier attempts killed before their commit left behind (invisible, but stored).
+     * Aborts the multipart uploads that earlier attempts at this run's work left when they were
+     * killed before their commit (invisible, but stored and billed): uploads under the prefix, to
+     * a key just committed or to a part of a stem just committed ({@link CommitMarkers#partStem}),
+     * started before this output was opened. A shard or task writing at the same time writes other
+     * stems, and its uploads are left alone. Failures are logged: the run is committed already.
      */
-    private void abortLeftovers(java.util.Collection<S3PartWriter> committed) throws IOException {
+    private void abortLeftovers(java.util.Collection<S3PartWriter> committed) {
         Map<String, S3PartWriter> byKey = new java.util.HashMap<>();
         committed.forEach(w -> byKey.put(w.upload().key(), w));
+        java.util.Set<String> stems = CommitMarkers.partStems(byKey.keySet());
+        int aborted = 0;
         try {
             for (var page : s3.listMultipartUploadsPaginator(r -> r.bucket(location.bucket())
                     .prefix(location.keyPrefix()))) {
                 for (var upload : page.uploads()) {
                     S3PartWriter ours = byKey.get(upload.key());
-                    if (ours != null && !upload.uploadId().equals(ours.upload().uploadId())
-                            && upload.initiated() != null && upload.initiated().isBefore(openedAt)) {
+                    boolean sameWork = ours != null || stems.contains(CommitMarkers.partStem(upload.key()));
+                    boolean notOurs = ours == null || !upload.uploadId().equals(ours.upload().uploadId());
+                    if (sameWork && notOurs && upload.initiated() != null && upload.initiated().isBefore(openedAt)) {
                         s3.abortMultipartUpload(r -> r.bucket(location.bucket()).key(upload.key())
                                 .uploadId(upload.uploadId()));
+                        aborted++;
                     }
                 }
             }
         } catch (SdkException e) {
-            throw S3Failures.translate(e, "aborting uploads left by earlier attempts under " + location,
-                    location.bucket(), null, settings);
+            LOG.warn("could not abort the uploads earlier attempts left under {}: {}", location,
+                    S3Failures.translate(e, "aborting uploads", location.bucket(), null, settings).getMessage());
+        }
+        if (aborted > 0) {
+            LOG.info("aborted {} multipart upload(s) that killed earlier attempts left under {}", aborted, location);
         }
     }
 

@@ -63,9 +63,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       listing the final names and the attempt (one output instance); (2) completes each
  *       listed part's upload, which atomically replaces the object under its key (an empty part
  *       is written with one PutObject); (3) writes {@code <prefix>/_geniusrise/commit-<runId>.json};
- *       (4) deletes the pending marker, aborts the uploads of parts not listed, and aborts uploads to
- *       the committed keys that were started before this output was opened (left by attempts
- *       killed before their commit).</li>
+ *       (4) deletes the pending marker, aborts the uploads of parts not listed, and aborts the uploads
+ *       under the prefix that were started before this output was opened to the committed keys or
+ *       to parts of the committed part stems ({@link ai.geniusrise.io.commit.CommitMarkers#partStem}):
+ *       what attempts at the same work left when they were killed before their commit.</li>
  *   <li>{@code abort()} (and {@code close()} without a commit) aborts every uncompleted
  *       upload.</li>
  * </ol>
@@ -74,7 +75,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its commit, which hides the run's parts (even those an older commit lists) until a later
  * commit lists them again; a re-run writes the same keys with the same bytes and converges on a
  * clean run's output. Uploads left by a killed process are invisible but stored until a later
- * commit of the same keys aborts them; for those no run rewrites, give the bucket a lifecycle
+ * commit of the same work aborts them; for those no run rewrites, give the bucket a lifecycle
  * rule that aborts incomplete multipart uploads after a day. An attempt whose upload another
  * attempt aborted fails its commit: two attempts writing the same keys at once do not both win.
  */

@@ -51,6 +51,12 @@ class S3BatchStorageContractTest extends BatchStorageContract {
     }
 
     @Override
+    protected int leftovers() {
+        String prefix = location.substring(("s3://" + bucket + "/").length()) + "/";
+        return s3.client().listMultipartUploads(r -> r.bucket(bucket).prefix(prefix)).uploads().size();
+    }
+
+    @Override
     protected BatchOutput output(Format format, Compression compression) throws IOException {
         return storage.openOutput(BatchOutputConfig.builder(location).format(format).compression(compression)
                 .options(s3.options()).build(), null);
