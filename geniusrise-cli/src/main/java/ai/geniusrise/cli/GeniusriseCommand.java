@@ -41,7 +41,7 @@ public final class GeniusriseCommand {
     /** Runs the command line, writing to {@code out} and {@code err}; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         if (java.util.Arrays.asList(args).contains("--verbose")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+            System.setProperty("geniusrise.log.level", "debug");
         }
         GeniusriseCommand root = new GeniusriseCommand();
         CommandLine cli = new CommandLine(root);
