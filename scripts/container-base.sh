@@ -17,7 +17,7 @@ set -euo pipefail
 log() { printf '[container-base] %s\n' "$*" >&2; }
 
 BASE=localhost/geniusrise-base
-PACKAGES=(podman runc debootstrap slirp4netns fuse-overlayfs uidmap docker-registry)
+PACKAGES=(podman runc debootstrap slirp4netns fuse-overlayfs uidmap docker-registry kcat curl python3-yaml)
 
 install_packages() {
   local missing=()

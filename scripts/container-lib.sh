@@ -122,7 +122,7 @@ run_generated() {
   [[ -n ${IMAGE_OVERRIDE:-} ]] && IMAGE=$IMAGE_OVERRIDE
   podman rm -f -t 0 "$name" >/dev/null 2>&1 || true
   CONTAINERS+=("$name")
-  step "podman run $name: ${RUN_ARGS[*]} $IMAGE ${CMD_ARGS[*]}"
+  step "podman run $name: $RUN_SHOWN $IMAGE ${CMD_ARGS[*]}"
   podman run -d --name "$name" --network=slirp4netns:allow_host_loopback=true \
     "${RUN_ARGS[@]}" "$IMAGE" "${CMD_ARGS[@]}" >/dev/null
 }

@@ -9,7 +9,7 @@ probes and grace period the check needs.
 
 CONFIG_DIR receives the ConfigMap's files; secretKeyRef values come from the arguments (a
 Kubernetes Secret stands in for them). Output (eval it):
-  RUN_ARGS=(...)        podman run options, without the image
+  RUN_ARGS=(...)        podman run options, without the image (RUN_SHOWN: the same, secrets hidden)
   CMD_ARGS=(...)        the container's args
   IMAGE=... HEALTH_PORT=... LISTEN_PORT=... GRACE=... LIVENESS=... READINESS=... PORTS=(...)
 """
@@ -54,6 +54,7 @@ def main():
     pod_security = pod.get("securityContext", {})
     security = {**pod_security, **container.get("securityContext", {})}
 
+    shown = []  # run, with secret values replaced by their reference, for the log
     run = ["--user", f'{security.get("runAsUser", 10001)}:{security.get("runAsGroup", security.get("runAsUser", 10001))}',
            "--read-only", "--security-opt", "no-new-privileges"]
     if not security.get("readOnlyRootFilesystem", False):
@@ -84,6 +85,7 @@ def main():
             if key not in secrets:
                 fail(f"{path}: env {variable['name']} reads secret {key}; pass {key}=VALUE")
             run += ["-e", f'{variable["name"]}={secrets[key]}']
+            shown.append(len(run) - 1)
     limits = container.get("resources", {}).get("limits", {})
     if "memory" in limits:
         run += ["--memory", memory(str(limits["memory"]))]
@@ -102,6 +104,8 @@ def main():
         print(f"{name}={shlex.quote(str(value))}")
 
     print("RUN_ARGS=(" + " ".join(shlex.quote(a) for a in run) + ")")
+    masked = [a.split("=", 1)[0] + "=(secret)" if i in shown else a for i, a in enumerate(run)]
+    out("RUN_SHOWN", " ".join(masked))
     print("CMD_ARGS=(" + " ".join(shlex.quote(str(a)) for a in container.get("args", [])) + ")")
     print("PORTS=(" + " ".join(str(p) for p in sorted(set(ports.values()))) + ")")
     out("IMAGE", container["image"])
