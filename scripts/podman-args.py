@@ -57,6 +57,8 @@ def main():
     shown = []  # run, with secret values replaced by their reference, for the log
     run = ["--user", f'{security.get("runAsUser", 10001)}:{security.get("runAsGroup", security.get("runAsUser", 10001))}',
            "--read-only", "--security-opt", "no-new-privileges"]
+    for capability in security.get("capabilities", {}).get("drop", []):
+        run += ["--cap-drop", capability]
     if not security.get("readOnlyRootFilesystem", False):
         print(f"podman-args: note: {path} does not set readOnlyRootFilesystem; running read-only anyway",
               file=sys.stderr)
