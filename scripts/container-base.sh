@@ -26,8 +26,10 @@ install_packages() {
   done
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+    if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >/dev/null; then
+      log "cannot install ${missing[*]}: no podman here"
+      exit 3
+    fi
   fi
 }
 

@@ -53,8 +53,7 @@ START=$SECONDS
 ensure_cli_jars
 IMAGE=localhost/geniusrise:check
 step "image from the Dockerfile, target prebuilt -> $IMAGE"
-podman build --quiet --target prebuilt --build-arg JDK_IMAGE="$BASE_JDK" --build-arg JRE_IMAGE="$BASE_JRE" \
-  -t "$IMAGE" . >/dev/null
+build_replacing "$IMAGE" --target prebuilt --build-arg JDK_IMAGE="$BASE_JDK" --build-arg JRE_IMAGE="$BASE_JRE" .
 podman run --rm "$IMAGE" --version >&2
 
 start_host_servers
@@ -131,8 +130,8 @@ fi
 
 if $FROM_SOURCE; then
   step "image from the Dockerfile, default target (Maven inside the image) -> localhost/geniusrise:source"
-  podman build --quiet --network=host --build-arg JDK_IMAGE="$BASE_JDK" --build-arg JRE_IMAGE="$BASE_JRE" \
-    -t localhost/geniusrise:source . >/dev/null
+  build_replacing localhost/geniusrise:source --network=host --build-arg JDK_IMAGE="$BASE_JDK" \
+    --build-arg JRE_IMAGE="$BASE_JRE" .
   podman run --rm localhost/geniusrise:source --version >&2
   ok "the Dockerfile's default target builds from source"
 fi

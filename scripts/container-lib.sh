@@ -8,6 +8,7 @@ CLI_JAR=$ROOT/geniusrise-cli/target/geniusrise.jar
 WORK=$(mktemp -d /var/tmp/geniusrise-check.XXXXXX)
 PIDS=()
 CONTAINERS=()
+IMAGES=() # removed on exit
 
 step() { printf '[container-check] %s\n' "$*" >&2; }
 ok() { printf '[container-check] ok: %s\n' "$*" >&2; }
@@ -24,6 +25,7 @@ fail() {
 cleanup() {
   local c p
   for c in "${CONTAINERS[@]}"; do podman rm -f -t 0 "$c" >/dev/null 2>&1 || true; done
+  for i in "${IMAGES[@]}"; do podman rmi -f "$i" >/dev/null 2>&1 || true; done
   exec 7>&- 2>/dev/null || true # ends the S3 store's standard input: it stops
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -40,6 +42,17 @@ await() {
     ((SECONDS < deadline)) || return 1
     sleep 0.2
   done
+}
+
+# podman build -t $1 ARGS...: the image that held the tag before, now untagged, is removed
+build_replacing() {
+  local tag=$1 old
+  shift
+  old=$(podman image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
+  podman build --quiet --layers=false -t "$tag" "$@" >/dev/null
+  if [[ -n $old && $old != $(podman image inspect -f '{{.Id}}' "$tag") ]]; then
+    podman rmi "$old" >/dev/null 2>&1 || true
+  fi
 }
 
 free_port() {

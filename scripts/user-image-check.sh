@@ -41,6 +41,7 @@ PIDS+=($!)
 await 30 curl -fsS -o /dev/null "http://127.0.0.1:$REGISTRY_PORT/v2/" || fail "the registry did not start" "$(cat "$WORK/registry.log")"
 
 USER_IMAGE=127.0.0.1:$REGISTRY_PORT/geniusrise-examples:check
+IMAGES+=("$USER_IMAGE")
 step "./mvnw -Pimage -pl geniusrise-examples -am package jib:buildTar jib:build -Dimage.base=tar://$BASE_TAR -Dimage=$USER_IMAGE"
 started=$SECONDS
 ./mvnw -B -ntp -q -Pimage -pl geniusrise-examples -am -DskipTests package jib:buildTar jib:build \
