@@ -56,7 +56,7 @@ public final class GeniusriseCommand {
      */
     static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         if (Arrays.asList(args).contains("--verbose")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+            System.setProperty("geniusrise.log.level", "debug");
         }
         GeniusriseCommand root = new GeniusriseCommand();
         root.env = env;
