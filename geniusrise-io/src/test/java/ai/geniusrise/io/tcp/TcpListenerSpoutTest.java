@@ -16,8 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -270,6 +272,75 @@ class TcpListenerSpoutTest {
 
         assertThat(summary.recordsOut()).isEqualTo(2L * perClient);
         assertThat(kafka.read("finished", 2 * perClient)).hasSize(2 * perClient);
+    }
+
+    @Test
+    void aClientStillSendingAtTheDrainDeadlineIsCutAndTheLogSaysSo() throws Exception {
+        kafka.createTopic("endless", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("endless", "tcp://127.0.0.1:0", "endless",
+                Map.of("drainTimeoutSeconds", "1")).build(), spout);
+        int port = awaitPort(spout, running);
+        CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+            try (Socket s = connect(port); OutputStream out = s.getOutputStream()) {
+                for (int i = 0; ; i++) { // until the spout cuts the connection
+                    out.write(("line-" + i + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // cut
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        kafka.read("endless", 1_000); // the client is sending
+        String log;
+        long stopNanos = System.nanoTime();
+        RunSummary summary;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(new TeeOutputStream(err, captured), true, StandardCharsets.UTF_8));
+        try {
+            summary = running.stop();
+        } finally {
+            System.setErr(err);
+        }
+        Duration stopTook = Duration.ofNanos(System.nanoTime() - stopNanos);
+        log = captured.toString(StandardCharsets.UTF_8);
+        client.get(10, TimeUnit.SECONDS);
+
+        assertThat(log).containsPattern("stopped listening on tcp://127\\.0\\.0\\.1:" + port + "; 1 connection\\(s\\) "
+                + "still sending at the drain deadline \\(drainTimeoutSeconds: 1\\) were cut, [1-9][0-9]* bytes "
+                + "received and not written were dropped");
+        assertThat(stopTook).as("the drain deadline bounds the stop (plus the flush)").isLessThan(Duration.ofSeconds(20));
+        List<String> onTopic = values(EmbeddedKafka.read(kafka.bootstrapServers(), "endless",
+                (int) summary.recordsOut() + 1, Duration.ofSeconds(3)));
+        assertThat(onTopic).hasSize((int) summary.recordsOut());
+        for (int i = 0; i < onTopic.size(); i += 997) {
+            assertThat(onTopic.get(i)).as("what was read is produced, in order, without gaps").isEqualTo("line-" + i);
+        }
+    }
+
+    /** Writes to two streams: the test sees the log and so does the report. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        TeeOutputStream(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
     }
 
     @Test
