@@ -1,5 +1,6 @@
 package ai.geniusrise.io.tcp;
 
+import ai.geniusrise.core.AcknowledgingEmitter;
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.Position;
@@ -91,6 +92,8 @@ public class TcpListenerSpout extends Spout {
     private static final int IDLE_CHECK_MILLIS = 200;
     /** Once stopping, a connection on which no byte has arrived for this long is done. */
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** While lines keep coming, how often the spout waits for their acknowledgement (and the counts move). */
+    private static final long ACKNOWLEDGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** A line read, or (when {@code tooLong} is set) the first bytes of a line over the limit. */
     private record Line(Record record, String tooLong) {
@@ -405,12 +408,17 @@ public class TcpListenerSpout extends Spout {
     @Override
     protected void produce(Emitter out) throws Exception {
         List<Line> batch = new ArrayList<>(BATCH);
+        long lastAcknowledged = System.nanoTime();
         while (!context().stopRequested()) {
             Line first = queue.poll(100, TimeUnit.MILLISECONDS);
             if (first != null) {
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 write(batch, out);
+                if (queue.isEmpty() || System.nanoTime() - lastAcknowledged >= ACKNOWLEDGE_NANOS) {
+                    awaitAcknowledged(out);
+                    lastAcknowledged = System.nanoTime();
+                }
             }
         }
         stopListening();
@@ -423,6 +431,7 @@ public class TcpListenerSpout extends Spout {
                 write(batch, out);
             }
         }
+        awaitAcknowledged(out);
         if (cut.get() > 0) {
             context().logger().warn("task '{}': stopped listening on {}; {} connection(s) still sending at the drain "
                     + "deadline (drainTimeoutSeconds: {}) were cut, {} bytes received and not written were dropped",
@@ -432,6 +441,16 @@ public class TcpListenerSpout extends Spout {
             context().logger().info("task '{}': stopped listening on {}; every connection was read until its client "
                     + "closed it or went quiet ({} bytes of unfinished lines dropped)", context().taskName(), address,
                     droppedBytes.get());
+        }
+    }
+
+    /**
+     * Waits until the output has acknowledged what was written: the point at which the runtime
+     * publishes the task's counts, so progress and {@code --until-idle} see the lines.
+     */
+    private static void awaitAcknowledged(Emitter out) {
+        if (out instanceof AcknowledgingEmitter acks) {
+            acks.awaitAcknowledged();
         }
     }
 

@@ -275,6 +275,33 @@ class TcpListenerSpoutTest {
     }
 
     @Test
+    void eachLineCountsInTheTasksProgressSoonAfterItIsWrittenEvenWhenLinesAreFew() throws Exception {
+        kafka.createTopic("trickle", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("trickle", "tcp://127.0.0.1:0", "trickle", Map.of()).build(), spout);
+        try (Socket s = connect(awaitPort(spout, running))) {
+            for (int i = 1; i <= 3; i++) {
+                s.getOutputStream().write(("event-" + i + "\n").getBytes(StandardCharsets.UTF_8));
+                awaitRecordsOut(running, i); // what a progress line and --until-idle see
+            }
+        }
+        RunSummary summary = running.stop();
+
+        assertThat(summary.recordsOut()).isEqualTo(3);
+        assertThat(values(kafka.read("trickle", 3))).containsExactly("event-1", "event-2", "event-3");
+    }
+
+    private static void awaitRecordsOut(Running running, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (running.runner().progress().recordsOut() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(running.runner().progress().recordsOut()).as("records out in the task's progress")
+                .isEqualTo(expected);
+        assertThat(running.runner().recordsSoFar()).as("records counted for --until-idle").isEqualTo(expected);
+    }
+
+    @Test
     void aClientStillSendingAtTheDrainDeadlineIsCutAndTheLogSaysSo() throws Exception {
         kafka.createTopic("endless", 1);
         TcpListenerSpout spout = new TcpListenerSpout();
