@@ -63,8 +63,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * closes it or no byte has arrived for half a second, closes it (a line still unfinished then is
  * dropped), writes every line read, and returns; the runtime then flushes the output. So the lines
  * of a client that finished sending before the stop are all produced. The stop is bounded by
- * {@code drainTimeoutSeconds}: connections still sending then are cut, and the log says how many
- * and how many bytes already received were dropped. A client that must know its lines are stored
+ * {@code drainTimeoutSeconds}: connections not read to their end by then (the client still sends,
+ * or the output is too slow to take what was received) are cut, and the log says how many and how
+ * many bytes already received were dropped. A client that must know its lines are stored
  * should use the HTTP listener, which answers only after the acknowledgement.
  *
  * <p><b>Progress.</b> The spout waits for the output's acknowledgement of what it wrote whenever
@@ -433,8 +434,8 @@ public class TcpListenerSpout extends Spout {
         }
         awaitAcknowledged(out);
         if (cut.get() > 0) {
-            context().logger().warn("task '{}': stopped listening on {}; {} connection(s) still sending at the drain "
-                    + "deadline (drainTimeoutSeconds: {}) were cut, {} bytes received and not written were dropped",
+            context().logger().warn("task '{}': stopped listening on {}; {} connection(s) not read to their end by the "
+                    + "drain deadline (drainTimeoutSeconds: {}) were cut, {} bytes received and not written were dropped",
                     context().taskName(), address, cut.get(), TimeUnit.NANOSECONDS.toSeconds(drainNanos),
                     droppedBytes.get());
         } else {
