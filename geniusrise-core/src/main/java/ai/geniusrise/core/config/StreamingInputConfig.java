@@ -14,7 +14,9 @@ import java.util.Objects;
  * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}. The group id defaults to
  * {@code <pipeline>.<task>}. {@link #properties()} pass through to the Kafka client unchanged
  * (SASL, SSL, anything else). {@link #commitInterval()} is how often a bolt flushes its output
- * and commits the offsets it has consumed (default one second). {@link #concurrency()} is how many
+ * and commits the offsets it has consumed (default one second), {@link #commitRecords()} after how
+ * many records it does so sooner (default 10,000): together they bound what a crash makes the bolt
+ * process again. {@link #concurrency()} is how many
  * members of the consumer group one process runs, each on its own thread with its own clients
  * (default 1), beside the {@code replicas} processes.
  */
@@ -24,11 +26,14 @@ public final class StreamingInputConfig implements InputConfig {
     private final String bootstrapServers;
     private final String groupId;
     private final Duration commitInterval;
+    private final long commitRecords;
     private final int concurrency;
     private final Map<String, String> properties;
 
     /** The default {@link #commitInterval()}: one second. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** The default {@link #commitRecords()}: 10,000 records. */
+    public static final long DEFAULT_COMMIT_RECORDS = 10_000;
 
     private StreamingInputConfig(Builder b) {
         this.source = Locations.requireText("source", b.source, "the topic to read, or the external source's URL");
@@ -37,6 +42,11 @@ public final class StreamingInputConfig implements InputConfig {
         this.commitInterval = b.commitInterval == null ? DEFAULT_COMMIT_INTERVAL : b.commitInterval;
         if (commitInterval.isNegative() || commitInterval.isZero()) {
             throw new ConfigException("commitInterval", "must be positive, such as 1s or 500ms, got " + commitInterval);
+        }
+        this.commitRecords = b.commitRecords == null ? DEFAULT_COMMIT_RECORDS : b.commitRecords;
+        if (commitRecords < 1) {
+            throw new ConfigException("commitRecords", "must be at least 1 (records processed between two commits "
+                    + "at most), got " + commitRecords);
         }
         this.concurrency = b.concurrency == null ? 1 : b.concurrency;
         if (concurrency < 1) {
@@ -54,7 +64,7 @@ public final class StreamingInputConfig implements InputConfig {
     /** A builder holding this config's values. */
     public Builder toBuilder() {
         return new Builder(source).bootstrapServers(bootstrapServers).groupId(groupId).commitInterval(commitInterval)
-                .concurrency(concurrency).properties(properties);
+                .commitRecords(commitRecords).concurrency(concurrency).properties(properties);
     }
 
     @Override
@@ -83,6 +93,18 @@ public final class StreamingInputConfig implements InputConfig {
      */
     public Duration commitInterval() {
         return commitInterval;
+    }
+
+    /**
+     * After how many records a consumer-group member commits without waiting for
+     * {@link #commitInterval()}: the bound on what a crash repeats while a backlog drains at full
+     * speed. A member that crashes makes its successor process again at most the records it
+     * processed since its last commit: no more than {@code commitRecords} plus one poll batch
+     * ({@code max.poll.records}), and no more than what it processes in one {@code commitInterval}
+     * plus one poll batch (see docs/design.md, "Duplicates after a crash").
+     */
+    public long commitRecords() {
+        return commitRecords;
     }
 
     /**
@@ -117,13 +139,14 @@ public final class StreamingInputConfig implements InputConfig {
     public boolean equals(Object o) {
         return o instanceof StreamingInputConfig c && c.source.equals(source)
                 && Objects.equals(c.bootstrapServers, bootstrapServers) && Objects.equals(c.groupId, groupId)
-                && c.commitInterval.equals(commitInterval) && c.concurrency == concurrency
+                && c.commitInterval.equals(commitInterval) && c.commitRecords == commitRecords
+                && c.concurrency == concurrency
                 && c.properties.equals(properties);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, bootstrapServers, groupId, commitInterval, concurrency, properties);
+        return Objects.hash(source, bootstrapServers, groupId, commitInterval, commitRecords, concurrency, properties);
     }
 
     @Override
@@ -143,6 +166,7 @@ public final class StreamingInputConfig implements InputConfig {
         private String bootstrapServers;
         private String groupId;
         private Duration commitInterval;
+        private Long commitRecords;
         private Integer concurrency;
         private Map<String, String> properties = Map.of();
 
@@ -165,6 +189,12 @@ public final class StreamingInputConfig implements InputConfig {
         /** How often offsets are committed; {@code null} for the default of one second. */
         public Builder commitInterval(Duration value) {
             this.commitInterval = value;
+            return this;
+        }
+
+        /** Records between two commits at most, at least 1; {@code null} for the default of 10,000. */
+        public Builder commitRecords(Long value) {
+            this.commitRecords = value;
             return this;
         }
 

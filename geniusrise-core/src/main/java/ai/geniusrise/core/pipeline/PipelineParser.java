@@ -55,7 +55,7 @@ final class PipelineParser {
     static final List<String> BATCH_INPUT_KEYS = List.of("type", "source", "format", "compression", "glob",
             "parallelism", "select", "checkpointInterval", "checkpointRecords", "options");
     static final List<String> STREAMING_INPUT_KEYS = List.of("type", "source", "bootstrapServers", "groupId",
-            "commitInterval", "concurrency", "properties");
+            "commitInterval", "commitRecords", "concurrency", "properties");
     static final List<String> BATCH_OUTPUT_KEYS = List.of("type", "destination", "format", "compression",
             "partitionBy", "maxRecordsPerPart", "maxBytesPerPart", "flushInterval", "options");
     static final List<String> STREAMING_OUTPUT_KEYS = List.of("type", "destination", "bootstrapServers",
@@ -498,6 +498,8 @@ final class PipelineParser {
                     .bootstrapServers(bootstrap == null && bolt ? d.bootstrapServers() : bootstrap)
                     .groupId(text(f, "groupId"))
                     .commitInterval(commitInterval == null ? null : commitInterval.duration())
+                    .commitRecords(f.get("commitRecords") == null ? null
+                            : f.get("commitRecords").wholeNumber(Long.MIN_VALUE))
                     .concurrency(integer(f.get("concurrency"), Integer.MIN_VALUE))
                     .properties(merge(bolt ? d.kafkaProperties() : Map.of(),
                             textMap(f.get("properties"), "Kafka client properties")))

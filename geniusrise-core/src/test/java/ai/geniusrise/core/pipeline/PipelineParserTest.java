@@ -610,6 +610,27 @@ class PipelineParserTest {
     }
 
     @Test
+    void commitRecordsIsReadAndDefaultsToTenThousand() {
+        StreamingInputConfig set = (StreamingInputConfig) parse(KAFKA_BOLT.formatted("", ", commitRecords: 500"))
+                .tasks().get(0).input();
+        StreamingInputConfig unset = (StreamingInputConfig) parse(KAFKA_BOLT.formatted("", "")).tasks().get(0).input();
+
+        assertThat(set.commitRecords()).isEqualTo(500);
+        assertThat(unset.commitRecords()).isEqualTo(10_000).isEqualTo(StreamingInputConfig.DEFAULT_COMMIT_RECORDS);
+    }
+
+    @Test
+    void commitRecordsBelowOneOrNotANumberIsRejectedAtItsValue() {
+        ConfigException zero = rejection(KAFKA_BOLT.formatted("", ", commitRecords: 0"), Map.of());
+        ConfigException text = rejection(KAFKA_BOLT.formatted("", ", commitRecords: lots"), Map.of());
+
+        assertThat(zero.getMessage()).contains("pipeline.yaml:9:93: tasks[0].config.inputConfig.commitRecords: "
+                + "must be at least 1");
+        assertThat(text.getMessage()).contains("pipeline.yaml:9:93: tasks[0].config.inputConfig.commitRecords: "
+                + "expected a whole number, got 'lots'");
+    }
+
+    @Test
     void unknownGuaranteeIsRejectedAtItsValue() {
         ConfigException e = rejection(KAFKA_BOLT.formatted("    guarantee: exactly-twice", ""), Map.of());
 

@@ -111,15 +111,6 @@ final class KafkaArchiveLoop {
         if (task.errors() == ErrorPolicy.DEAD_LETTER) {
             topics.put(dlq, "deadLetter");
         }
-        KafkaClients.checkTopics(bootstrap, in.properties(), "config.inputConfig.properties", topics, dlq);
-        BatchStorage storage = BatchStorage.forScheme(out.scheme(), "config.outputConfig.destination");
-        BatchOutput published;
-        try {
-            published = storage.openOutput(out, context);
-        } catch (IOException e) {
-            throw new TaskFailedException("task '" + context.taskName() + "' cannot open its output "
-                    + out.destination() + ": " + e.getMessage(), e);
-        }
         String id = context.pipelineName() + "." + context.taskName();
         String groupId = in.groupId() != null ? in.groupId() : id;
         Map<String, String> producerProps = new HashMap<>();
@@ -128,11 +119,24 @@ final class KafkaArchiveLoop {
                 producerProps.put(k, v);
             }
         });
+        Map<String, Object> letterProps = KafkaClients.producer(bootstrap, id + "-dead-letters", null, producerProps);
+        int maxRequest = KafkaClients.maxRequestSize(letterProps);
+        // the dead-letter topic is created to hold the largest record of the input topic, checked in the same call
+        Map<String, Integer> limits = KafkaClients.checkTopics(bootstrap, in.properties(),
+                "config.inputConfig.properties", topics, dlq, maxRequest);
+        BatchStorage storage = BatchStorage.forScheme(out.scheme(), "config.outputConfig.destination");
+        BatchOutput published;
+        try {
+            published = storage.openOutput(out, context);
+        } catch (IOException e) {
+            throw new TaskFailedException("task '" + context.taskName() + "' cannot open its output "
+                    + out.destination() + ": " + e.getMessage(), e);
+        }
         KafkaStreamingOutput letters = null;
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
-            letters = new KafkaStreamingOutput(new KafkaProducer<>(KafkaClients.producer(bootstrap,
-                    id + "-dead-letters", null, producerProps)), context.taskName(), dlq, dlq, null, false);
+            letters = new KafkaStreamingOutput(new KafkaProducer<>(letterProps), context.taskName(), dlq, dlq, null,
+                    false, Math.min(maxRequest, limits.getOrDefault(dlq, maxRequest)));
             consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, groupId, id + "-consumer",
                     in.properties()));
             new KafkaArchiveLoop(consumer, letters, task, storage, published, in.topic()).loop();

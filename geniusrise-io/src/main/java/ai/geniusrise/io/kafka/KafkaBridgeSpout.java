@@ -38,19 +38,21 @@ import java.util.Map;
  *
  * <p>The source is {@code inputConfig.source} on {@code inputConfig.bootstrapServers} (default: the
  * output's cluster); {@code properties} go to its consumer, {@code groupId} defaults to
- * {@code <pipeline>.<task>}, {@code commitInterval} to one second. Scale it with {@code replicas}:
+ * {@code <pipeline>.<task>}, {@code commitInterval} to one second, {@code commitRecords} to 10,000. Scale it with {@code replicas}:
  * one consumer per process ({@code concurrency} above 1 is an error).
  *
  * <p>Delivery: at-least-once. It runs the same consume loop as a Kafka→Kafka bolt: at each commit
- * point (every {@code commitInterval}, when partitions are revoked, on stop) it waits until every
+ * point (every {@code commitInterval} or {@code commitRecords}, when partitions are revoked, on stop) it waits until every
  * record it emitted is acknowledged by the output cluster, and only then commits the source
- * offsets. A crash repeats at most what was copied since the last commit point; nothing is lost.
+ * offsets. A crash repeats at most what was copied since the last commit point (at most
+ * {@code commitRecords} records); nothing is lost.
  * Exactly-once is not offered: a transaction cannot span two clusters.
  */
 public class KafkaBridgeSpout extends Spout {
 
     private String topic;
     private Duration commitInterval;
+    private long commitRecords;
     private Map<String, Object> consumerProperties;
 
     /** For the runtime. */
@@ -81,10 +83,11 @@ public class KafkaBridgeSpout extends Spout {
         String bootstrap = in.bootstrapServers() != null ? in.bootstrapServers()
                 : KafkaClients.bootstrapServers(output.bootstrapServers(), "config.inputConfig.bootstrapServers");
         KafkaClients.checkTopics(bootstrap, in.properties(), "config.inputConfig.properties",
-                Map.of(in.topic(), "config.inputConfig.source"), null);
+                Map.of(in.topic(), "config.inputConfig.source"), null, 0);
         String id = context.pipelineName() + "." + context.taskName();
         topic = in.topic();
         commitInterval = in.commitInterval();
+        commitRecords = in.commitRecords();
         consumerProperties = KafkaClients.consumer(bootstrap, in.groupId() != null ? in.groupId() : id,
                 id + "-bridge", in.properties());
     }
@@ -95,14 +98,10 @@ public class KafkaBridgeSpout extends Spout {
             throw new IllegalStateException("a streaming spout's emitter acknowledges its records; got " + out);
         }
         KafkaStreamingInput loop = new KafkaStreamingInput(new KafkaConsumer<>(consumerProperties),
-                new EmitterOutput(acks), new Copy(context()), topic, commitInterval,
+                new EmitterOutput(acks), new Copy(context()), topic, commitInterval, commitRecords,
                 String.valueOf(consumerProperties.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)), Long.MAX_VALUE,
                 context()::stopRequested);
-        try {
-            loop.run();
-        } finally {
-            loop.close();
-        }
+        loop.runAndClose();
     }
 
     /**

@@ -4,11 +4,15 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.TaskFailedException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -18,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +42,13 @@ final class KafkaClients {
 
     /** How long the up-front checks wait for the brokers unless {@code default.api.timeout.ms} says otherwise. */
     static final long DEFAULT_CHECK_TIMEOUT_MS = 15_000;
+    /**
+     * Room for the headers a dead letter adds to the record it carries: a dead-letter topic the task
+     * creates holds records this much larger than the largest its other topics hold.
+     */
+    static final int DEAD_LETTER_HEADROOM = 64 << 10;
+    /** The producer's {@code max.request.size} by default: 1 MiB. */
+    private static final int DEFAULT_MAX_REQUEST_SIZE = 1 << 20;
 
     private KafkaClients() {
     }
@@ -117,6 +129,20 @@ final class KafkaClients {
         return Math.max(1, bytes / 2);
     }
 
+    /** The largest request the producer with these settings sends: its {@code max.request.size}. */
+    static int maxRequestSize(Map<String, ?> producer) {
+        Object size = producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (size == null) {
+            return DEFAULT_MAX_REQUEST_SIZE;
+        }
+        try {
+            return Integer.parseInt(size.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                    "must be a whole number of bytes, got '" + size + "'");
+        }
+    }
+
     static long checkTimeoutMs(Map<String, String> user) {
         String t = user.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
         if (t == null) {
@@ -132,14 +158,18 @@ final class KafkaClients {
 
     /**
      * Checks that {@code topics} exist on the cluster at {@code bootstrap}, and creates
-     * {@code createIfMissing} (a dead-letter topic) when it does not.
+     * {@code createIfMissing} (a dead-letter topic) when it does not, with a {@code max.message.bytes}
+     * of at least {@code minDeadLetterBytes} and at least {@link #DEAD_LETTER_HEADROOM} above that of
+     * each other topic checked, so that a record any of them holds fits in a dead letter.
      *
      * @param paths the config path naming each topic, for errors
+     * @return each topic's {@code max.message.bytes}, for the topics whose configuration the client may read
      * @throws ConfigException     if a topic is missing, or the client is refused (authentication, ACLs)
      * @throws TaskFailedException if the brokers do not answer within the timeout
      */
-    static void checkTopics(String bootstrap, Map<String, String> user, String propertiesPath,
-                            Map<String, String> paths, String createIfMissing) {
+    static Map<String, Integer> checkTopics(String bootstrap, Map<String, String> user, String propertiesPath,
+                                            Map<String, String> paths, String createIfMissing,
+                                            int minDeadLetterBytes) {
         long timeout = checkTimeoutMs(user);
         Map<String, Object> props = new HashMap<>();
         Set<String> adminKeys = AdminClientConfig.configNames();
@@ -154,6 +184,7 @@ final class KafkaClients {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
         try (Admin admin = Admin.create(props)) {
             Map<String, KafkaFuture<TopicDescription>> found = admin.describeTopics(paths.keySet()).topicNameValues();
+            String missing = null;
             for (Map.Entry<String, String> topic : paths.entrySet()) {
                 try {
                     await(found.get(topic.getKey()), deadline);
@@ -162,7 +193,7 @@ final class KafkaClients {
                         throw e;
                     }
                     if (topic.getKey().equals(createIfMissing)) {
-                        create(admin, topic.getKey(), deadline);
+                        missing = createIfMissing;
                     } else {
                         throw new ConfigException(topic.getValue(), "topic '" + topic.getKey() + "' does not exist "
                                 + "on the Kafka cluster at " + bootstrap + "; create it first (kafka-topics.sh "
@@ -170,6 +201,23 @@ final class KafkaClients {
                     }
                 }
             }
+            Map<String, Integer> limits = maxMessageBytes(admin, paths.keySet(), missing, deadline);
+            if (missing != null) {
+                int bytes = minDeadLetterBytes;
+                for (int limit : limits.values()) {
+                    bytes = Math.max(bytes, limit > Integer.MAX_VALUE - DEAD_LETTER_HEADROOM ? limit
+                            : limit + DEAD_LETTER_HEADROOM);
+                }
+                if (create(admin, missing, bytes, deadline)) {
+                    limits.put(missing, bytes);
+                }
+            } else if (createIfMissing != null && limits.containsKey(createIfMissing)
+                    && limits.get(createIfMissing) < minDeadLetterBytes) {
+                LOG.warn("the dead-letter topic '{}' holds records of up to {} bytes (max.message.bytes), less than "
+                        + "the {} its task may need: larger dead letters are truncated", createIfMissing,
+                        limits.get(createIfMissing), minDeadLetterBytes);
+            }
+            return limits;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
@@ -190,15 +238,46 @@ final class KafkaClients {
         }
     }
 
-    private static void create(Admin admin, String topic, long deadline)
+    /**
+     * The {@code max.message.bytes} of {@code topics} but {@code except}; those the client may not
+     * read (no DescribeConfigs permission) are left out.
+     */
+    private static Map<String, Integer> maxMessageBytes(Admin admin, Set<String> topics, String except, long deadline)
+            throws InterruptedException, TimeoutException {
+        List<ConfigResource> resources = new ArrayList<>();
+        for (String topic : topics) {
+            if (!topic.equals(except)) {
+                resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+            }
+        }
+        Map<String, Integer> limits = new HashMap<>();
+        for (Map.Entry<ConfigResource, KafkaFuture<Config>> e : admin.describeConfigs(resources).values().entrySet()) {
+            try {
+                ConfigEntry entry = await(e.getValue(), deadline).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry != null && entry.value() != null) {
+                    limits.put(e.getKey().name(), Integer.parseInt(entry.value()));
+                }
+            } catch (ExecutionException | NumberFormatException unreadable) {
+                LOG.debug("cannot read max.message.bytes of topic '{}': {}", e.getKey().name(), unreadable.toString());
+            }
+        }
+        return limits;
+    }
+
+    /** Creates {@code topic}; false if another client created it first (its settings are then unknown). */
+    private static boolean create(Admin admin, String topic, int maxMessageBytes, long deadline)
             throws ExecutionException, InterruptedException, TimeoutException {
         try {
-            await(admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all(), deadline);
-            LOG.info("created the dead-letter topic '{}'", topic);
+            await(admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes))))).all(),
+                    deadline);
+            LOG.info("created the dead-letter topic '{}' for records of up to {} bytes", topic, maxMessageBytes);
+            return true;
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
+            return false;
         }
     }
 

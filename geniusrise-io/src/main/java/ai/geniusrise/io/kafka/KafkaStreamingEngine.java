@@ -80,11 +80,14 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             if (task.errors() == ErrorPolicy.DEAD_LETTER) {
                 topics.put(dlq, "deadLetter");
             }
-            KafkaClients.checkTopics(outBootstrap, out.properties(), "config.outputConfig.properties", topics, dlq);
-            Producer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(outBootstrap, id + "-producer",
-                    null, out.properties()));
+            Map<String, Object> producerProps = KafkaClients.producer(outBootstrap, id + "-producer", null,
+                    out.properties());
+            int maxRequest = KafkaClients.maxRequestSize(producerProps);
+            Map<String, Integer> limits = KafkaClients.checkTopics(outBootstrap, out.properties(),
+                    "config.outputConfig.properties", topics, dlq, maxRequest);
+            Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
             try (KafkaStreamingOutput output = new KafkaStreamingOutput(producer, context.taskName(), out.topic(), dlq,
-                    out.keyField(), false)) {
+                    out.keyField(), false, Math.min(maxRequest, limits.getOrDefault(dlq, maxRequest)))) {
                 task.produce(output);
                 output.flush();
             }
@@ -93,16 +96,23 @@ public final class KafkaStreamingEngine implements StreamingEngine {
         StreamingInputConfig in = (StreamingInputConfig) context.input();
         String inBootstrap = KafkaClients.bootstrapServers(in.bootstrapServers(), "config.inputConfig.bootstrapServers");
         String dlq = task.deadLetter() != null ? task.deadLetter() : in.topic() + ".dlq";
-        KafkaClients.checkTopics(inBootstrap, in.properties(), "config.inputConfig.properties",
-                Map.of(in.topic(), "config.inputConfig.source"), null);
+        Map<String, Integer> inLimits = KafkaClients.checkTopics(inBootstrap, in.properties(),
+                "config.inputConfig.properties", Map.of(in.topic(), "config.inputConfig.source"), null, 0);
         Map<String, String> outTopics = new LinkedHashMap<>();
         outTopics.put(out.topic(), "config.outputConfig.destination");
         if (task.errors() == ErrorPolicy.DEAD_LETTER) {
             outTopics.put(dlq, "deadLetter");
         }
-        KafkaClients.checkTopics(outBootstrap, out.properties(), "config.outputConfig.properties", outTopics, dlq);
+        // a dead letter carries an input record: the dead-letter topic must hold the largest the input holds
+        int maxRequest = KafkaClients.maxRequestSize(KafkaClients.producer(outBootstrap, id, null, out.properties()));
+        int inputLimit = inLimits.getOrDefault(in.topic(), 0);
+        Map<String, Integer> outLimits = KafkaClients.checkTopics(outBootstrap, out.properties(),
+                "config.outputConfig.properties", outTopics, dlq, Math.max(maxRequest,
+                        inputLimit > Integer.MAX_VALUE - KafkaClients.DEAD_LETTER_HEADROOM ? inputLimit
+                                : inputLimit + KafkaClients.DEAD_LETTER_HEADROOM));
 
-        Group group = new Group(in, out, inBootstrap, outBootstrap, in.groupId() != null ? in.groupId() : id, dlq);
+        Group group = new Group(in, out, inBootstrap, outBootstrap, in.groupId() != null ? in.groupId() : id, dlq,
+                Math.min(maxRequest, outLimits.getOrDefault(dlq, maxRequest)));
         if (in.concurrency() == 1) {
             group.runMember(task, -1, task::stopRequested);
         } else {
@@ -110,9 +120,12 @@ public final class KafkaStreamingEngine implements StreamingEngine {
         }
     }
 
-    /** What every member of a bolt's consumer group shares: configs, servers, group id, dead-letter topic. */
+    /**
+     * What every member of a bolt's consumer group shares: configs, servers, group id, dead-letter
+     * topic and the largest dead letter it takes.
+     */
     private record Group(StreamingInputConfig in, StreamingOutputConfig out, String inBootstrap, String outBootstrap,
-                         String groupId, String dlq) {
+                         String groupId, String dlq, int deadLetterMaxBytes) {
 
         /**
          * Runs {@code count} members of the group: the calling thread is member 0, each other member has
@@ -173,7 +186,7 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             KafkaStreamingOutput output;
             try {
                 output = new KafkaStreamingOutput(producer, context.taskName(), out.topic(), dlq, out.keyField(),
-                        exactlyOnce);
+                        exactlyOnce, deadLetterMaxBytes);
             } catch (RuntimeException e) {
                 producer.close(Duration.ofSeconds(5));
                 throw e;
@@ -186,17 +199,13 @@ public final class KafkaStreamingEngine implements StreamingEngine {
                 throw e;
             }
             KafkaStreamingInput loop = new KafkaStreamingInput(consumer, output, task, in.topic(), in.commitInterval(),
-                    String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)),
+                    in.commitRecords(), String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)),
                     KafkaClients.maxInFlightBytes(producerProps), stop);
             List<Meter> meters = gauges(context.metrics(), member, output, loop);
             try {
-                loop.run();
+                loop.runAndClose();
             } finally {
-                try {
-                    loop.close();
-                } finally {
-                    meters.forEach(context.metrics()::remove);
-                }
+                meters.forEach(context.metrics()::remove);
             }
         }
 

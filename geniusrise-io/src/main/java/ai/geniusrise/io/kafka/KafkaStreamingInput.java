@@ -39,10 +39,14 @@ import java.util.function.BooleanSupplier;
  * Kafka→Kafka bolt's (one loop per {@code concurrency} member) or the Kafka bridge spout's.
  *
  * <p><b>At-least-once</b>: records are sent asynchronously; at each commit point (every
- * {@code commitInterval}, when partitions are revoked, and on stop) the bolt is flushed, the
- * output is flushed (every record sent so far is acknowledged), and only then are the offsets of
- * the records processed so far committed. A crash between two commit points repeats, after
- * restart, what was processed since the last one.
+ * {@code commitInterval}, after every {@code commitRecords} records processed, when partitions are
+ * revoked, and on stop) the bolt is flushed, the output is flushed (every record sent so far is
+ * acknowledged), and only then are the offsets of the records processed so far committed. A crash
+ * between two commit points repeats, after restart, what was processed since the last one: at most
+ * {@code commitRecords} records (the count is checked after each record, and nothing is processed
+ * while a commit runs; when the output is behind then, the commit waits until the loop has paused
+ * and caught up, so one poll batch more), and at most what one {@code commitInterval} (plus one
+ * poll batch) processed.
  *
  * <p><b>Bounded in-flight records</b>: when more than {@code maxInFlightBytes} of keys and values
  * are sent and not yet acknowledged, the loop pauses every assigned partition and goes on polling
@@ -88,6 +92,7 @@ final class KafkaStreamingInput {
     private final String topic;
     private final boolean exactlyOnce;
     private final long commitIntervalNanos;
+    private final long commitRecords;
     private final String autoOffsetReset;
     private final long maxInFlightBytes;
     private final BooleanSupplier stop;
@@ -97,22 +102,30 @@ final class KafkaStreamingInput {
     private long pauses;
     private volatile long lag = -1;
     private long nextLagNanos;
+    private long nextCommit;
+    /** Records processed since the last commit point. */
+    private long sinceCommit;
+    /** Set once the loop failed: closing then commits nothing more (the output may be what failed). */
+    private boolean failed;
 
     /**
      * A loop reading {@code topic} with {@code consumer} into {@code output}.
      *
+     * @param commitRecords    a commit point comes after this many records processed at the latest
      * @param maxInFlightBytes above this many unacknowledged bytes the partitions are paused
      * @param stop             true once this loop should commit and return (the task's stop, or a
      *                         sibling member's failure)
      */
     KafkaStreamingInput(Consumer<byte[], byte[]> consumer, Output output, StreamingTask task, String topic,
-                        Duration commitInterval, String autoOffsetReset, long maxInFlightBytes, BooleanSupplier stop) {
+                        Duration commitInterval, long commitRecords, String autoOffsetReset, long maxInFlightBytes,
+                        BooleanSupplier stop) {
         this.consumer = consumer;
         this.output = output;
         this.task = task;
         this.topic = topic;
         this.exactlyOnce = task.guarantee() == Guarantee.EXACTLY_ONCE;
         this.commitIntervalNanos = commitInterval.toNanos();
+        this.commitRecords = commitRecords;
         this.autoOffsetReset = autoOffsetReset;
         this.maxInFlightBytes = maxInFlightBytes;
         this.stop = stop;
@@ -121,9 +134,12 @@ final class KafkaStreamingInput {
     /** Runs until {@code stop} turns true, then commits and returns; throws when the task fails. */
     void run() {
         consumer.subscribe(List.of(topic), new Rebalance());
-        long nextCommit = System.nanoTime() + commitIntervalNanos;
+        nextCommit = System.nanoTime() + commitIntervalNanos;
         while (!stop.getAsBoolean()) {
             boolean holding = holdBack();
+            if (!holding && sinceCommit >= commitRecords) {
+                commit(); // a count commit put off while the output was behind
+            }
             ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
             if (!batch.isEmpty()) {
                 processBatch(batch);
@@ -135,7 +151,6 @@ final class KafkaStreamingInput {
             }
             if (now - nextCommit >= 0 && !holding) {
                 commit();
-                nextCommit = now + commitIntervalNanos;
             }
         }
         if (paused) {
@@ -216,6 +231,14 @@ final class KafkaStreamingInput {
                     throw e;
                 }
                 next = r.offset() + 1;
+                if (++sinceCommit >= commitRecords && output.inFlightBytes() <= maxInFlightBytes) {
+                    // a backlog drains at full speed: commit by count, in the middle of the batch if need be (but
+                    // not while the output is behind: the loop pauses first, and commits once it has caught up)
+                    pending.put(tp, new OffsetAndMetadata(next));
+                    if (!commit()) {
+                        return; // the transaction was aborted and the consumer rewound: poll again
+                    }
+                }
             }
             if (next >= 0) {
                 pending.put(tp, new OffsetAndMetadata(next));
@@ -253,8 +276,14 @@ final class KafkaStreamingInput {
                 Position.inTopic(r.topic(), r.partition(), r.offset()));
     }
 
-    /** A commit point: flush the bolt, make every sent record durable, then commit the offsets. */
-    private void commit() {
+    /**
+     * A commit point: flush the bolt, make every sent record durable, then commit the offsets.
+     * Returns false when an exactly-once transaction failed, was aborted and the consumer rewound to
+     * the committed offsets (what was polled and not processed must then be dropped).
+     */
+    private boolean commit() {
+        sinceCommit = 0;
+        nextCommit = System.nanoTime() + commitIntervalNanos;
         task.flush(output);
         if (exactlyOnce) {
             try {
@@ -272,6 +301,7 @@ final class KafkaStreamingInput {
                 output.abortTransaction();
                 pending.clear();
                 rewind(consumer.assignment());
+                return false;
             }
         } else {
             output.flush();
@@ -287,6 +317,7 @@ final class KafkaStreamingInput {
                 pending.clear();
             }
         }
+        return true;
     }
 
     /** Moves the consumer back to the committed offsets of {@code partitions}. */
@@ -307,6 +338,26 @@ final class KafkaStreamingInput {
         }
     }
 
+    /**
+     * {@link #run()}, then {@link #close()}. When the loop fails, its failure is what is thrown: a
+     * failure to close (the consumer reports one when it cannot leave its group cleanly) is attached
+     * to it as suppressed, never put in its place, so the one-line error names the root cause.
+     */
+    void runAndClose() {
+        try {
+            run();
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            try {
+                close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        close();
+    }
+
     void close() {
         try {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE));
@@ -319,7 +370,7 @@ final class KafkaStreamingInput {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
+            if (!partitions.isEmpty() && !failed) {
                 commit();
             }
         }

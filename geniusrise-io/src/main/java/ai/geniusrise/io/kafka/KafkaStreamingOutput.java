@@ -14,13 +14,17 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,6 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the bytes in flight (sent, not yet acknowledged: key and value) so that the input can pause its
  * partitions when the output falls behind. Used by one task thread only; the producer's callbacks
  * run on its I/O thread and only update the in-flight count and the first error.
+ *
+ * <p>A dead letter that would not fit in the dead-letter topic (its {@code max.message.bytes}, or
+ * the producer's {@code max.request.size}) is sent with its value cut to fit and the headers
+ * {@code geniusrise.value.truncated: true} and {@code geniusrise.value.bytes} (the original
+ * length), beside the source position headers, so that one oversized poison record cannot stop
+ * the task (and every restart of it) at the same offset.
  */
 final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoCloseable {
 
@@ -46,6 +56,16 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     static final String H_SOURCE_LOCATION = "geniusrise.source.location";
     static final String H_SOURCE_OBJECT = "geniusrise.source.object";
     static final String H_SOURCE_INDEX = "geniusrise.source.index";
+    static final String H_VALUE_TRUNCATED = "geniusrise.value.truncated";
+    static final String H_VALUE_BYTES = "geniusrise.value.bytes";
+    /** Longest error message a dead letter carries in its header, in characters. */
+    private static final int MAX_ERROR_MESSAGE_CHARS = 4096;
+    /**
+     * Bytes a record batch of one record takes beyond its key, value and header bytes (batch and
+     * record framing, varints), rounded up generously.
+     */
+    private static final int RECORD_OVERHEAD = 512;
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaStreamingOutput.class);
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -56,13 +76,21 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     private final String deadLetterTopic;
     private final String keyField;
     private final boolean transactional;
-    private volatile Exception sendError;
+    private final int deadLetterMaxBytes;
+    /** The first send that failed, and the topic it went to. */
+    private volatile FailedSend sendError;
     private final AtomicLong inFlightBytes = new AtomicLong();
     private boolean inTransaction;
 
+    /**
+     * @param deadLetterMaxBytes the largest record the dead-letter topic takes through this producer:
+     *                           the smaller of its {@code max.message.bytes} and the producer's
+     *                           {@code max.request.size}
+     */
     KafkaStreamingOutput(Producer<byte[], byte[]> producer, String task, String topic, String deadLetterTopic,
-                         String keyField, boolean transactional) {
+                         String keyField, boolean transactional, int deadLetterMaxBytes) {
         this.producer = producer;
+        this.deadLetterMaxBytes = deadLetterMaxBytes;
         this.task = task;
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
@@ -79,25 +107,27 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         return inFlightBytes.get();
     }
 
-    /** Counts a record as in flight; its callback takes it out when the producer is done with it. */
-    private Callback sent(byte[] key, byte[] value) {
+    /** Counts a record to {@code topic} as in flight; its callback takes it out when the producer is done with it. */
+    private Callback sent(String topic, byte[] key, byte[] value) {
         long bytes = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
         inFlightBytes.addAndGet(bytes);
-        return new Sent(bytes);
+        return new Sent(topic, bytes);
     }
 
-    /** The completion of one send: remembers the first error, takes the record's bytes out of flight. */
+    /** The completion of one send: remembers the first error and its topic, takes the record's bytes out of flight. */
     private final class Sent implements Callback {
+        private final String topic;
         private final long bytes;
 
-        Sent(long bytes) {
+        Sent(String topic, long bytes) {
+            this.topic = topic;
             this.bytes = bytes;
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception e) {
             if (e != null && sendError == null) {
-                sendError = e;
+                sendError = new FailedSend(topic, e);
             }
             inFlightBytes.addAndGet(-bytes);
         }
@@ -109,7 +139,7 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         beginIfNeeded();
         byte[] key = keyField == null ? record.key() : keyOf(record);
         producer.send(new ProducerRecord<>(topic, null, record.timestamp() > 0 ? record.timestamp() : null, key,
-                record.value(), headers(record.headers())), sent(key, record.value()));
+                record.value(), headers(record.headers())), sent(topic, key, record.value()));
     }
 
     @Override
@@ -124,7 +154,9 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         add(h, H_REASON, reason);
         if (error != null) {
             add(h, H_ERROR_CLASS, error.getClass().getName());
-            add(h, H_ERROR_MESSAGE, String.valueOf(error.getMessage()));
+            String message = String.valueOf(error.getMessage());
+            add(h, H_ERROR_MESSAGE, message.length() <= MAX_ERROR_MESSAGE_CHARS ? message
+                    : message.substring(0, MAX_ERROR_MESSAGE_CHARS) + "...");
         }
         if (original.position() instanceof Position.InTopic p) {
             add(h, H_SOURCE_TOPIC, p.topic());
@@ -136,10 +168,32 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
             add(h, H_SOURCE_INDEX, Long.toString(o.index()));
         }
         add(h, H_FAILED_AT, Instant.now().toString());
+        byte[] value = fitting(original, h);
         producer.send(new ProducerRecord<>(deadLetterTopic, null,
-                original.timestamp() > 0 ? original.timestamp() : null, original.key(),
-                original.isTombstone() ? null : original.value(), h),
-                sent(original.key(), original.value()));
+                original.timestamp() > 0 ? original.timestamp() : null, original.key(), value, h),
+                sent(deadLetterTopic, original.key(), value));
+    }
+
+    /**
+     * The value of the dead letter of {@code original} with headers {@code h}: the original value,
+     * or as much of it as fits in {@link #deadLetterMaxBytes} (then the headers say so).
+     */
+    private byte[] fitting(Record original, RecordHeaders h) {
+        byte[] value = original.isTombstone() ? null : original.value();
+        long others = RECORD_OVERHEAD + (original.key() == null ? 0 : original.key().length);
+        for (Header header : h) {
+            others += header.key().length() + (header.value() == null ? 0 : header.value().length) + 10;
+        }
+        if (value == null || others + value.length <= deadLetterMaxBytes) {
+            return value;
+        }
+        int room = (int) Math.max(0, deadLetterMaxBytes - others - 64); // 64: the two headers added below
+        add(h, H_VALUE_TRUNCATED, "true");
+        add(h, H_VALUE_BYTES, Integer.toString(value.length));
+        LOG.warn("task '{}': the dead letter of the record at {} is {} bytes, more than the dead-letter topic '{}' "
+                + "takes ({} bytes): sending its first {} bytes, with the header {}", task, original.position(),
+                value.length, deadLetterTopic, deadLetterMaxBytes, room, H_VALUE_TRUNCATED);
+        return Arrays.copyOf(value, Math.min(room, value.length));
     }
 
     /** At-least-once commit point: waits until every record sent so far is acknowledged. */
@@ -186,11 +240,15 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         }
     }
 
+    private record FailedSend(String topic, Exception error) {
+    }
+
     private void checkSent() {
-        Exception e = sendError;
-        if (e != null) {
-            throw new TaskFailedException("task '" + task + "' could not write to Kafka topic '" + topic + "': "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        FailedSend failed = sendError;
+        if (failed != null) {
+            throw new TaskFailedException("task '" + task + "' could not write to Kafka topic '" + failed.topic()
+                    + "': " + failed.error().getClass().getSimpleName() + ": " + failed.error().getMessage(),
+                    failed.error());
         }
     }
 

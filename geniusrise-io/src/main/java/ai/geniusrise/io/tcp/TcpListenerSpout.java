@@ -1,5 +1,6 @@
 package ai.geniusrise.io.tcp;
 
+import ai.geniusrise.core.AcknowledgingEmitter;
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.Position;
@@ -38,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the task's streaming output. Its {@code inputConfig.source} is the address to listen on,
  * {@code tcp://0.0.0.0:9000}; its {@code inputConfig.properties} may set {@code maxLineBytes}
  * (longest line, default 1 MiB), {@code maxConnections} (connections read at once, default 64;
- * more wait in the listen backlog until one closes) and {@code queueCapacity} (lines read but not
- * yet written, default 10000).
+ * more wait in the listen backlog until one closes), {@code queueCapacity} (lines read but not
+ * yet written, default 10000) and {@code drainTimeoutSeconds} (how long a stop may spend reading
+ * what the clients still send, default 10).
  *
  * <p><b>Lines.</b> A line ends at {@code \n}; a {@code \r} before it is dropped, empty lines are
  * ignored, and the last line of a connection the client closes counts even without its
@@ -56,12 +58,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * queue fills, the connection threads stop reading, and TCP's flow control slows the clients.
  *
  * <p><b>Delivery.</b> TCP carries no acknowledgement a client could wait for, so the guarantee is:
- * every line read before a clean stop is produced. On stop the spout stops accepting, reads what
- * each connection has already received (until nothing is left, for at most 2 s), closes the
- * connections (a line still unfinished then is dropped), writes every line read, and returns; the
- * runtime then flushes the output. So the lines of a client that finished sending before the stop
- * are all produced. A client that must know its lines are stored
+ * every line read before a clean stop is produced. On stop the spout accepts the connections
+ * already waiting in the listen backlog and then no more, reads each connection until the client
+ * closes it or no byte has arrived for half a second, closes it (a line still unfinished then is
+ * dropped), writes every line read, and returns; the runtime then flushes the output. So the lines
+ * of a client that finished sending before the stop are all produced. The stop is bounded by
+ * {@code drainTimeoutSeconds}: connections not read to their end by then (the client still sends,
+ * or the output is too slow to take what was received) are cut, and the log says how many and how
+ * many bytes already received were dropped. A client that must know its lines are stored
  * should use the HTTP listener, which answers only after the acknowledgement.
+ *
+ * <p><b>Progress.</b> The spout waits for the output's acknowledgement of what it wrote whenever
+ * its queue runs empty and at least once a second, which is when the task's record counts (the
+ * progress line, {@code --until-idle}, {@code /metrics}) move.
  *
  * <p><b>Extending.</b> Override {@link #toRecord(byte[], String)} to shape records (a key, more
  * headers); it runs on the connection's thread.
@@ -76,19 +85,27 @@ public class TcpListenerSpout extends Spout {
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
     /** Default number of lines read and not yet written. */
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    /** Default longest time a stop spends reading what clients still send: 10 s. */
+    public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 
     private static final int BATCH = 500;
-    /** How often an idle connection thread checks whether the spout is stopping. */
+    /** How often an idle connection thread (and the acceptor) checks whether the spout is stopping. */
     private static final int IDLE_CHECK_MILLIS = 200;
-    /** How long, at most, the connections are read once the spout is stopping. */
-    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Once stopping, a connection on which no byte has arrived for this long is done. */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** While lines keep coming, how often the spout waits for their acknowledgement (and the counts move). */
+    private static final long ACKNOWLEDGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** A line read, or (when {@code tooLong} is set) the first bytes of a line over the limit. */
     private record Line(Record record, String tooLong) {
     }
 
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger readers = new AtomicInteger();
+    /** The acceptor and the connection threads still running: the spout returns once none is. */
+    private final AtomicInteger active = new AtomicInteger();
+    /** Connections still sending at the drain deadline, and the bytes received but not written. */
+    private final AtomicInteger cut = new AtomicInteger();
+    private final AtomicLong droppedBytes = new AtomicLong();
     private final AtomicLong connectionNumber = new AtomicLong();
     private volatile ServerSocket server;
     private volatile boolean stopping;
@@ -98,6 +115,7 @@ public class TcpListenerSpout extends Spout {
     private BlockingQueue<Line> queue;
     private Semaphore slots;
     private int maxLineBytes;
+    private long drainNanos;
     private String address;
 
     /** For the runtime. */
@@ -129,10 +147,12 @@ public class TcpListenerSpout extends Spout {
         maxLineBytes = positive(options, "maxLineBytes", DEFAULT_MAX_LINE_BYTES);
         int maxConnections = positive(options, "maxConnections", DEFAULT_MAX_CONNECTIONS);
         queue = new ArrayBlockingQueue<>(positive(options, "queueCapacity", DEFAULT_QUEUE_CAPACITY));
+        drainNanos = TimeUnit.SECONDS.toNanos(positive(options, "drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT_SECONDS));
         slots = new Semaphore(maxConnections);
         ServerSocket socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);
+            socket.setSoTimeout(IDLE_CHECK_MILLIS);
             socket.bind(new InetSocketAddress(uri.getHost(), uri.getPort()), Math.max(50, maxConnections));
         } catch (IOException e) {
             socket.close();
@@ -150,6 +170,7 @@ public class TcpListenerSpout extends Spout {
         });
         acceptor = new Thread(this::acceptLoop, "tcp-listener-" + context.taskName());
         acceptor.setDaemon(true);
+        active.incrementAndGet();
         acceptor.start();
         context.logger().info("task '{}': listening for lines on {}", context.taskName(), address);
     }
@@ -188,52 +209,76 @@ public class TcpListenerSpout extends Spout {
         return Record.of(line).withTimestamp(System.currentTimeMillis()).withHeader("remote", remote);
     }
 
+    /**
+     * Accepts connections, one per free slot, until stopping; then accepts those already waiting in
+     * the listen backlog (their clients may have sent everything already) and closes the socket.
+     */
     private void acceptLoop() {
-        while (!stopping) {
-            try {
-                slots.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (IOException e) {
-                slots.release();
-                if (stopping) {
-                    return;
-                }
-                // out of file descriptors, or a connection reset before it was accepted: go on
-                context().logger().warn("task '{}': accepting on {} failed: {}", context().taskName(), address,
-                        e.toString());
+        try {
+            while (takeSlot()) {
+                Socket socket;
                 try {
-                    Thread.sleep(100);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                continue;
-            }
-            connections.add(socket);
-            readers.incrementAndGet();
-            if (stopping) {
-                closeQuietly(socket);
-            }
-            pool.execute(() -> {
-                try {
-                    read(socket);
-                } finally {
-                    connections.remove(socket);
-                    closeQuietly(socket);
-                    readers.decrementAndGet();
+                    socket = server.accept();
+                } catch (SocketTimeoutException idle) {
                     slots.release();
+                    if (stopping) {
+                        return; // the backlog is empty
+                    }
+                    continue;
+                } catch (IOException e) {
+                    slots.release();
+                    if (stopping) {
+                        return;
+                    }
+                    // out of file descriptors, or a connection reset before it was accepted: go on
+                    context().logger().warn("task '{}': accepting on {} failed: {}", context().taskName(), address,
+                            e.toString());
+                    Thread.sleep(100);
+                    continue;
                 }
-            });
+                connections.add(socket);
+                active.incrementAndGet();
+                pool.execute(() -> {
+                    try {
+                        read(socket);
+                    } finally {
+                        connections.remove(socket);
+                        closeQuietly(socket);
+                        active.decrementAndGet();
+                        slots.release();
+                    }
+                });
+            }
+        } catch (InterruptedException e) {
+            // closed
+        } finally {
+            closeQuietly(server);
+            active.decrementAndGet();
         }
+    }
+
+    /** Waits for a free connection slot; false once stopping and past the drain deadline. */
+    private boolean takeSlot() throws InterruptedException {
+        while (!slots.tryAcquire(IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (stopping && pastDrainDeadline()) {
+                return false;
+            }
+        }
+        if (stopping && pastDrainDeadline()) {
+            slots.release();
+            return false;
+        }
+        return true;
+    }
+
+    private boolean pastDrainDeadline() {
+        return System.nanoTime() - drainDeadline > 0;
     }
 
     /**
      * Reads the lines of one connection into the queue until the client closes it, or, once the
-     * spout is stopping, until the bytes already received are read (or the drain time is over).
+     * spout is stopping, until no byte has arrived for {@link #QUIET_NANOS} or the drain deadline
+     * has passed (the connection is then cut, and what it had received is counted as dropped).
      */
     private void read(Socket socket) {
         String remote = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
@@ -241,32 +286,41 @@ public class TcpListenerSpout extends Spout {
         byte[] chunk = new byte[64 << 10];
         try (InputStream in = socket.getInputStream()) {
             socket.setSoTimeout(IDLE_CHECK_MILLIS);
+            long lastByte = System.nanoTime();
             while (true) {
+                if (stopping && pastDrainDeadline()) {
+                    cutAtDeadline(line.size() + in.available());
+                    return;
+                }
                 int n;
                 try {
                     n = in.read(chunk);
                 } catch (SocketTimeoutException idle) {
-                    if (stopping) {
-                        return; // nothing more was received: a line cut off here is dropped
+                    if (stopping && System.nanoTime() - lastByte >= QUIET_NANOS) {
+                        droppedBytes.addAndGet(line.size()); // a line the client did not finish
+                        return;
                     }
                     continue;
                 }
                 if (n < 0) {
-                    line.end(); // the client closed: its last line counts without its line break
+                    if (!line.end()) { // the client closed: its last line counts without its line break
+                        cutAtDeadline(0);
+                    }
                     return;
                 }
+                lastByte = System.nanoTime();
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (chunk[i] == '\n') {
                         line.append(chunk, start, i - start);
-                        line.end();
+                        if (!line.end()) {
+                            cutAtDeadline(n - i - 1 + in.available());
+                            return;
+                        }
                         start = i + 1;
                     }
                 }
                 line.append(chunk, start, n - start);
-                if (stopping && (in.available() == 0 || System.nanoTime() > drainDeadline)) {
-                    return;
-                }
             }
         } catch (SocketException e) {
             if (!stopping) {
@@ -282,6 +336,12 @@ public class TcpListenerSpout extends Spout {
             context().logger().warn("task '{}': closing the connection from {}: {}", context().taskName(), remote,
                     e.toString());
         }
+    }
+
+    /** Counts a connection cut at the drain deadline and the {@code bytes} it had received but not queued. */
+    private void cutAtDeadline(long bytes) {
+        cut.incrementAndGet();
+        droppedBytes.addAndGet(bytes);
     }
 
     /**
@@ -309,8 +369,16 @@ public class TcpListenerSpout extends Spout {
             bytes.write(chunk, offset, length);
         }
 
-        /** Queues the line read so far (blocking while the queue is full), unless it is empty. */
-        void end() throws InterruptedException {
+        /** Bytes of the line read so far. */
+        int size() {
+            return bytes.size();
+        }
+
+        /**
+         * Queues the line read so far (blocking while the queue is full), unless it is empty; false
+         * when the queue stayed full until the drain deadline (the line's bytes are counted dropped).
+         */
+        boolean end() throws InterruptedException {
             byte[] b = bytes.toByteArray();
             int end = !overflow && b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
             boolean tooLong = overflow || end > maxLineBytes;
@@ -318,12 +386,19 @@ public class TcpListenerSpout extends Spout {
             overflow = false;
             number++;
             if (end == 0) {
-                return;
+                return true;
             }
             byte[] value = tooLong || end < b.length ? Arrays.copyOf(b, Math.min(end, maxLineBytes)) : b;
             Record record = toRecord(value, remote).withPosition(Position.inObject(address, object, number));
-            queue.put(new Line(record, tooLong ? "the line is longer than maxLineBytes (" + maxLineBytes + ")"
-                    : null));
+            Line queued = new Line(record, tooLong ? "the line is longer than maxLineBytes (" + maxLineBytes + ")"
+                    : null);
+            while (!queue.offer(queued, IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (stopping && pastDrainDeadline()) {
+                    droppedBytes.addAndGet(b.length);
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -334,17 +409,22 @@ public class TcpListenerSpout extends Spout {
     @Override
     protected void produce(Emitter out) throws Exception {
         List<Line> batch = new ArrayList<>(BATCH);
+        long lastAcknowledged = System.nanoTime();
         while (!context().stopRequested()) {
             Line first = queue.poll(100, TimeUnit.MILLISECONDS);
             if (first != null) {
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 write(batch, out);
+                if (queue.isEmpty() || System.nanoTime() - lastAcknowledged >= ACKNOWLEDGE_NANOS) {
+                    awaitAcknowledged(out);
+                    lastAcknowledged = System.nanoTime();
+                }
             }
         }
         stopListening();
-        // the connection threads end once they have queued what they read; keep writing until then
-        while (readers.get() > 0 || !queue.isEmpty()) {
+        // the acceptor and the connection threads end once they have queued what they read; keep writing until then
+        while (active.get() > 0 || !queue.isEmpty()) {
             Line next = queue.poll(20, TimeUnit.MILLISECONDS);
             if (next != null) {
                 batch.add(next);
@@ -352,7 +432,27 @@ public class TcpListenerSpout extends Spout {
                 write(batch, out);
             }
         }
-        context().logger().info("task '{}': stopped listening on {}", context().taskName(), address);
+        awaitAcknowledged(out);
+        if (cut.get() > 0) {
+            context().logger().warn("task '{}': stopped listening on {}; {} connection(s) not read to their end by the "
+                    + "drain deadline (drainTimeoutSeconds: {}) were cut, {} bytes received and not written were dropped",
+                    context().taskName(), address, cut.get(), TimeUnit.NANOSECONDS.toSeconds(drainNanos),
+                    droppedBytes.get());
+        } else {
+            context().logger().info("task '{}': stopped listening on {}; every connection was read until its client "
+                    + "closed it or went quiet ({} bytes of unfinished lines dropped)", context().taskName(), address,
+                    droppedBytes.get());
+        }
+    }
+
+    /**
+     * Waits until the output has acknowledged what was written: the point at which the runtime
+     * publishes the task's counts, so progress and {@code --until-idle} see the lines.
+     */
+    private static void awaitAcknowledged(Emitter out) {
+        if (out instanceof AcknowledgingEmitter acks) {
+            acks.awaitAcknowledged();
+        }
     }
 
     private void write(List<Line> batch, Emitter out) {
@@ -367,16 +467,14 @@ public class TcpListenerSpout extends Spout {
         batch.clear();
     }
 
-    /** Stops accepting; the connection threads then read what was received and end. */
+    /**
+     * Starts the stop: the acceptor takes what waits in the backlog and closes the listening socket,
+     * the connection threads read what their clients still send; all end by the drain deadline.
+     */
     private void stopListening() {
-        drainDeadline = System.nanoTime() + DRAIN_NANOS;
-        stopping = true;
-        ServerSocket s = server;
-        if (s != null) {
-            closeQuietly(s);
-        }
-        if (acceptor != null) {
-            acceptor.interrupt();
+        if (!stopping) {
+            drainDeadline = System.nanoTime() + drainNanos;
+            stopping = true;
         }
     }
 
@@ -391,6 +489,13 @@ public class TcpListenerSpout extends Spout {
     @Override
     public void close() {
         stopListening();
+        if (acceptor != null) {
+            acceptor.interrupt();
+        }
+        ServerSocket s = server;
+        if (s != null) {
+            closeQuietly(s);
+        }
         for (Socket socket : connections) {
             closeQuietly(socket);
         }

@@ -99,8 +99,14 @@ class KafkaScalingTest {
                 .build();
         TaskRunner runner = TaskRunner.builder(spec).pipelineName("test").task(new UppercaseBolt()).httpPort(0).build();
         try (RunningTask task = RunningTask.start(runner, "slow")) {
-            await("the input partitions are paused", Duration.ofSeconds(30),
-                    () -> runner.httpPort() > 0 && MetricsPage.of(runner).sum("geniusrise_kafka_paused_partitions") == 4);
+            await("the input partitions are paused", Duration.ofSeconds(30), () -> {
+                if (runner.httpPort() <= 0) {
+                    return false;
+                }
+                MetricsPage page = MetricsPage.of(runner);
+                return page.has("geniusrise_kafka_paused_partitions")
+                        && page.sum("geniusrise_kafka_paused_partitions") == 4;
+            });
             List<Double> inFlight = new ArrayList<>();
             double readWhileThrottled = 0;
             for (int i = 0; i < 20; i++) {

@@ -24,6 +24,11 @@ final class MetricsPage {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
+    /** True if the page shows {@code metric} (a member's gauges appear once it has checked its topics). */
+    boolean has(String metric) {
+        return Pattern.compile("(?m)^" + Pattern.quote(metric) + "\\{").matcher(body).find();
+    }
+
     /** The sum of the samples of {@code metric} over all its label sets; fails if there are none. */
     double sum(String metric) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "\\{[^}]*} (\\S+)$").matcher(body);

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -67,8 +69,12 @@ class TcpListenerSpoutTest {
         }
 
         RunSummary stop() throws Exception {
+            return stop(Duration.ofSeconds(30));
+        }
+
+        RunSummary stop(Duration wait) throws Exception {
             runner.requestStop();
-            return result.get(30, TimeUnit.SECONDS);
+            return result.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -243,10 +249,13 @@ class TcpListenerSpoutTest {
     }
 
     @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void linesOfClientsThatFinishedSendingBeforeTheStopAreAllProduced() throws Exception {
         kafka.createTopic("finished", 2);
         TcpListenerSpout spout = new TcpListenerSpout();
-        Running running = Running.start(spec("finished", "tcp://127.0.0.1:0", "finished", Map.of()).build(), spout);
+        // a loaded machine may take tens of seconds to write 200,000 lines: the drain deadline is not what is tested
+        Running running = Running.start(spec("finished", "tcp://127.0.0.1:0", "finished",
+                Map.of("drainTimeoutSeconds", "60")).build(), spout);
         int port = awaitPort(spout, running);
         int perClient = 100_000;
         List<CompletableFuture<Void>> clients = new ArrayList<>();
@@ -266,13 +275,110 @@ class TcpListenerSpoutTest {
         }
         CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         // stop at once: most of the lines are still in the kernel's buffers, not read yet
-        RunSummary summary = running.stop();
+        RunSummary summary = running.stop(Duration.ofSeconds(80));
 
         assertThat(summary.recordsOut()).isEqualTo(2L * perClient);
         assertThat(kafka.read("finished", 2 * perClient)).hasSize(2 * perClient);
     }
 
     @Test
+    void eachLineCountsInTheTasksProgressSoonAfterItIsWrittenEvenWhenLinesAreFew() throws Exception {
+        kafka.createTopic("trickle", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("trickle", "tcp://127.0.0.1:0", "trickle", Map.of()).build(), spout);
+        try (Socket s = connect(awaitPort(spout, running))) {
+            for (int i = 1; i <= 3; i++) {
+                s.getOutputStream().write(("event-" + i + "\n").getBytes(StandardCharsets.UTF_8));
+                awaitRecordsOut(running, i); // what a progress line and --until-idle see
+            }
+        }
+        RunSummary summary = running.stop();
+
+        assertThat(summary.recordsOut()).isEqualTo(3);
+        assertThat(values(kafka.read("trickle", 3))).containsExactly("event-1", "event-2", "event-3");
+    }
+
+    private static void awaitRecordsOut(Running running, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (running.runner().progress().recordsOut() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(running.runner().progress().recordsOut()).as("records out in the task's progress")
+                .isEqualTo(expected);
+        assertThat(running.runner().recordsSoFar()).as("records counted for --until-idle").isEqualTo(expected);
+    }
+
+    @Test
+    void aClientStillSendingAtTheDrainDeadlineIsCutAndTheLogSaysSo() throws Exception {
+        kafka.createTopic("endless", 1);
+        TcpListenerSpout spout = new TcpListenerSpout();
+        Running running = Running.start(spec("endless", "tcp://127.0.0.1:0", "endless",
+                Map.of("drainTimeoutSeconds", "1")).build(), spout);
+        int port = awaitPort(spout, running);
+        CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+            try (Socket s = connect(port); OutputStream out = s.getOutputStream()) {
+                for (int i = 0; ; i++) { // until the spout cuts the connection
+                    out.write(("line-" + i + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // cut
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        kafka.read("endless", 1_000); // the client is sending
+        String log;
+        long stopNanos = System.nanoTime();
+        RunSummary summary;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(new TeeOutputStream(err, captured), true, StandardCharsets.UTF_8));
+        try {
+            summary = running.stop();
+        } finally {
+            System.setErr(err);
+        }
+        Duration stopTook = Duration.ofNanos(System.nanoTime() - stopNanos);
+        log = captured.toString(StandardCharsets.UTF_8);
+        client.get(10, TimeUnit.SECONDS);
+
+        assertThat(log).containsPattern("stopped listening on tcp://127\\.0\\.0\\.1:" + port + "; 1 connection\\(s\\) "
+                + "not read to their end by the drain deadline \\(drainTimeoutSeconds: 1\\) were cut, [1-9][0-9]* "
+                + "bytes received and not written were dropped");
+        assertThat(stopTook).as("the drain deadline bounds the stop (plus the flush)").isLessThan(Duration.ofSeconds(20));
+        List<String> onTopic = values(EmbeddedKafka.read(kafka.bootstrapServers(), "endless",
+                (int) summary.recordsOut(), Duration.ofSeconds(60)));
+        assertThat(onTopic).hasSize((int) summary.recordsOut());
+        for (int i = 0; i < onTopic.size(); i += 997) {
+            assertThat(onTopic.get(i)).as("what was read is produced, in order, without gaps").isEqualTo("line-" + i);
+        }
+    }
+
+    /** Writes to two streams: the test sees the log and so does the report. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        TeeOutputStream(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS) // two broker starts and 19 MB through a loaded machine
     void whenKafkaIsDownTheSocketsStopBeingReadAndNothingIsLostOnceItIsBack() throws Exception {
         try (EmbeddedKafka own = EmbeddedKafka.builder().build().start()) {
             own.createTopic("pressed", 1);

@@ -1,0 +1,162 @@
+package ai.geniusrise.io.kafka;
+
+import ai.geniusrise.testkit.kafka.KafkaExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The duplicate bound of an at-least-once bolt, checked by killing it: a backlog is written first,
+ * so that the bolt drains it at full speed; the bolt runs in its own JVM and is SIGKILLed at random
+ * moments of that drain, restarted each time, and finally stopped with SIGTERM once it has
+ * committed everything. Each output record carries the run that wrote it, so the records a run
+ * wrote and a later run wrote again are that run's kill's duplicates: each kill's must stay within
+ * {@code commitRecords} plus one poll batch (docs/design.md, "Duplicates after a crash"). The commit interval is an
+ * hour, so only the count trigger commits during the drain: without it a kill repeats everything
+ * its run processed.
+ */
+@Timeout(value = 420, unit = TimeUnit.SECONDS)
+class KafkaBoltKillTest {
+
+    private static final int RECORDS = 150_000;
+    private static final int PARTITIONS = 4;
+    private static final int KILLS = 5;
+    private static final long COMMIT_RECORDS = 5_000;
+    /** The consumer's {@code max.poll.records} (its default): the bound allows one poll batch more. */
+    private static final long ONE_POLL = 500;
+    private static final String GROUP = "kills.dups";
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension();
+    private static KafkaTopics topics;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void topics() {
+        topics = new KafkaTopics(KAFKA.bootstrapServers());
+    }
+
+    private Process start(String in, String out, int generation) throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), BoltChild.class.getName(), KAFKA.bootstrapServers(), in,
+                out, Integer.toString(generation), Long.toString(COMMIT_RECORDS), "PT1H")
+                .redirectErrorStream(true).redirectOutput(log(generation).toFile()).start();
+    }
+
+    private Path log(int generation) {
+        return dir.resolve("child-" + generation + ".log");
+    }
+
+    /**
+     * True if {@code child} ended by itself (on a loaded machine its first request to the broker may
+     * time out): like a crashed pod it is started again, and counts as one more crash of the bound.
+     */
+    private boolean restartedAfterExitingByItself(Process child, int generation) throws IOException {
+        if (child.isAlive()) {
+            return false;
+        }
+        assertThat(generation).as("children that ended by themselves").isLessThan(KILLS + 3);
+        List<String> lines = Files.readAllLines(log(generation));
+        System.out.printf("kill test: child %d ended by itself with status %d; starting it again; its log ends:%n%s%n",
+                generation, child.exitValue(), lines.stream().filter(l -> !l.startsWith("\t") && !l.startsWith(" "))
+                        .skip(Math.max(0, lines.size() - 400)).filter(l -> !l.contains(" INFO "))
+                        .collect(Collectors.joining(System.lineSeparator())));
+        return true;
+    }
+
+    private static long committed() throws Exception {
+        return topics.committed(GROUP).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Test
+    void eachSigkillRepeatsAtMostCommitRecordsWhileABacklogDrainsAndNothingIsLost() throws Exception {
+        String in = "dups-in";
+        String out = "dups-out";
+        KAFKA.createTopic(in, PARTITIONS);
+        KAFKA.createTopic(out, PARTITIONS);
+        topics.produce(in, 0, RECORDS, i -> "v" + i);
+
+        Random random = new Random(13);
+        int generation = 0;
+        for (int kills = 0; kills < KILLS; generation++) {
+            Process child = start(in, out, generation);
+            long written = topics.endOffsets(out);
+            // kill it mid-drain, after it wrote 2 to 5 times commitRecords
+            long target = written + COMMIT_RECORDS * 2 + random.nextInt((int) COMMIT_RECORDS * 3);
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (topics.endOffsets(out) < target && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (!restartedAfterExitingByItself(child, generation)) {
+                child.destroyForcibly();
+                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                kills++;
+            }
+        }
+
+        Process last = start(in, out, generation);
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        while (committed() < RECORDS && System.nanoTime() < deadline) {
+            if (restartedAfterExitingByItself(last, generation)) {
+                last = start(in, out, ++generation);
+            }
+            Thread.sleep(200);
+        }
+        assertThat(committed()).as("offsets committed by the last run; log:%n%s", Files.readString(log(generation)))
+                .isEqualTo(RECORDS);
+        last.destroy();
+        assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        int lastGeneration = generation;
+
+        long total = topics.endOffsets(out);
+        List<ConsumerRecord<byte[], byte[]>> records = topics.read(out, false, (int) total, Duration.ofSeconds(60));
+        assertThat(records).hasSize((int) total);
+        // the runs that wrote each value
+        Map<String, Set<Integer>> writers = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            int run = Integer.parseInt(new String(r.headers().lastHeader("generation").value(), StandardCharsets.UTF_8));
+            writers.computeIfAbsent(new String(r.value(), StandardCharsets.UTF_8), v -> new HashSet<>()).add(run);
+        }
+        List<Long> repeatedPerKill = new ArrayList<>();
+        for (int g = 0; g < lastGeneration; g++) {
+            int crashed = g;
+            repeatedPerKill.add(writers.values().stream()
+                    .filter(runs -> runs.contains(crashed) && runs.stream().anyMatch(later -> later > crashed)).count());
+        }
+        System.out.printf("kill test: %d records out for %d in, repeated after each crash: %s (bound %d)%n", total,
+                RECORDS, repeatedPerKill, COMMIT_RECORDS + ONE_POLL);
+        Set<String> missing = new HashSet<>();
+        for (int i = 0; i < RECORDS && missing.size() < 10; i++) {
+            if (!writers.containsKey("v" + i)) {
+                missing.add("v" + i);
+            }
+        }
+        assertThat(missing).as("values lost").isEmpty();
+        assertThat(writers).hasSize(RECORDS);
+        assertThat(repeatedPerKill).as("records written again after each crash, at most commitRecords + one poll")
+                .allSatisfy(repeated -> assertThat(repeated).isLessThanOrEqualTo(COMMIT_RECORDS + ONE_POLL));
+        assertThat(repeatedPerKill.stream().mapToLong(Long::longValue).sum()).as("every duplicate comes from a crash")
+                .isEqualTo(total - RECORDS);
+    }
+}
