@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Which state manager a task uses and how to reach it: {@code type} names the backend
- * ({@code memory}, {@code redis}, {@code postgres}, {@code dynamodb}); {@code properties} are the
+ * ({@code memory}, {@code file}, {@code redis}, {@code postgres}, {@code dynamodb}); {@code properties} are the
  * backend's settings ({@code url}, {@code table}, ...), which the backend validates. Passwords
  * never go into a pipeline file: a backend takes the name of the environment variable that holds
  * one ({@code passwordEnv: REDIS_PASSWORD}) and rejects an inline {@code password}.
@@ -17,7 +17,7 @@ public record StateConfig(String type, Map<String, String> properties) {
 
     /** Validates and copies. */
     public StateConfig {
-        type = Locations.requireText("type", type, "the state backend: memory, redis, postgres or dynamodb");
+        type = Locations.requireText("type", type, "the state backend: memory, file, redis, postgres or dynamodb");
         properties = Map.copyOf(Objects.requireNonNull(properties, "properties"));
     }
 

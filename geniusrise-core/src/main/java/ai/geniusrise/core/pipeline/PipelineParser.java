@@ -589,7 +589,7 @@ final class PipelineParser {
         Map<String, PipelineNode> f = node.mapping(null, "a stateConfig");
         PipelineNode type = f.get("type");
         if (type == null) {
-            throw node.missing("type", "the state backend: memory, redis, postgres or dynamodb");
+            throw node.missing("type", "the state backend: memory, file, redis, postgres or dynamodb");
         }
         Map<String, String> properties = new LinkedHashMap<>(textMap(node, "a stateConfig"));
         properties.remove("type");
