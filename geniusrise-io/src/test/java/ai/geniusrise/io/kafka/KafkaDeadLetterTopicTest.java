@@ -106,6 +106,19 @@ class KafkaDeadLetterTopicTest {
                 + topics.committed(group));
     }
 
+    /**
+     * Runs the bolt {@code name} over {@code <name>-in}, holding one poison record among {@code records},
+     * until it has committed them all (the task goes on past the poison record); then stops it.
+     */
+    private static void runPastOnePoisonRecord(String name, int records) throws Exception {
+        try (RunningTask task = RunningTask.start(bolt(name, name + "-in", name + "-out"), new UppercaseBolt())) {
+            awaitCommitted("test." + name, records, task);
+            RunSummary summary = task.stop(Duration.ofSeconds(30));
+            assertThat(summary.deadLettered()).isEqualTo(1);
+            assertThat(summary.recordsOut()).isEqualTo(records - 1);
+        }
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
@@ -118,12 +131,7 @@ class KafkaDeadLetterTopicTest {
         String poison = "poison " + "x".repeat(2 << 20);
         produce("big-in", 200, 120, "k120".getBytes(StandardCharsets.UTF_8), poison);
 
-        try (RunningTask task = RunningTask.start(bolt("big", "big-in", "big-out"), new UppercaseBolt())) {
-            awaitCommitted("test.big", 200, task);
-            RunSummary summary = task.stop(Duration.ofSeconds(30));
-            assertThat(summary.deadLettered()).isEqualTo(1);
-            assertThat(summary.recordsOut()).isEqualTo(199);
-        }
+        runPastOnePoisonRecord("big", 200);
         assertThat(maxMessageBytes("big-in.dlq")).as("the dead-letter topic holds what the input holds, and headers")
                 .isGreaterThanOrEqualTo(EIGHT_MIB + KafkaClients.DEAD_LETTER_HEADROOM);
         List<ConsumerRecord<byte[], byte[]>> letters = topics.read("big-in.dlq", false, 1, Duration.ofSeconds(20));
@@ -145,12 +153,7 @@ class KafkaDeadLetterTopicTest {
         String poison = "poison " + "y".repeat(500_000);
         produce("cut-in", 100, 42, "k42".getBytes(StandardCharsets.UTF_8), poison);
 
-        try (RunningTask task = RunningTask.start(bolt("cut", "cut-in", "cut-out"), new UppercaseBolt())) {
-            awaitCommitted("test.cut", 100, task);
-            RunSummary summary = task.stop(Duration.ofSeconds(30));
-            assertThat(summary.deadLettered()).isEqualTo(1);
-            assertThat(summary.recordsOut()).isEqualTo(99);
-        }
+        runPastOnePoisonRecord("cut", 100);
         List<ConsumerRecord<byte[], byte[]>> letters = topics.read("cut-in.dlq", false, 1, Duration.ofSeconds(20));
         assertThat(letters).hasSize(1);
         ConsumerRecord<byte[], byte[]> letter = letters.get(0);
