@@ -155,11 +155,7 @@ final class TaskDocument {
             return;
         }
         if (node instanceof ScalarNode s) {
-            Matcher p = URL_PASSWORD.matcher(s.getValue());
-            if (p.find() && !p.group(1).startsWith("${")) {
-                throw located(s, label, "this URL holds a password, which would be written into the deployment "
-                        + "files; write ${VAR} instead and set VAR from the task's secrets");
-            }
+            refuseUrlPassword(s, label);
         } else if (node instanceof MappingNode m) {
             for (NodeTuple t : m.getValue()) {
                 String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
@@ -346,11 +342,7 @@ final class TaskDocument {
                             + "its secrets when it is secret, or give a default with ${" + m.group(1) + ":-default}");
                 }
             }
-            Matcher p = URL_PASSWORD.matcher(s.getValue());
-            if (p.find() && !p.group(1).startsWith("${")) {
-                throw located(s, label, "this URL holds a password, which would be written into the deployment "
-                        + "files; write ${VAR} instead and set VAR from the task's secrets");
-            }
+            refuseUrlPassword(s, label);
         } else if (node instanceof MappingNode m) {
             for (NodeTuple t : m.getValue()) {
                 String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
@@ -365,6 +357,15 @@ final class TaskDocument {
             for (Node child : q.getValue()) {
                 check(child, label, provided, task, values, seen);
             }
+        }
+    }
+
+    /** Refuses a URL with a password in it ({@code redis://user:hunter2@host}). */
+    private static void refuseUrlPassword(ScalarNode s, String label) {
+        Matcher p = URL_PASSWORD.matcher(s.getValue());
+        if (p.find() && !p.group(1).startsWith("${")) {
+            throw located(s, label, "this URL holds a password, which would be written into the deployment "
+                    + "files; write ${VAR} instead and set VAR from the task's secrets");
         }
     }
 
