@@ -58,7 +58,7 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     static final String H_SOURCE_INDEX = "geniusrise.source.index";
     static final String H_VALUE_TRUNCATED = "geniusrise.value.truncated";
     static final String H_VALUE_BYTES = "geniusrise.value.bytes";
-    /** Longest error message a dead letter carries in its header, in characters. */
+    /** Longest reason or error message a dead letter carries in a header, in characters. */
     private static final int MAX_ERROR_MESSAGE_CHARS = 4096;
     /**
      * Bytes a record batch of one record takes beyond its key, value and header bytes (batch and
@@ -151,12 +151,10 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
             h = new RecordHeaders();
         }
         add(h, H_TASK, task);
-        add(h, H_REASON, reason);
+        add(h, H_REASON, capped(reason));
         if (error != null) {
             add(h, H_ERROR_CLASS, error.getClass().getName());
-            String message = String.valueOf(error.getMessage());
-            add(h, H_ERROR_MESSAGE, message.length() <= MAX_ERROR_MESSAGE_CHARS ? message
-                    : message.substring(0, MAX_ERROR_MESSAGE_CHARS) + "...");
+            add(h, H_ERROR_MESSAGE, capped(String.valueOf(error.getMessage())));
         }
         if (original.position() instanceof Position.InTopic p) {
             add(h, H_SOURCE_TOPIC, p.topic());
@@ -172,6 +170,12 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         producer.send(new ProducerRecord<>(deadLetterTopic, null,
                 original.timestamp() > 0 ? original.timestamp() : null, original.key(), value, h),
                 sent(deadLetterTopic, original.key(), value));
+    }
+
+    /** {@code text} cut to {@link #MAX_ERROR_MESSAGE_CHARS}: an error's message may quote the whole record. */
+    private static String capped(String text) {
+        return text == null || text.length() <= MAX_ERROR_MESSAGE_CHARS ? text
+                : text.substring(0, MAX_ERROR_MESSAGE_CHARS) + "...";
     }
 
     /**
