@@ -2,6 +2,7 @@ package ai.geniusrise.io.kafka;
 
 import ai.geniusrise.testkit.kafka.KafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,6 +52,13 @@ class KafkaBoltKillTest {
 
     @TempDir
     Path dir;
+    private final List<Process> children = new ArrayList<>();
+
+    /** A failed or timed-out test leaves no child running. */
+    @AfterEach
+    void killChildren() {
+        children.forEach(Process::destroyForcibly);
+    }
 
     @BeforeAll
     static void topics() {
@@ -59,10 +67,12 @@ class KafkaBoltKillTest {
 
     /** A child run; {@code drill} for one that is killed (only the count commits), else one that finishes. */
     private Process start(String in, String out, int generation, boolean drill) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), BoltChild.class.getName(), KAFKA.bootstrapServers(), in,
                 out, Integer.toString(generation), Long.toString(COMMIT_RECORDS), drill ? "PT1H" : "PT1S")
                 .redirectErrorStream(true).redirectOutput(log(generation).toFile()).start();
+        children.add(child);
+        return child;
     }
 
     private Path log(int generation) {
