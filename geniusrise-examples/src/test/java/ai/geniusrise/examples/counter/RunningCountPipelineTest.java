@@ -29,6 +29,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,14 +65,22 @@ class RunningCountPipelineTest {
     Path dir;
 
     @Test
-    void inMemoryEachRunCountsTheClicksOfEachUserFromZero() throws IOException {
+    void inLocalModeMemoryStateIsKeptBesideThePipelineSoCountsCarryOverUntilThatFolderIsDeleted() throws IOException {
         Path pipeline = copy("memory", Map.of());
         Map<String, Long> clicks = clicksPerUser();
 
         run(pipeline);
+        assertThat(runningTotals("memory")).as("the first run's output").isEqualTo(expected(clicks, Map.of()));
         run(pipeline);
+        assertThat(runningTotals("memory")).as("the second run's output").isEqualTo(expected(clicks, clicks));
 
-        assertThat(runningTotals("memory")).as("the second run's output").isEqualTo(expected(clicks, Map.of()));
+        Path state = pipeline.resolveSibling(".geniusrise").resolve("state");
+        assertThat(state).isDirectory();
+        try (Stream<Path> files = Files.walk(state)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        run(pipeline);
+        assertThat(runningTotals("memory")).as("a run after the state was deleted").isEqualTo(expected(clicks, Map.of()));
     }
 
     @Test
