@@ -351,7 +351,8 @@ public final class ECSManager implements TaskManager {
     private static String require(DeployedTask task, String key, String what) {
         String value = task.options().text(key, null);
         if (value == null) {
-            throw task.options().error(key, "is required to deploy task '" + task.name() + "' on ECS: " + what);
+            throw task.options().error(key, "is required to deploy task '" + task.name() + "' on ECS: " + what
+                    + "; set deploy." + key + " in the file, or --deploy " + key + "=... on the command line");
         }
         return value;
     }
