@@ -63,24 +63,35 @@ public final class GeniusriseCommand {
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean verbose = root.verbose;
-            if (e instanceof ConfigException) {
-                err.println("error: " + e.getMessage());
-                if (verbose) {
-                    e.printStackTrace(err);
-                }
-                return Geniusrise.CONFIG_ERROR;
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.report(e, err));
+        return cli.execute(withRun(cli, args, env));
+    }
+
+    /**
+     * Prints {@code e} as the command's error, a stack trace only with {@code --verbose}, and returns
+     * the exit code it means: 2 for a configuration mistake, else 1.
+     */
+    int report(Exception e, PrintWriter err) {
+        if (e instanceof ConfigException) {
+            err.println("error: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
             }
+        } else {
             err.println("error: " + (e instanceof TaskFailedException ? e.getMessage() : "unexpected " + e));
             if (verbose) {
                 e.printStackTrace(err);
             } else {
                 err.println("(run with --verbose for details)");
             }
-            return Geniusrise.FAILED;
-        });
-        return cli.execute(withRun(cli, args, env));
+        }
+        err.flush();
+        return exitCode(e);
+    }
+
+    /** The exit code {@code e} means: 2 for a configuration mistake, else 1. */
+    static int exitCode(Exception e) {
+        return e instanceof ConfigException ? Geniusrise.CONFIG_ERROR : Geniusrise.FAILED;
     }
 
     /** The environment {@code run} reads. */

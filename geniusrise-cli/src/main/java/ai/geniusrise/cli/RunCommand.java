@@ -124,6 +124,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
         Map<String, String> options = new HashMap<>();
         options.put(RunArguments.TASK, task);
         options.put(RunArguments.RUN_ID, runId);
@@ -132,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
         options.put(RunArguments.SHUTDOWN_TIMEOUT, shutdownTimeout);
         arguments = RunArguments.of(file, options, root.verbose, root.environment());
         Pipeline pipeline = arguments.loadPipeline();
-        pipeline.warnings().forEach(w -> command.commandLine().getErr().println("warning: " + w));
+        pipeline.warnings().forEach(w -> err.println("warning: " + w));
         ClassLoader loader = classpath.classLoader();
         if (feedRate <= 0 || feedRate > 10_000) {
             throw new ConfigException("--feed-rate", "must be more than 0 and at most 10000, got " + feedRate);
@@ -147,9 +148,15 @@ final class RunCommand implements Callable<Integer> {
                         + "pipeline; with --task the task reads its real source");
             }
             TaskSpec spec = pipeline.requireTask(arguments.task());
-            // printed before run() returns: after SIGTERM the JVM exits as soon as it has
-            arguments.runner(spec, pipeline.name()).classLoader(loader)
-                    .onFinished(summary -> out.println(describe(summary, spec, null))).build().run();
+            // both printed before run() returns: after SIGTERM the JVM exits as soon as it has
+            TaskRunner runner = arguments.runner(spec, pipeline.name()).classLoader(loader)
+                    .onFinished(summary -> out.println(describe(summary, spec, null)))
+                    .onFailed(e -> root.report(e, err)).build();
+            try {
+                runner.run();
+            } catch (RuntimeException reported) {
+                return GeniusriseCommand.exitCode(reported);
+            }
             return 0;
         }
         CountDownLatch finished = new CountDownLatch(1);
@@ -175,6 +182,9 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return runTogether(tasks, all, local, shown, runners);
             }
+        } catch (RuntimeException e) {
+            // printed before the hook lets the JVM exit after a SIGTERM
+            return root.report(e, err);
         } finally {
             finished.countDown();
             if (hook != null) {
@@ -332,33 +342,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** What a finished task did and where its output is ({@code where}: a local-mode location, or null). */
     static String describe(RunSummary s, TaskSpec spec, String where) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("task '").append(s.task()).append("' done in ")
-                .append(String.format(Locale.ROOT, "%.1f s", s.elapsed().toMillis() / 1000.0)).append(": ")
-                .append(spec.kind() == TaskSpec.Kind.SPOUT ? "" : s.recordsIn() + " records in, ")
-                .append(s.recordsOut()).append(spec.kind() == TaskSpec.Kind.SPOUT ? " records out" : " out");
-        if (s.skipped() > 0) {
-            sb.append(", ").append(s.skipped()).append(" skipped");
-        }
-        if (s.deadLettered() > 0) {
-            sb.append(", ").append(s.deadLettered()).append(" dead-lettered");
-        }
-        if (s.dropped() > 0) {
-            sb.append(", ").append(s.dropped()).append(" dropped");
-        }
-        if (spec.output() instanceof StreamingOutputConfig o) {
-            sb.append("\n  output: topic ").append(o.topic());
-        } else if (isStreaming(spec)) {
-            // an interval bolt (Kafka to S3) publishes objects as it goes, each with its own commit marker
-            sb.append("\n  output: ").append(s.output()).append(" (objects per partition and interval)");
-        } else {
-            sb.append("\n  output: ").append(s.output()).append(" (").append(s.parts().size()).append(" part")
-                    .append(s.parts().size() == 1 ? "" : "s").append(')');
-        }
-        if (where != null) {
-            sb.append(", ").append(where);
-        }
-        return sb.toString();
+        return where == null ? s.describe(spec) : s.describe(spec) + ", " + where;
     }
 
     /** Reads {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 2d} or ISO-8601 ({@code PT5M}), as pipeline files do. */

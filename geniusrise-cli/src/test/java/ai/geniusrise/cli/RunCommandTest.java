@@ -94,8 +94,40 @@ class RunCommandTest {
             int mainCode = Geniusrise.execute(UppercaseBolt.class, List.of(args), given,
                     new PrintStream(mainErr, true, StandardCharsets.UTF_8));
             assertThat(mainCode).as(List.of(args) + ": " + mainErr).isZero();
-            assertThat(mainErr.toString(StandardCharsets.UTF_8)).contains("task 'upper' done: 3 in, 3 out");
+            assertThat(mainErr.toString(StandardCharsets.UTF_8)).contains("task 'upper' done in ")
+                    .contains("3 records in, 3 out");
         }
+    }
+
+    @Test
+    void bothEntryPointsPrintTheSameSummaryCountingWhatTheBoltDropped() throws IOException {
+        Files.writeString(input.resolve("c.jsonl"), "{\"v\":\"c1\"}\n{\"v\":\"unwanted c2\"}\n");
+        String file = uppercase("skip").toString();
+        String[] args = {"run", file, "--task", "upper"};
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GeniusriseCommand.execute(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isZero();
+        ByteArrayOutputStream mainErr = new ByteArrayOutputStream();
+        int mainCode = Geniusrise.execute(UppercaseBolt.class, List.of(args), Map.of(),
+                new PrintStream(mainErr, true, StandardCharsets.UTF_8));
+        assertThat(mainCode).as(mainErr.toString(StandardCharsets.UTF_8)).isZero();
+
+        String expected = "task 'upper' done in S: 7 records in, 5 out, 1 skipped, 1 dropped\n  output: " + output
+                + " (3 parts)";
+        assertThat(summary(out.toString())).isEqualTo(expected);
+        assertThat(summary(mainErr.toString(StandardCharsets.UTF_8))).isEqualTo(expected);
+    }
+
+    /** The summary lines in {@code printed}, the run's duration replaced by S. */
+    private static String summary(String printed) {
+        List<String> lines = printed.lines().toList();
+        int first = 0;
+        while (first < lines.size() && !lines.get(first).startsWith("task 'upper' done in ")) {
+            first++;
+        }
+        assertThat(first).as("a summary line in:%n%s", printed).isLessThan(lines.size() - 1);
+        return (lines.get(first) + "\n" + lines.get(first + 1)).replaceFirst("done in [0-9.]+ s:", "done in S:");
     }
 
     @Test

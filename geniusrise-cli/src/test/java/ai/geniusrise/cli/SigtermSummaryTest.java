@@ -91,7 +91,7 @@ class SigtermSummaryTest {
 
     @Test
     void aUsersMainPrintsItsSummaryAfterSigtermEveryTime() throws Exception {
-        stopRepeatedly("main", Pattern.compile("task 'upper' done: [0-9]+ in"),
+        stopRepeatedly("main", Pattern.compile("task 'upper' done in [0-9.]+ s: [0-9]+ records in"),
                 (log, args) -> ChildRun.startMain(UppercaseMain.class, log, args));
     }
 

@@ -57,28 +57,27 @@ public final class Geniusrise {
             pipeline.warnings().forEach(w -> err.println("warning: " + w));
             TaskSpec spec = arguments.task() != null ? pipeline.requireTask(arguments.task())
                     : onlyTaskOf(pipeline, taskClass);
+            // both printed before run() returns: after SIGTERM the JVM exits as soon as it has
             TaskRunner.Builder runner = arguments.runner(spec, pipeline.name()).classLoader(taskClass.getClassLoader())
-                    .onFinished(summary -> err.println("task '" + summary.task() + "' done: " + summary.recordsIn()
-                            + " in, " + summary.recordsOut() + " out, " + summary.skipped() + " skipped, "
-                            + summary.deadLettered() + " dead-lettered; output: " + summary.output()));
+                    .onFinished(summary -> err.println(summary.describe(spec)))
+                    .onFailed(e -> report(err, e, verbose));
             if (runs(taskClass, spec)) {
                 runner.task(TaskHandle.instantiate(taskClass.getName(), taskClass.getClassLoader(), "class").task());
             }
-            runner.build().run();
-            return OK;
-        } catch (ConfigException e) {
-            report(err, e, verbose);
-            return CONFIG_ERROR;
-        } catch (TaskFailedException e) {
-            report(err, e, verbose);
-            return FAILED;
-        } catch (RuntimeException e) {
-            err.println("error: unexpected " + e);
-            if (verbose) {
-                e.printStackTrace(err);
+            try {
+                runner.build().run();
+            } catch (RuntimeException reported) {
+                return exitCode(reported);
             }
-            return FAILED;
+            return OK;
+        } catch (RuntimeException e) {
+            report(err, e, verbose);
+            return exitCode(e);
         }
+    }
+
+    private static int exitCode(RuntimeException e) {
+        return e instanceof ConfigException ? CONFIG_ERROR : FAILED;
     }
 
     /** Whether {@code taskClass} runs {@code spec}: the class it names, or a task of its kind naming none. */
@@ -103,7 +102,8 @@ public final class Geniusrise {
     }
 
     private static void report(PrintStream err, RuntimeException e, boolean verbose) {
-        err.println("error: " + e.getMessage());
+        boolean expected = e instanceof ConfigException || e instanceof TaskFailedException;
+        err.println("error: " + (expected ? e.getMessage() : "unexpected " + e));
         if (verbose) {
             e.printStackTrace(err);
         } else if (e.getCause() != null && e instanceof TaskFailedException) {

@@ -57,13 +57,13 @@ final class BatchToStreamRun implements StreamingTask {
     private StreamSink sink;
 
     BatchToStreamRun(TaskHandle task, TaskContext context, TaskSpec spec, TaskMetrics metrics,
-                     BooleanSupplier stopRequested, Shard shard, Instant logicalTime) {
+                     BooleanSupplier stopRequested, Shard shard, Instant logicalTime, Runnable onOpened) {
         this.context = context;
         this.spec = spec;
         this.metrics = metrics;
         this.stopRequested = stopRequested;
         this.in = (BatchInputConfig) spec.input();
-        this.records = new StreamingRun(task, context, spec, metrics, stopRequested);
+        this.records = new StreamingRun(task, context, spec, metrics, stopRequested, onOpened);
         this.batch = new BatchRun(task, context, spec, metrics, stopRequested, null, shard, logicalTime);
         this.progress = in.select() == BatchInputConfig.Selection.ALL ? null
                 : new InputProgress(context.state(), spec.name(), in.source());
@@ -212,6 +212,11 @@ final class BatchToStreamRun implements StreamingTask {
     @Override
     public boolean stopRequested() {
         return stopRequested.getAsBoolean();
+    }
+
+    @Override
+    public void opened() {
+        records.opened();
     }
 
     @Override

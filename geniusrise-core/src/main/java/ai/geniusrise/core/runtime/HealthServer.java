@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The task's HTTP port: {@code /healthz} (200 while the process runs), {@code /readyz} (200 once
- * the task is open and running, 503 before and after) and {@code /metrics} (Prometheus text).
+ * The task's HTTP port: {@code /healthz} (200 while the process runs), {@code /readyz} (200 while
+ * the task runs with its input and output open, 503 before and after) and {@code /metrics} (Prometheus text).
  * Uses the JDK's HTTP server on one daemon thread.
  */
 final class HealthServer implements AutoCloseable {

@@ -1,7 +1,11 @@
 package ai.geniusrise.core.runtime;
 
+import ai.geniusrise.core.config.StreamingOutputConfig;
+import ai.geniusrise.core.pipeline.TaskSpec;
+
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a finished run did.
@@ -26,5 +30,42 @@ public record RunSummary(String task, long recordsIn, long recordsOut, long skip
     /** Copies the list. */
     public RunSummary {
         parts = List.copyOf(parts);
+    }
+
+    /**
+     * What the run of {@code spec} did and where its output went, as every entry point prints it
+     * ({@code geniusrise run} and {@link ai.geniusrise.core.Geniusrise#run}): the counts that are not
+     * zero, then the output on a second line. For example:
+     *
+     * <pre>
+     * task 'cleaner' done in 20.7 s: 180 records in, 158 out, 11 dead-lettered, 11 dropped
+     *   output: topic clean</pre>
+     */
+    public String describe(TaskSpec spec) {
+        boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
+        StringBuilder sb = new StringBuilder();
+        sb.append("task '").append(task).append("' done in ")
+                .append(String.format(Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0)).append(": ")
+                .append(spout ? "" : recordsIn + " records in, ")
+                .append(recordsOut).append(spout ? " records out" : " out");
+        if (skipped > 0) {
+            sb.append(", ").append(skipped).append(" skipped");
+        }
+        if (deadLettered > 0) {
+            sb.append(", ").append(deadLettered).append(" dead-lettered");
+        }
+        if (dropped > 0) {
+            sb.append(", ").append(dropped).append(" dropped");
+        }
+        if (spec.output() instanceof StreamingOutputConfig o) {
+            sb.append("\n  output: topic ").append(o.topic());
+        } else if (TaskRunner.runsUntilStopped(spec)) {
+            // an interval bolt (Kafka to S3) publishes objects as it goes, each with its own commit marker
+            sb.append("\n  output: ").append(output).append(" (objects per partition and interval)");
+        } else {
+            sb.append("\n  output: ").append(output).append(" (").append(parts.size()).append(" part")
+                    .append(parts.size() == 1 ? "" : "s").append(')');
+        }
+        return sb.toString();
     }
 }

@@ -34,13 +34,17 @@ final class StreamingRun implements StreamingTask {
     private final TaskSpec spec;
     private final TaskMetrics metrics;
     private final BooleanSupplier stopRequested;
+    private final Runnable onOpened;
     private final TaskMetrics.Tally tally = new TaskMetrics.Tally();
     private final HoldingEmitter held = new HoldingEmitter();
     private StreamSink letterSink;
     private final Failures failures;
 
-    StreamingRun(TaskHandle task, TaskContext context, TaskSpec spec, TaskMetrics metrics, BooleanSupplier stopRequested) {
+    /** {@code onOpened}: what {@link #opened()} runs, once the engine has opened the task's clients. */
+    StreamingRun(TaskHandle task, TaskContext context, TaskSpec spec, TaskMetrics metrics, BooleanSupplier stopRequested,
+                 Runnable onOpened) {
         this.task = task;
+        this.onOpened = onOpened;
         this.context = context;
         this.spec = spec;
         this.metrics = metrics;
@@ -101,12 +105,22 @@ final class StreamingRun implements StreamingTask {
 
     @Override
     public StreamingTask member() {
-        return new StreamingRun(task, context, spec, metrics, stopRequested);
+        return new StreamingRun(task, context, spec, metrics, stopRequested, onOpened);
     }
 
     @Override
     public boolean stopRequested() {
         return stopRequested.getAsBoolean();
+    }
+
+    @Override
+    public void opened() {
+        onOpened.run();
+    }
+
+    @Override
+    public void publishCounts() {
+        metrics.publish(tally);
     }
 
     @Override

@@ -74,6 +74,7 @@ public final class TaskRunner {
     private final Duration shutdownTimeout;
     private final Instant logicalTime;
     private final Consumer<RunSummary> onFinished;
+    private final Consumer<RuntimeException> onFailed;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean ready;
@@ -92,6 +93,7 @@ public final class TaskRunner {
         this.shard = b.shard;
         this.shutdownTimeout = b.shutdownTimeout;
         this.onFinished = b.onFinished;
+        this.onFailed = b.onFailed;
     }
 
     /** A builder for running {@code spec}. */
@@ -158,10 +160,10 @@ public final class TaskRunner {
                 onFinished.accept(summary);
             }
             return summary;
-        } catch (TaskFailedException e) {
-            if (stopRequested) {
-                // on SIGTERM the JVM may halt as soon as this run returns: say why now
-                LOG.warn(e.getMessage());
+        } catch (RuntimeException e) {
+            if (onFailed != null) {
+                // on SIGTERM the JVM may exit as soon as the latch below is counted down: say why now
+                onFailed.accept(e);
             }
             throw e;
         } finally {
@@ -206,7 +208,6 @@ public final class TaskRunner {
             } catch (Exception e) {
                 throw new TaskFailedException("task '" + spec.name() + "' failed to open: " + Failures.describe(e), e);
             }
-            ready = true;
             try {
                 TaskMetrics taskMetrics = new TaskMetrics(registry);
                 metrics = taskMetrics;
@@ -240,15 +241,17 @@ public final class TaskRunner {
             }
             LOG.info("task '{}': streaming on {} ({}) to {}", spec.name(), engine.name(),
                     spec.guarantee().yamlName(), spec.output().destination());
-            return new StreamingRun(task, context, spec, metrics, () -> stopRequested).run(engine);
+            // ready once the engine has opened its clients and checked its topics, not before
+            return new StreamingRun(task, context, spec, metrics, () -> stopRequested, () -> ready = true).run(engine);
         }
         if (!(spec.output() instanceof BatchOutputConfig out)) {
             // a bolt reading a batch input and writing a stream (S3 to Kafka): a batch run feeding the engine
             return new BatchToStreamRun(task, context, spec, metrics, () -> stopRequested,
-                    shard != null ? shard : Shard.fromEnvironment(System.getenv()), logicalTime).run();
+                    shard != null ? shard : Shard.fromEnvironment(System.getenv()), logicalTime, () -> ready = true).run();
         }
         BatchRun batch = new BatchRun(task, context, spec, metrics, () -> stopRequested, runId,
                 shard != null ? shard : Shard.fromEnvironment(System.getenv()), logicalTime);
+        ready = true;
         if (task.isSpout()) {
             return batch.spout(out);
         }
@@ -322,9 +325,7 @@ public final class TaskRunner {
         TaskProgress.Phase phase = finished.getCount() == 0 ? TaskProgress.Phase.FINISHED
                 : m == null ? TaskProgress.Phase.WAITING : TaskProgress.Phase.RUNNING;
         boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
-        // a spout writing a stream, a bolt reading one (Kafka to Kafka, Kafka to S3)
-        boolean streaming = spout ? spec.output() instanceof StreamingOutputConfig
-                : spec.input() instanceof StreamingInputConfig;
+        boolean streaming = runsUntilStopped(spec);
         if (m == null) {
             return new TaskProgress(spec.name(), spout, streaming, phase, 0, 0, 0, 0, 0, -1, -1);
         }
@@ -333,7 +334,17 @@ public final class TaskRunner {
                 phase == TaskProgress.Phase.RUNNING ? m.inputLag() : -1);
     }
 
-    /** True while the task is open and running (what {@code /readyz} reports). */
+    /** A spout writing a stream, a bolt reading one (Kafka to Kafka, Kafka to S3): it runs until stopped. */
+    static boolean runsUntilStopped(TaskSpec spec) {
+        return spec.kind() == TaskSpec.Kind.SPOUT ? spec.output() instanceof StreamingOutputConfig
+                : spec.input() instanceof StreamingInputConfig;
+    }
+
+    /**
+     * True while the task runs with its input and output open (what {@code /readyz} reports): a
+     * streaming task from the moment its engine has opened its clients and checked its topics, a batch
+     * task once it is open; false before, and once the run has ended, failed or not.
+     */
     public boolean isReady() {
         return ready;
     }
@@ -368,6 +379,7 @@ public final class TaskRunner {
         private Duration shutdownTimeout;
         private Instant logicalTime;
         private Consumer<RunSummary> onFinished;
+        private Consumer<RuntimeException> onFailed;
 
         private Builder(TaskSpec spec) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -447,6 +459,17 @@ public final class TaskRunner {
          */
         public Builder onFinished(Consumer<RunSummary> value) {
             this.onFinished = Objects.requireNonNull(value, "onFinished");
+            return this;
+        }
+
+        /**
+         * Called with what {@link TaskRunner#run()} is about to throw (a {@link ConfigException}, a
+         * {@link TaskFailedException}, or another runtime exception), on the thread that ran it, before
+         * a SIGTERM that stopped the run lets the JVM exit: where an entry point prints its error, once
+         * (the runner itself logs nothing of it), so that it is not lost to the JVM's exit.
+         */
+        public Builder onFailed(Consumer<RuntimeException> value) {
+            this.onFailed = Objects.requireNonNull(value, "onFailed");
             return this;
         }
 

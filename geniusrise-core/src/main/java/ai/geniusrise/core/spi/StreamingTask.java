@@ -45,6 +45,24 @@ public interface StreamingTask {
     boolean stopRequested();
 
     /**
+     * Says the engine has opened what the task reads and writes (clients created, topics checked):
+     * from now on the task is ready ({@code /readyz} answers 200 until the run ends). An engine calls
+     * it before the first {@link #process} or {@link #produce}, from any of its threads; again is
+     * harmless. The default does nothing.
+     */
+    default void opened() {
+    }
+
+    /**
+     * Publishes the counts of the records this instance processed so far to the task's metrics
+     * ({@code /metrics}, progress displays), as {@link #flush} does. An engine that flushes seldom (one
+     * writing an object per interval) calls it between its polls; it costs a few additions. The
+     * default does nothing.
+     */
+    default void publishCounts() {
+    }
+
+    /**
      * Has the bolt process {@code in}. What it emits reaches {@code sink} only if the call
      * returns normally; when it throws, the error policy applies: {@code skip} counts the record,
      * {@code dead-letter} passes it to {@link StreamSink#deadLetter}, {@code fail} throws.

@@ -185,6 +185,7 @@ final class KafkaArchiveLoop {
 
     private void loop() {
         consumer.subscribe(List.of(topic), new Rebalance());
+        task.opened();
         try {
             while (!task.stopRequested()) {
                 ConsumerRecords<byte[], byte[]> batch = poll();
@@ -203,6 +204,8 @@ final class KafkaArchiveLoop {
                         roll(o);
                     }
                 }
+                // objects roll once a minute or so: count what was read in the meantime too
+                task.publishCounts();
             }
         } catch (RuntimeException failure) {
             rollAfterFailure(failure);

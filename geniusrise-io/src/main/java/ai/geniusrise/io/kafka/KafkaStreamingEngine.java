@@ -88,6 +88,7 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
             try (KafkaStreamingOutput output = new KafkaStreamingOutput(producer, context.taskName(), out.topic(), dlq,
                     out.keyField(), false, Math.min(maxRequest, limits.getOrDefault(dlq, maxRequest)))) {
+                task.opened();
                 task.produce(output);
                 output.flush();
             }
@@ -202,6 +203,7 @@ public final class KafkaStreamingEngine implements StreamingEngine {
                     in.commitRecords(), String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)),
                     KafkaClients.maxInFlightBytes(producerProps), stop);
             List<Meter> meters = gauges(context.metrics(), member, output, loop);
+            task.opened();
             try {
                 loop.runAndClose();
             } finally {

@@ -7,6 +7,7 @@ import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
+import ai.geniusrise.core.runtime.TaskRunner;
 import ai.geniusrise.testkit.kafka.KafkaExtension;
 import ai.geniusrise.testkit.s3.S3Endpoint;
 import ai.geniusrise.testkit.s3.S3Extension;
@@ -169,6 +170,33 @@ class KafkaArchiveTest {
         assertThat(Files.readString(dir.resolve("interval").resolve(prefix + "0000000005.jsonl")))
                 .isEqualTo("V5\nV6\nV7\n");
         assertThat(dir.resolve("interval/_geniusrise/commit-" + topic + "+0+0000000005+0000000007.json")).isRegularFile();
+    }
+
+    @Test
+    void countsTheRecordsItReadsOnItsMetricsPageWhileTheirObjectIsStillOpen() throws Exception {
+        String topic = newTopic(1);
+        BatchOutputConfig out = fileOut("counted").build(); // rolls after an hour: nothing rolls during the test
+        TaskRunner runner = TaskRunner.builder(archiver("counted", topic, out).build()).pipelineName("test")
+                .task(new UppercaseBolt()).httpPort(0).build();
+        try (RunningTask task = RunningTask.start(runner, "counted")) {
+            topics.produce(topic, 0, 7, i -> "v" + i);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            double in = 0;
+            while (System.nanoTime() < deadline && !task.result.isDone()) {
+                if (runner.httpPort() > 0) {
+                    in = MetricsPage.of(runner).sum("geniusrise_records_in_total");
+                    if (in == 7) {
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            assertThat(in).as("records in on /metrics while the task runs (waited up to 30 s)").isEqualTo(7);
+            assertThat(MetricsPage.of(runner).sum("geniusrise_records_out_total")).isEqualTo(7);
+            assertThat(runner.progress().recordsIn()).as("records in of the task's progress").isEqualTo(7);
+            assertThat(Archives.published(out)).as("the object is still open").isEmpty();
+            assertThat(task.stop(Duration.ofSeconds(20)).recordsIn()).isEqualTo(7);
+        }
     }
 
     @Test

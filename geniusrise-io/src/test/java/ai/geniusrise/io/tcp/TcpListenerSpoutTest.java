@@ -23,6 +23,10 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -298,6 +304,29 @@ class TcpListenerSpoutTest {
         assertThat(values(kafka.read("trickle", 3))).containsExactly("event-1", "event-2", "event-3");
     }
 
+    /**
+     * Waits up to 60 s until {@code sent} has not grown for one second, or the client is done:
+     * either the client is blocked, or it sent everything.
+     */
+    private static void awaitStalled(AtomicLong sent, CompletableFuture<Void> client) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long seen = -1;
+        long since = System.nanoTime();
+        while (!client.isDone() && System.nanoTime() < deadline) {
+            long now = sent.get();
+            if (now != seen) {
+                seen = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since >= Duration.ofSeconds(1).toNanos()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        if (!client.isDone()) {
+            throw new AssertionError("the client's writes did not stop within 60 s: " + sent.get() + " bytes sent");
+        }
+    }
+
     private static void awaitRecordsOut(Running running, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (running.runner().progress().recordsOut() < expected && System.nanoTime() < deadline) {
@@ -395,24 +424,31 @@ class TcpListenerSpoutTest {
 
             int lines = 200_000;
             String pad = "y".repeat(90);
+            AtomicLong sent = new AtomicLong();
             CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
                 try (Socket s = connect(port); OutputStream out = s.getOutputStream()) {
                     StringBuilder sb = new StringBuilder();
                     for (int i = 0; i < lines; i++) {
                         sb.append(i).append(pad).append('\n');
                         if (sb.length() > 60_000) {
-                            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                            byte[] chunk = sb.toString().getBytes(StandardCharsets.UTF_8);
+                            out.write(chunk);
+                            sent.addAndGet(chunk.length);
                             sb.setLength(0);
                         }
                     }
-                    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                    byte[] last = sb.toString().getBytes(StandardCharsets.UTF_8);
+                    out.write(last);
+                    sent.addAndGet(last.length);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(3_000);
-            // ~19 MB cannot fit in a 1 MiB producer buffer, 100 queued lines and the socket buffers
+            // ~19 MB cannot fit in a 1 MiB producer buffer, 100 queued lines and the socket buffers: the
+            // client's writes block, so what it has sent stops growing well short of it (waited for up to 60 s)
+            awaitStalled(sent, client);
             assertThat(client).as("the client is held back while Kafka is down").isNotDone();
+            assertThat(sent.get()).as("bytes the client sent while Kafka is down").isLessThan(lines * 96L / 2);
 
             own.start();
             client.get(60, TimeUnit.SECONDS);
@@ -447,6 +483,78 @@ class TcpListenerSpoutTest {
         first.close();
         assertThat(values(kafka.read("bounded", 2))).containsExactly("first", "second");
         running.stop();
+    }
+
+    /** The status {@code /readyz} answers, or -1 while the runner serves no port (not started, or ended). */
+    private static int readyz(HttpClient http, TaskRunner runner) throws InterruptedException {
+        int port = runner.httpPort();
+        if (port <= 0) {
+            return -1;
+        }
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException closed) {
+            return -1;
+        }
+    }
+
+    @Test
+    void isNeverReadyWhenItsTopicIsMissingAndNotReadyOnceItHasFailed() throws Exception {
+        TcpListenerSpout spout = new TcpListenerSpout();
+        TaskRunner runner = TaskRunner.builder(spec("missing", "tcp://127.0.0.1:0", "no-such-topic", Map.of()).build())
+                .pipelineName("test").task(spout).httpPort(0).build();
+        CompletableFuture<RunSummary> result = CompletableFuture.supplyAsync(runner::run);
+        HttpClient http = HttpClient.newHttpClient();
+        List<Integer> answers = new ArrayList<>();
+        boolean everReady = false;
+        // the run fails within the topic check's time (a few seconds); the test's @Timeout bounds it
+        while (!result.isDone()) {
+            everReady |= runner.isReady();
+            int status = readyz(http, runner);
+            if (status > 0) {
+                answers.add(status);
+            } else {
+                Thread.sleep(1);
+            }
+            everReady |= runner.isReady();
+        }
+
+        assertThatThrownBy(result::join).hasCauseInstanceOf(ConfigException.class)
+                .hasMessageContaining("no-such-topic");
+        assertThat(everReady).as("the runner said it was ready before its topic was checked").isFalse();
+        assertThat(answers).as("/readyz while the spout ran").doesNotContain(200);
+        assertThat(runner.isReady()).as("ready after the failure").isFalse();
+    }
+
+    @Test
+    void isReadyOnlyOnceItsTopicIsCheckedAndNoLongerOnceStopped() throws Exception {
+        // Kafka unreachable: the spout listens while the topic check waits out its 3 s
+        TcpListenerSpout waiting = new TcpListenerSpout();
+        TaskSpec unreachable = TaskSpec.builder("unreachable", TaskSpec.Kind.SPOUT)
+                .input(StreamingInputConfig.builder("tcp://127.0.0.1:0").build())
+                .output(StreamingOutputConfig.builder("lines").bootstrapServers("127.0.0.1:" + freePort())
+                        .properties(Map.of("default.api.timeout.ms", "3000")).build()).build();
+        TaskRunner blocked = TaskRunner.builder(unreachable).pipelineName("test").task(waiting).httpPort(0).build();
+        CompletableFuture<RunSummary> failed = CompletableFuture.supplyAsync(blocked::run);
+        HttpClient http = HttpClient.newHttpClient();
+        awaitPort(waiting, new Running(blocked, failed));
+        assertThat(readyz(http, blocked)).as("/readyz while the spout listens and its topic is not checked yet")
+                .isEqualTo(503);
+        assertThatThrownBy(() -> failed.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        assertThat(blocked.isReady()).as("ready after the failure").isFalse();
+
+        kafka.createTopic("ready", 1);
+        TaskRunner runner = TaskRunner.builder(spec("ready", "tcp://127.0.0.1:0", "ready", Map.of()).build())
+                .pipelineName("test").task(new TcpListenerSpout()).httpPort(0).build();
+        Running running = new Running(runner, CompletableFuture.supplyAsync(runner::run));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (readyz(http, runner) != 200 && !running.result().isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(readyz(http, runner)).as("/readyz once the topic is checked (waited up to 30 s)").isEqualTo(200);
+        running.stop();
+        assertThat(runner.isReady()).as("ready after the stop").isFalse();
     }
 
     @Test
