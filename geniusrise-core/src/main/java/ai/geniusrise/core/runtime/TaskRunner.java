@@ -9,10 +9,8 @@ import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
-import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
-import ai.geniusrise.core.spi.BuiltInTasks;
 import ai.geniusrise.core.spi.FixedTaskContext;
 import ai.geniusrise.core.spi.StreamingEngine;
 import ai.geniusrise.core.state.StateManager;
@@ -30,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -177,7 +176,8 @@ public final class TaskRunner {
     }
 
     private RunSummary runOnce() {
-        TaskHandle task = instance != null ? checkKind(TaskHandle.of(instance)) : instantiate();
+        TaskHandle task = TaskHandle.of(instance != null ? spec.checkKind(instance)
+                : spec.newTask(classLoader, List.of()));
         MeterRegistry registry = httpPort >= 0 ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
                 : new SimpleMeterRegistry();
         registry.config().commonTags(Tags.of("pipeline", pipelineName, "task", spec.name()));
@@ -228,10 +228,9 @@ public final class TaskRunner {
     }
 
     private RunSummary dispatch(TaskHandle task, TaskContext context, TaskMetrics metrics) {
-        boolean streamingOut = spec.output() instanceof StreamingOutputConfig;
-        boolean streamingIn = spec.input() instanceof StreamingInputConfig;
-        // a bolt reading a stream runs on the streaming engine whatever it writes (Kafka to S3 included)
-        if (streamingOut && task.isSpout() || streamingIn && !task.isSpout()) {
+        // a bolt reading a stream runs on the streaming engine whatever it writes (Kafka to S3 included); a
+        // spout does when it writes a stream, whose acknowledgements it may wait for
+        if (task.isSpout() ? spec.output() instanceof StreamingOutputConfig : spec.streaming()) {
             StreamingEngine engine;
             try {
                 engine = StreamingEngine.forConfigs(spec.input(), spec.output(), task.isSpout());
@@ -253,27 +252,6 @@ public final class TaskRunner {
             return batch.spout(out);
         }
         return batch.bolt((BatchInputConfig) spec.input(), out);
-    }
-
-    private TaskHandle instantiate() {
-        TaskHandle handle;
-        try {
-            handle = spec.className() == null ? BuiltInTasks.instantiate(spec, classLoader)
-                    : TaskHandle.instantiate(spec.className(), classLoader, "class");
-        } catch (ConfigException e) {
-            throw spec.locate(e);
-        }
-        return checkKind(handle);
-    }
-
-    private TaskHandle checkKind(TaskHandle handle) {
-        boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
-        if (handle.isSpout() != spout) {
-            throw spec.locate(new ConfigException("class", handle.task().getClass().getName() + " is a "
-                    + (handle.isSpout() ? "Spout" : "Bolt") + " but the task has type: "
-                    + (spout ? "spout" : "bolt") + "; change one of them"));
-        }
-        return handle;
     }
 
     private HealthServer startHealth(PrometheusMeterRegistry registry) {
@@ -322,9 +300,7 @@ public final class TaskRunner {
         TaskProgress.Phase phase = finished.getCount() == 0 ? TaskProgress.Phase.FINISHED
                 : m == null ? TaskProgress.Phase.WAITING : TaskProgress.Phase.RUNNING;
         boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
-        // a spout writing a stream, a bolt reading one (Kafka to Kafka, Kafka to S3)
-        boolean streaming = spout ? spec.output() instanceof StreamingOutputConfig
-                : spec.input() instanceof StreamingInputConfig;
+        boolean streaming = spec.streaming();
         if (m == null) {
             return new TaskProgress(spec.name(), spout, streaming, phase, 0, 0, 0, 0, 0, -1, -1);
         }
