@@ -2,8 +2,6 @@ package ai.geniusrise.cli;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.RunArguments;
-import ai.geniusrise.core.config.StreamingInputConfig;
-import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.pipeline.Quantities;
 import ai.geniusrise.core.pipeline.TaskSpec;
@@ -174,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
                  ProgressDisplay progress = ProgressDisplay.start(() -> all.stream().map(TaskRunner::progress)
                          .toList(), out, ProgressDisplay.isTerminal(), progressInterval)) {
                 PrintWriter shown = progress.out();
-                if (tasks.stream().noneMatch(RunCommand::isStreaming)) {
+                if (tasks.stream().noneMatch(TaskSpec::streaming)) {
                     for (int i = 0; i < tasks.size(); i++) {
                         shown.println(describe(all.get(i).run(), tasks.get(i), local.whereIs(tasks.get(i))));
                     }
@@ -237,7 +235,7 @@ final class RunCommand implements Callable<Integer> {
         List<TaskSpec> streaming = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
             TaskSpec spec = tasks.get(i);
-            if (!isStreaming(spec)) {
+            if (!spec.streaming()) {
                 continue;
             }
             TaskRunner runner = all.get(i);
@@ -258,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
         try (ListenerFeed posting = feed == null ? null : ListenerFeed.start(feed, feedRate, tasks, out)) {
             try {
                 for (int i = 0; i < tasks.size(); i++) {
-                    if (!isStreaming(tasks.get(i))) {
+                    if (!tasks.get(i).streaming()) {
                         out.println(describe(all.get(i).run(), tasks.get(i), local.whereIs(tasks.get(i))));
                     }
                 }
@@ -329,15 +327,6 @@ final class RunCommand implements Callable<Integer> {
 
     private TaskRunner runner(TaskSpec spec, String pipelineName, ClassLoader loader) {
         return arguments.runner(spec, pipelineName).classLoader(loader).build();
-    }
-
-    /**
-     * Runs until stopped: a spout writing a stream, a bolt reading one (Kafka to Kafka, Kafka to S3).
-     * A bolt reading a batch input (S3 to S3, S3 to Kafka) is a batch run: it ends.
-     */
-    private static boolean isStreaming(TaskSpec spec) {
-        return spec.kind() == TaskSpec.Kind.BOLT ? spec.input() instanceof StreamingInputConfig
-                : spec.output() instanceof StreamingOutputConfig;
     }
 
     /** What a finished task did and where its output is ({@code where}: a local-mode location, or null). */

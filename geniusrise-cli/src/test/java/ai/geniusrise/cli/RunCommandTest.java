@@ -292,7 +292,7 @@ class RunCommandTest {
                 + "\\.source: no task of this pipeline writes");
 
         Path bad = pipeline(task("upper", "bolt", "com.example.Missing", "", "source: in", "destination: out"));
-        CliRun run = CliRun.of("validate", bad.toString());
+        CliRun run = CliRun.of("validate", bad.toString(), "--classpath", dir.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("com.example.Missing");
     }

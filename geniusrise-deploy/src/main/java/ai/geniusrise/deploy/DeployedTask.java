@@ -157,10 +157,6 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
                         + "secret-name/key, got nothing"));
             }
         }
-        if (d.replicas() != null && d.replicas() > 1 && !(spec.input() instanceof StreamingInputConfig)) {
-            throw spec.locate(new ConfigException("replicas", "is for streaming tasks; task '" + spec.name()
-                    + "' reads a batch input: use parallelism to share its objects between pods"));
-        }
         d.env().forEach((k, v) -> {
             Matcher m = STAND_IN.matcher(v);
             while (m.find()) {
@@ -173,7 +169,7 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         noSecretIn(spec, "image", d.image());
         d.resources().forEach((k, v) -> noSecretIn(spec, "resources." + k, v));
         d.target().forEach((k, v) -> noSecretIn(spec, "deploy." + k, v));
-        boolean streaming = spec.input() instanceof StreamingInputConfig;
+        boolean streaming = spec.streaming();
         String document = documents.get(spec.name());
         java.util.SortedMap<String, String> env = new TreeMap<>(d.env());
         Integer listen = null;

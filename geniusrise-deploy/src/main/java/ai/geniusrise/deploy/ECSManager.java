@@ -1,6 +1,7 @@
 package ai.geniusrise.deploy;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.pipeline.CronSchedule;
 import ai.geniusrise.core.pipeline.Pipeline;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -486,18 +487,10 @@ public final class ECSManager implements TaskManager {
 
     /** The task's five-field cron as EventBridge's six-field {@code cron(...)}. */
     static String awsCron(DeployedTask task) {
-        String cron = task.spec().deployment().schedule();
-        String five = switch (cron) {
-            case "@yearly", "@annually" -> "0 0 1 1 *";
-            case "@monthly" -> "0 0 1 * *";
-            case "@weekly" -> "0 0 * * 0";
-            case "@daily", "@midnight" -> "0 0 * * *";
-            case "@hourly" -> "0 * * * *";
-            default -> cron;
-        };
-        String[] f = five.trim().split("\\s+");
-        String dom = f[2];
-        String dow = CronTimes.daysOfWeek(f[4]);
+        CronSchedule cron = task.spec().deployment().schedule();
+        List<String> f = cron.fields();
+        String dom = f.get(2);
+        String dow = cron.daysOfWeek();
         if (dow.equals("*")) {
             dow = "?";
         } else if (dom.equals("*")) {
@@ -507,7 +500,7 @@ public final class ECSManager implements TaskManager {
             throw task.spec().locate(new ConfigException("schedule", "'" + cron + "' sets both day-of-month and "
                     + "day-of-week, which EventBridge Scheduler cannot express; set one of them to *"));
         }
-        return "cron(" + f[0] + " " + f[1] + " " + dom + " " + f[3] + " " + dow + " *)";
+        return "cron(" + f.get(0) + " " + f.get(1) + " " + dom + " " + f.get(3) + " " + dow + " *)";
     }
 
     /** Cron's days 0-7 (0 and 7 are Sunday) as EventBridge's 1-7 (1 is Sunday); names are kept. */

@@ -1,6 +1,7 @@
 package ai.geniusrise.deploy;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.pipeline.CronSchedule;
 import ai.geniusrise.core.pipeline.Pipeline;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -176,7 +177,7 @@ public final class K8sManager implements TaskManager {
             objects.add(new CronJobBuilder()
                     .withMetadata(meta(task, name, namespace, Map.of()))
                     .withNewSpec()
-                    .withSchedule(CronTimes.kubernetes(task.spec().deployment().schedule()))
+                    .withSchedule(task.spec().deployment().schedule().forKubernetes())
                     .withTimeZone(task.timeZone())
                     .withConcurrencyPolicy("Forbid")
                     .withSuccessfulJobsHistoryLimit(o.integer("successfulJobsHistoryLimit", 3, 0))
@@ -458,7 +459,7 @@ public final class K8sManager implements TaskManager {
             boolean suspended = Boolean.TRUE.equals(c.getSpec().getSuspend());
             String zone = c.getSpec().getTimeZone() == null ? "UTC" : c.getSpec().getTimeZone();
             ZonedDateTime next = suspended ? null
-                    : new CronTimes(c.getSpec().getSchedule()).next(ZonedDateTime.now(clock.withZone(ZoneId.of(zone))));
+                    : CronSchedule.parse(c.getSpec().getSchedule()).next(ZonedDateTime.now(clock.withZone(ZoneId.of(zone))));
             return "schedule \"" + c.getSpec().getSchedule() + "\", last run " + last + ", last success " + success
                     + ", next run " + (next == null ? "none" : next.withZoneSameInstant(ZoneOffset.UTC)
                     .format(DateTimeFormatter.ISO_INSTANT)) + ", " + active + " running" + (suspended ? ", suspended" : "");

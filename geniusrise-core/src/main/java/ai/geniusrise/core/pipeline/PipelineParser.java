@@ -31,8 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -66,11 +64,6 @@ final class PipelineParser {
             Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
     /** The values {@code deploy.target} takes: the task managers there are. */
     static final List<String> TARGETS = List.of("k8s", "ecs");
-    private static final List<String> MONTHS = List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-            "sep", "oct", "nov", "dec");
-    private static final List<String> DAYS = List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat");
-    private static final Set<String> CRON_MACROS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
-            "@midnight", "@hourly");
 
     private static final Map<String, TaskSpec.Kind> KINDS = choices(TaskSpec.Kind.values(),
             k -> k.name().toLowerCase(Locale.ROOT));
@@ -280,18 +273,12 @@ final class PipelineParser {
             Map<String, PipelineNode> c = config.mapping(CONFIG_KEYS, "a task's config");
             input = input(c.get("inputConfig"), kind, d);
             output = output(c.get("outputConfig"), d);
-            checkBatchReading(c.get("inputConfig"), kind, input, output);
             PipelineNode stateNode = c.get("stateConfig");
             if (stateNode != null && !stateNode.isNull()) {
                 state = state(stateNode);
             }
         }
 
-        PipelineNode scheduleNode = f.get("schedule");
-        if (scheduleNode != null && !scheduleNode.isNull() && input instanceof StreamingInputConfig) {
-            throw scheduleNode.error("a schedule is for batch tasks, but task '" + name + "' reads a stream ("
-                    + "inputConfig type streaming) and runs continuously; remove the schedule, or read a batch input");
-        }
         String deadLetter = text(f, "deadLetter");
         if (deadLetter != null && output instanceof BatchOutputConfig) {
             deadLetter = location(f.get("deadLetter"), deadLetter);
@@ -360,78 +347,16 @@ final class PipelineParser {
         return valueMap(node, "deployment settings");
     }
 
-    private static String schedule(PipelineNode node) {
+    private static CronSchedule schedule(PipelineNode node) {
         String text = node.text();
         if (text == null || text.isBlank()) {
             return null;
         }
-        String cron = text.trim();
-        if (CRON_MACROS.contains(cron)) {
-            return cron;
+        try {
+            return CronSchedule.parse(text);
+        } catch (ConfigException e) {
+            throw node.error(e.problem());
         }
-        String[] fields = cron.split("\\s+");
-        if (fields.length == 5) {
-            String[] names = {"minute", "hour", "day-of-month", "month", "day-of-week"};
-            int[][] ranges = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 7}};
-            for (int i = 0; i < 5; i++) {
-                String problem = cronField(fields[i], ranges[i][0], ranges[i][1],
-                        i == 3 ? MONTHS : i == 4 ? DAYS : List.of(), i == 3 ? 1 : 0);
-                if (problem != null) {
-                    throw node.error("bad cron schedule '" + text + "': the " + names[i] + " field '" + fields[i]
-                            + "' " + problem);
-                }
-            }
-            return cron;
-        }
-        throw node.error("expected a cron schedule of 5 fields (minute hour day-of-month month day-of-week) such as "
-                + "\"*/15 * * * *\", or one of " + String.join(", ", new TreeSet<>(CRON_MACROS))
-                + ", got '" + text + "'");
-    }
-
-    /**
-     * What is wrong with one cron field ({@code *}, numbers, names, {@code a-b} ranges,
-     * {@code /step}, lists), or {@code null} when it is valid.
-     */
-    private static String cronField(String field, int min, int max, List<String> names, int firstName) {
-        for (String part : field.split(",", -1)) {
-            String range = part;
-            int slash = part.indexOf('/');
-            if (slash >= 0) {
-                range = part.substring(0, slash);
-                String step = part.substring(slash + 1);
-                if (!step.matches("[0-9]{1,4}") || Integer.parseInt(step) == 0) {
-                    return "has a step '" + step + "' that is not a positive whole number";
-                }
-            }
-            if (range.equals("*")) {
-                continue;
-            }
-            String[] ends = range.split("-", -1);
-            if (ends.length > 2) {
-                return "has a malformed range '" + range + "'";
-            }
-            int[] values = new int[ends.length];
-            for (int i = 0; i < ends.length; i++) {
-                String end = ends[i].toLowerCase(Locale.ROOT);
-                int named = names.indexOf(end);
-                if (named >= 0) {
-                    values[i] = named + firstName;
-                } else if (end.matches("[0-9]{1,4}")) {
-                    values[i] = Integer.parseInt(end);
-                } else {
-                    return "holds '" + ends[i] + "', expected a number from " + min + " to " + max
-                            + (names.isEmpty() ? "" : " or a name such as " + names.get(0).toUpperCase(Locale.ROOT))
-                            + ", '*', a range a-b, a step /n or a list";
-                }
-                if (values[i] < min || values[i] > max) {
-                    return "holds " + values[i] + ", outside " + min + "-" + max;
-                }
-            }
-            if (values.length == 2 && values[0] > values[1]) {
-                return "has a range " + range + " that runs backwards";
-            }
-        }
-        return null;
     }
 
     // ---------------------------------------------------------------- configs
@@ -559,28 +484,6 @@ final class PipelineParser {
                 throw e;
             }
             throw node.relocate(e);
-        }
-    }
-
-    /**
-     * {@code select} is for bolts (a spout reads no stored objects), the checkpoint keys for bolts
-     * writing a stream (a batch output is committed whole).
-     */
-    private static void checkBatchReading(PipelineNode node, TaskSpec.Kind kind, InputConfig input,
-                                          OutputConfig output) {
-        if (!(input instanceof BatchInputConfig)) {
-            return;
-        }
-        Map<String, PipelineNode> f = node.mapping(BATCH_INPUT_KEYS, "a batch inputConfig");
-        if (kind == TaskSpec.Kind.SPOUT && f.get("select") != null) {
-            throw f.get("select").error("select is for bolts, which read stored objects; a spout's inputConfig is "
-                    + "its external source");
-        }
-        for (String key : List.of("checkpointInterval", "checkpointRecords")) {
-            if (f.get(key) != null && (kind == TaskSpec.Kind.SPOUT || output instanceof BatchOutputConfig)) {
-                throw f.get(key).error(key + " is for a bolt writing a stream (S3 to Kafka), whose position in an "
-                        + "object is checkpointed; a batch output is committed whole at the end of its run");
-            }
         }
     }
 

@@ -3,13 +3,19 @@ package ai.geniusrise.core.pipeline;
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.ErrorPolicy;
 import ai.geniusrise.core.Guarantee;
+import ai.geniusrise.core.Task;
 import ai.geniusrise.core.TaskArgs;
+import ai.geniusrise.core.TaskHandle;
+import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
+import ai.geniusrise.core.spi.BuiltInTasks;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -59,14 +65,8 @@ public final class TaskSpec {
         this.errors = Objects.requireNonNull(b.errors, "errors");
         this.deadLetter = b.deadLetter == null || b.deadLetter.isBlank() ? null : b.deadLetter.trim();
         this.guarantee = Objects.requireNonNull(b.guarantee, "guarantee");
-        if (guarantee == Guarantee.EXACTLY_ONCE && !(kind == Kind.BOLT && input instanceof StreamingInputConfig
-                && output instanceof StreamingOutputConfig)) {
-            throw new ConfigException("guarantee", "exactly_once is available for a bolt reading and writing Kafka "
-                    + "(inputConfig and outputConfig of type: streaming); task '" + name + "' is a "
-                    + (kind == Kind.BOLT ? "bolt" : "spout") + " from " + input.type() + " to " + output.type()
-                    + ": remove the key or use guarantee: at_least_once");
-        }
         this.deployment = Objects.requireNonNull(b.deployment, "deployment");
+        checkCombination();
         this.locator = b.locator;
     }
 
@@ -80,6 +80,111 @@ public final class TaskSpec {
                     + "objects and consumer groups)");
         }
         return name;
+    }
+
+    /**
+     * The rules that tie one field of a task to another, whether the spec comes from a pipeline
+     * file or from {@link #builder}: the one place they are checked.
+     */
+    private void checkCombination() {
+        String what = (kind == Kind.BOLT ? "bolt" : "spout") + " '" + name + "'";
+        if (guarantee == Guarantee.EXACTLY_ONCE && !(kind == Kind.BOLT && streaming()
+                && output instanceof StreamingOutputConfig)) {
+            throw new ConfigException("guarantee", "exactly_once is available for a bolt reading and writing Kafka "
+                    + "(inputConfig and outputConfig of type: streaming); task '" + name + "' is a "
+                    + (kind == Kind.BOLT ? "bolt" : "spout") + " from " + input.type() + " to " + output.type()
+                    + ": remove the key or use guarantee: at_least_once");
+        }
+        if (kind == Kind.SPOUT && streaming() && output instanceof BatchOutputConfig) {
+            throw new ConfigException("config.outputConfig.type", "spout '" + name + "' reads a stream and runs "
+                    + "until stopped, but a batch output is committed only by a run that ends by itself: write to a "
+                    + "stream (outputConfig type: streaming) and let a bolt write objects from it (Kafka to S3)");
+        }
+        if (streaming() && deployment.schedule() != null) {
+            throw new ConfigException("schedule", "a schedule is for batch tasks, but task '" + name + "' reads a "
+                    + "stream (inputConfig type streaming) and runs continuously; remove the schedule, or read a "
+                    + "batch input");
+        }
+        if (!streaming() && deployment.replicas() != null && deployment.replicas() > 1) {
+            throw new ConfigException("replicas", "is for streaming tasks; task '" + name + "' reads a batch input: "
+                    + "use parallelism to share its objects between pods");
+        }
+        if (streaming() && deployment.parallelism() != null && deployment.parallelism() > 1) {
+            throw new ConfigException("parallelism", "is for batch tasks, whose objects it shares between pods; "
+                    + what + " reads a stream: use replicas to add consumer-group members");
+        }
+        if (input instanceof BatchInputConfig in) {
+            if (kind == Kind.SPOUT && in.select() != null) {
+                throw new ConfigException("config.inputConfig.select", "select is for bolts, which read stored "
+                        + "objects; a spout's inputConfig is its external source");
+            }
+            boolean checkpoints = in.checkpointRecords() != 0
+                    || !in.checkpointInterval().equals(BatchInputConfig.DEFAULT_CHECKPOINT_INTERVAL);
+            if (checkpoints && (kind == Kind.SPOUT || output instanceof BatchOutputConfig)) {
+                String key = in.checkpointRecords() != 0 ? "checkpointRecords" : "checkpointInterval";
+                throw new ConfigException("config.inputConfig." + key, key + " is for a bolt writing a stream (S3 to "
+                        + "Kafka), whose position in an object is checkpointed; a batch output is committed whole at "
+                        + "the end of its run");
+            }
+        }
+    }
+
+    /**
+     * Whether the task reads a stream ({@code inputConfig} of {@code type: streaming}: a Kafka
+     * topic, or a listener or bridge of a spout) and so runs until it is stopped; otherwise it is
+     * a batch task, which ends by itself and may run on a {@linkplain Deployment#schedule()
+     * schedule}. Streaming tasks scale by {@code replicas}, batch tasks by {@code parallelism}.
+     * The one answer to "is this task streaming?" for the runtime, the CLI and the task managers.
+     */
+    public boolean streaming() {
+        return input instanceof StreamingInputConfig;
+    }
+
+    /**
+     * A new instance of the class that runs this task, made as the runtime makes it: the class
+     * named in {@code class:}, or the built-in serving the task's input when it names none (see
+     * {@link BuiltInTasks}), loaded with {@code loader} and created through its public
+     * no-argument constructor, then {@linkplain #checkKind checked} to be of the task's kind.
+     *
+     * @param candidates names of classes a class that is not found may be a misspelling of, for a
+     *                   "did you mean" (such as the classes of the user's jars); may be empty
+     * @throws ConfigException {@linkplain #locate located} at {@code class} (at
+     *                         {@code config.inputConfig.source} for a built-in) when the class is
+     *                         missing, not a Spout or Bolt, abstract, of the other kind, or has
+     *                         no public no-argument constructor, or when that constructor throws
+     */
+    public Task newTask(ClassLoader loader, Collection<String> candidates) {
+        Task task;
+        try {
+            if (className == null) {
+                task = BuiltInTasks.instantiate(this, loader).task();
+            } else if (loader.getResource(className.replace('.', '/') + ".class") == null
+                    && PipelineNode.nearest(className, candidates) != null) {
+                throw new ConfigException("class", "class " + className + " was not found on the classpath; did you "
+                        + "mean " + PipelineNode.nearest(className, candidates) + "?");
+            } else {
+                task = TaskHandle.instantiate(className, loader, "class").task();
+            }
+        } catch (ConfigException e) {
+            throw locate(e);
+        }
+        return checkKind(task);
+    }
+
+    /**
+     * {@code task}, when it is of this spec's kind (a {@link ai.geniusrise.core.Spout} for
+     * {@code type: spout}, a {@link ai.geniusrise.core.Bolt} for {@code type: bolt}).
+     *
+     * @throws ConfigException {@linkplain #locate located} at {@code class} otherwise
+     */
+    public Task checkKind(Task task) {
+        boolean spout = task instanceof ai.geniusrise.core.Spout;
+        if (spout != (kind == Kind.SPOUT)) {
+            throw locate(new ConfigException("class", task.getClass().getName() + " is a "
+                    + (spout ? "Spout" : "Bolt") + " but the task has type: " + (spout ? "bolt" : "spout")
+                    + "; change one of them"));
+        }
+        return task;
     }
 
     /** A builder for a task named {@code name} of kind {@code kind}. */
@@ -215,7 +320,7 @@ public final class TaskSpec {
      * mean "not set". Secrets map an environment variable to a reference ({@code secret/key}),
      * never to a value.
      */
-    public record Deployment(String image, Integer replicas, String schedule,
+    public record Deployment(String image, Integer replicas, CronSchedule schedule,
                              Integer parallelism, Map<String, String> resources, Map<String, String> env,
                              Map<String, String> secrets, Map<String, Object> target) {
 

@@ -59,7 +59,7 @@ public record RunSummary(String task, long recordsIn, long recordsOut, long skip
         }
         if (spec.output() instanceof StreamingOutputConfig o) {
             sb.append("\n  output: topic ").append(o.topic());
-        } else if (TaskRunner.runsUntilStopped(spec)) {
+        } else if (spec.streaming()) {
             // an interval bolt (Kafka to S3) publishes objects as it goes, each with its own commit marker
             sb.append("\n  output: ").append(output).append(" (objects per partition and interval)");
         } else {

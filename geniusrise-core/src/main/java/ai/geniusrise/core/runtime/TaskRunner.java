@@ -9,10 +9,8 @@ import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
-import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
-import ai.geniusrise.core.spi.BuiltInTasks;
 import ai.geniusrise.core.spi.FixedTaskContext;
 import ai.geniusrise.core.spi.StreamingEngine;
 import ai.geniusrise.core.state.StateManager;
@@ -30,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -179,7 +178,8 @@ public final class TaskRunner {
     }
 
     private RunSummary runOnce() {
-        TaskHandle task = instance != null ? checkKind(TaskHandle.of(instance)) : instantiate();
+        TaskHandle task = TaskHandle.of(instance != null ? spec.checkKind(instance)
+                : spec.newTask(classLoader, List.of()));
         MeterRegistry registry = httpPort >= 0 ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
                 : new SimpleMeterRegistry();
         registry.config().commonTags(Tags.of("pipeline", pipelineName, "task", spec.name()));
@@ -229,10 +229,9 @@ public final class TaskRunner {
     }
 
     private RunSummary dispatch(TaskHandle task, TaskContext context, TaskMetrics metrics) {
-        boolean streamingOut = spec.output() instanceof StreamingOutputConfig;
-        boolean streamingIn = spec.input() instanceof StreamingInputConfig;
-        // a bolt reading a stream runs on the streaming engine whatever it writes (Kafka to S3 included)
-        if (streamingOut && task.isSpout() || streamingIn && !task.isSpout()) {
+        // a bolt reading a stream runs on the streaming engine whatever it writes (Kafka to S3 included); a
+        // spout does when it writes a stream, whose acknowledgements it may wait for
+        if (task.isSpout() ? spec.output() instanceof StreamingOutputConfig : spec.streaming()) {
             StreamingEngine engine;
             try {
                 engine = StreamingEngine.forConfigs(spec.input(), spec.output(), task.isSpout());
@@ -256,27 +255,6 @@ public final class TaskRunner {
             return batch.spout(out);
         }
         return batch.bolt((BatchInputConfig) spec.input(), out);
-    }
-
-    private TaskHandle instantiate() {
-        TaskHandle handle;
-        try {
-            handle = spec.className() == null ? BuiltInTasks.instantiate(spec, classLoader)
-                    : TaskHandle.instantiate(spec.className(), classLoader, "class");
-        } catch (ConfigException e) {
-            throw spec.locate(e);
-        }
-        return checkKind(handle);
-    }
-
-    private TaskHandle checkKind(TaskHandle handle) {
-        boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
-        if (handle.isSpout() != spout) {
-            throw spec.locate(new ConfigException("class", handle.task().getClass().getName() + " is a "
-                    + (handle.isSpout() ? "Spout" : "Bolt") + " but the task has type: "
-                    + (spout ? "spout" : "bolt") + "; change one of them"));
-        }
-        return handle;
     }
 
     private HealthServer startHealth(PrometheusMeterRegistry registry) {
@@ -325,19 +303,13 @@ public final class TaskRunner {
         TaskProgress.Phase phase = finished.getCount() == 0 ? TaskProgress.Phase.FINISHED
                 : m == null ? TaskProgress.Phase.WAITING : TaskProgress.Phase.RUNNING;
         boolean spout = spec.kind() == TaskSpec.Kind.SPOUT;
-        boolean streaming = runsUntilStopped(spec);
+        boolean streaming = spec.streaming();
         if (m == null) {
             return new TaskProgress(spec.name(), spout, streaming, phase, 0, 0, 0, 0, 0, -1, -1);
         }
         return new TaskProgress(spec.name(), spout, streaming, phase, m.inTotal(), m.outTotal(), m.skippedTotal(),
                 m.deadLetteredTotal(), m.objectsDone(), m.objectsTotal(),
                 phase == TaskProgress.Phase.RUNNING ? m.inputLag() : -1);
-    }
-
-    /** A spout writing a stream, a bolt reading one (Kafka to Kafka, Kafka to S3): it runs until stopped. */
-    static boolean runsUntilStopped(TaskSpec spec) {
-        return spec.kind() == TaskSpec.Kind.SPOUT ? spec.output() instanceof StreamingOutputConfig
-                : spec.input() instanceof StreamingInputConfig;
     }
 
     /**

@@ -150,7 +150,7 @@ class PipelineParserTest {
 
         TaskSpec loader = p.requireTask("loader");
         assertThat(loader.errors()).isEqualTo(ErrorPolicy.FAIL);
-        assertThat(loader.deployment().schedule()).isEqualTo("*/15 * * * *");
+        assertThat(loader.deployment().schedule()).isEqualTo(CronSchedule.parse("*/15 * * * *"));
         assertThat(loader.deployment().parallelism()).isEqualTo(4);
         assertThat(loader.input()).isEqualTo(BatchInputConfig.builder(folder.resolve("out").toString())
                 .format(Format.JSONL).compression(Compression.AUTO).glob("*.gz").parallelism(8).build());
@@ -378,7 +378,7 @@ class PipelineParserTest {
                   - name: spout
                     type: spout
                     config:
-                      inputConfig: {type: streaming, source: "tcp://0.0.0.0:9000"}
+                      inputConfig: {type: batch, source: "https://example.com/feed.json"}
                       outputConfig: {type: batch, destination: s3://lake/raw}
                   - name: daily
                     type: bolt
