@@ -5,7 +5,7 @@ import ai.geniusrise.core.RunArguments;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
-import ai.geniusrise.core.pipeline.Quantities;
+import ai.geniusrise.core.settings.Quantities;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;
