@@ -85,7 +85,7 @@ final class LocalMode implements AutoCloseable {
                 out.flush();
             }
             List<TaskSpec> rewritten = new ArrayList<>();
-            StateConfig keptState = new StateConfig("file", Map.of(FileStateManager.Provider.PATH,
+            StateConfig keptState = new StateConfig("file", Map.of(FileStateManager.Provider.PATH.name(),
                     dataRoot.resolve("state").toString()));
             for (TaskSpec spec : tasks) {
                 TaskSpec local = rewrite(spec, kafka, s3);

@@ -3,7 +3,7 @@ package ai.geniusrise.cli;
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.RunArguments;
 import ai.geniusrise.core.pipeline.Pipeline;
-import ai.geniusrise.core.pipeline.Quantities;
+import ai.geniusrise.core.settings.Quantities;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.core.runtime.TaskRunner;

@@ -1,7 +1,7 @@
 package ai.geniusrise.core;
 
 import ai.geniusrise.core.pipeline.Pipeline;
-import ai.geniusrise.core.pipeline.Quantities;
+import ai.geniusrise.core.settings.Quantities;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.TaskRunner;
 

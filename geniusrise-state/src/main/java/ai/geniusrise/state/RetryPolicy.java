@@ -1,5 +1,8 @@
 package ai.geniusrise.state;
 
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.state.StateException;
 
 import java.time.Duration;
@@ -14,10 +17,29 @@ import java.util.function.Predicate;
  * Then, or at once for an error that is not transient, it throws {@link StateException} naming
  * the store and the operation. Immutable and thread-safe.
  *
- * <p>Properties read from a state config: {@code maxAttempts} (default 6),
+ * <p>Settings of a state config, declared in {@link #SETTINGS}: {@code maxAttempts} (default 6),
  * {@code initialBackoff} (default 50ms), {@code maxBackoff} (default 2s).
  */
 public final class RetryPolicy {
+
+    /** Attempts per operation, the first included. */
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("maxAttempts", 1, 100,
+            "Attempts per operation, the first included.").withDefault(6);
+    /** Wait before the first retry. */
+    public static final Setting<Duration> INITIAL_BACKOFF = Setting.duration("initialBackoff",
+            "Wait before the first retry; it doubles with each retry.").withDefault(Duration.ofMillis(50));
+    /** Longest wait between two attempts. */
+    public static final Setting<Duration> MAX_BACKOFF = Setting.duration("maxBackoff",
+            "Longest wait between two attempts; at least initialBackoff.").withDefault(Duration.ofSeconds(2));
+
+    /** The retry settings every state backend of this module takes; add them with {@link SettingsDef#plus}. */
+    public static final SettingsDef SETTINGS = SettingsDef.of("retries", MAX_ATTEMPTS, INITIAL_BACKOFF, MAX_BACKOFF)
+            .withRule(s -> {
+                if (s.get(MAX_BACKOFF).compareTo(s.get(INITIAL_BACKOFF)) < 0) {
+                    throw s.error(MAX_BACKOFF, "expected at least initialBackoff (" + s.get(INITIAL_BACKOFF).toMillis()
+                            + "ms), got " + s.get(MAX_BACKOFF).toMillis() + "ms");
+                }
+            });
 
     /** One attempt at an operation; {@code attempt} counts from 1. */
     @FunctionalInterface
@@ -44,16 +66,9 @@ public final class RetryPolicy {
         this.maxBackoff = maxBackoff;
     }
 
-    /** The policy the properties {@code maxAttempts}, {@code initialBackoff} and {@code maxBackoff} describe. */
-    public static RetryPolicy from(StoreProperties properties) {
-        int attempts = properties.integer("maxAttempts", 6, 1, 100);
-        Duration initial = properties.duration("initialBackoff", Duration.ofMillis(50));
-        Duration max = properties.duration("maxBackoff", Duration.ofSeconds(2));
-        if (max.compareTo(initial) < 0) {
-            throw new ai.geniusrise.core.ConfigException(StoreProperties.path("maxBackoff"),
-                    "expected at least initialBackoff (" + initial.toMillis() + "ms), got " + max.toMillis() + "ms");
-        }
-        return new RetryPolicy(attempts, initial, max);
+    /** The policy that {@link #SETTINGS} read into {@code settings} describe. */
+    public static RetryPolicy from(Settings settings) {
+        return new RetryPolicy(settings.get(MAX_ATTEMPTS), settings.get(INITIAL_BACKOFF), settings.get(MAX_BACKOFF));
     }
 
     /** At most this many attempts per operation. */

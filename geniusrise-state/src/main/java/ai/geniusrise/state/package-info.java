@@ -4,8 +4,8 @@
  * ({@link ai.geniusrise.state.dynamodb.DynamoDBStateManager}), found by
  * {@link ai.geniusrise.core.state.StateManager#open(ai.geniusrise.core.config.StateConfig)} through
  * {@link java.util.ServiceLoader} under the types {@code redis}, {@code postgres} and
- * {@code dynamodb}. This package holds what they share: reading and checking their properties
- * ({@link ai.geniusrise.state.StoreProperties}) and retrying transient failures
- * ({@link ai.geniusrise.state.RetryPolicy}).
+ * {@code dynamodb}. Each declares its settings
+ * ({@link ai.geniusrise.core.state.StateManagerProvider#settings()}); this package holds what they
+ * share: the retry settings and retrying transient failures ({@link ai.geniusrise.state.RetryPolicy}).
  */
 package ai.geniusrise.state;

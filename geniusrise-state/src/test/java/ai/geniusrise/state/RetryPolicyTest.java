@@ -66,23 +66,24 @@ class RetryPolicyTest {
 
     @Test
     void isReadFromStateConfigPropertiesWithDefaults() {
-        StoreProperties p = new StoreProperties(new StateConfig("redis", Map.of("maxAttempts", "9")));
-        RetryPolicy read = RetryPolicy.from(p);
+        RetryPolicy read = RetryPolicy.from(RetryPolicy.SETTINGS.parse(Map.of("maxAttempts", "9"), "stateConfig."));
         assertThat(read.maxAttempts()).isEqualTo(9);
         assertThat(read).hasToString("RetryPolicy{maxAttempts=9, initialBackoff=50ms, maxBackoff=2000ms}");
     }
 
     @Test
-    void acceptsDurationsWithUnitsBareMillisecondsAndIso8601() {
-        StoreProperties p = new StoreProperties(new StateConfig("redis", Map.of("a", "250ms", "b", "3s", "c", "2m",
-                "d", "1500", "e", "PT1H")));
-        assertThat(p.duration("a", null)).isEqualTo(Duration.ofMillis(250));
-        assertThat(p.duration("b", null)).isEqualTo(Duration.ofSeconds(3));
-        assertThat(p.duration("c", null)).isEqualTo(Duration.ofMinutes(2));
-        assertThat(p.duration("d", null)).isEqualTo(Duration.ofMillis(1500));
-        assertThat(p.duration("e", null)).isEqualTo(Duration.ofHours(1));
-        assertThatThrownBy(() -> new StoreProperties(new StateConfig("redis", Map.of("t", "0s"))).duration("t", null))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("stateConfig.t")
+    void readsDurationsInThePipelineGrammarAndRefusesABareNumber() {
+        RetryPolicy read = RetryPolicy.from(RetryPolicy.SETTINGS.parse(
+                Map.of("initialBackoff", "250ms", "maxBackoff", "1m30s"), "stateConfig."));
+        assertThat(read).hasToString("RetryPolicy{maxAttempts=6, initialBackoff=250ms, maxBackoff=90000ms}");
+        assertThatThrownBy(() -> RetryPolicy.SETTINGS.parse(Map.of("initialBackoff", "1500"), "stateConfig."))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("stateConfig.initialBackoff")
+                .hasMessageContaining("a bare number has no unit; write 1500ms or 1500s");
+        assertThatThrownBy(() -> RetryPolicy.SETTINGS.parse(Map.of("maxBackoff", "0s"), "stateConfig."))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("stateConfig.maxBackoff")
                 .hasMessageContaining("positive duration");
+        assertThatThrownBy(() -> RetryPolicy.SETTINGS.parse(Map.of("initialBackoff", "5s", "maxBackoff", "1s"),
+                "stateConfig.")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stateConfig.maxBackoff: expected at least initialBackoff (5000ms)");
     }
 }

@@ -13,6 +13,7 @@ import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
+import ai.geniusrise.core.spi.DeployTarget;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -62,7 +63,7 @@ final class PipelineParser {
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
     private static final Pattern CLASS_NAME =
             Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
-    /** The values {@code deploy.target} takes: the task managers there are. */
+    /** The values {@code deploy.target} takes when no {@link DeployTarget} is on the classpath. */
     static final List<String> TARGETS = List.of("k8s", "ecs");
 
     private static final Map<String, TaskSpec.Kind> KINDS = choices(TaskSpec.Kind.values(),
@@ -79,6 +80,7 @@ final class PipelineParser {
     private final String file;
     private final Map<String, String> env;
     private final Path folder;
+    private final SettingsCheck settingsCheck = new SettingsCheck();
 
     private PipelineParser(Path origin, Map<String, String> env) {
         this.origin = origin;
@@ -128,7 +130,8 @@ final class PipelineParser {
         for (PipelineNode taskNode : taskNodes) {
             tasks.add(task(taskNode, defaults, names));
         }
-        List<String> warnings = PipelineGraph.check(tasks);
+        List<String> warnings = new ArrayList<>(settingsCheck.warnings());
+        warnings.addAll(PipelineGraph.check(tasks));
         return new Pipeline(name, origin, tasks.stream().map(ParsedTask::spec).toList(), warnings);
     }
 
@@ -199,10 +202,20 @@ final class PipelineParser {
     /** What {@code defaults:} gives every task; maps hold no null values. */
     record Defaults(String image, String bootstrapServers, Map<String, String> kafkaProperties,
                     Map<String, String> s3, StateConfig state, ErrorPolicy errors, Map<String, Object> deploy,
-                    Map<String, String> resources, Map<String, String> env, Map<String, String> secrets) {
+                    Map<String, String> resources, Map<String, String> env, Map<String, String> secrets,
+                    Map<String, PipelineNode> fields) {
 
         static final Defaults NONE = new Defaults(null, null, Map.of(), Map.of(), null, null, Map.of(), Map.of(),
-                Map.of(), Map.of());
+                Map.of(), Map.of(), Map.of());
+
+        /** The nodes of the mapping {@code defaults.<key>} (or of {@code defaults.kafka.properties}), by key. */
+        Map<String, PipelineNode> nodes(String key) {
+            PipelineNode node = fields.get(key);
+            if (node != null && key.equals("kafka") && !node.isNull()) {
+                node = node.mapping(KAFKA_KEYS, "defaults.kafka").get("properties");
+            }
+            return node == null || node.isNull() ? Map.of() : node.mapping(null, null);
+        }
     }
 
     private Defaults defaults(PipelineNode node) {
@@ -229,7 +242,8 @@ final class PipelineParser {
                 merge(Map.of(), deploySettings(f.get("deploy"))),
                 merge(Map.of(), textMap(f.get("resources"), "resources")),
                 merge(Map.of(), textMap(f.get("env"), "environment variables")),
-                merge(Map.of(), textMap(f.get("secrets"), "secret references")));
+                merge(Map.of(), textMap(f.get("secrets"), "secret references")),
+                f);
     }
 
     // ---------------------------------------------------------------- tasks
@@ -296,11 +310,14 @@ final class PipelineParser {
                 .guarantee(guarantee(f.get("guarantee")))
                 .deployment(deployment(f, d))
                 .locator(new TaskLocator(node));
+        TaskSpec spec;
         try {
-            return new ParsedTask(b.build(), node);
+            spec = b.build();
         } catch (ConfigException e) {
             throw node.relocate(e);
         }
+        settingsCheck.check(spec, node, f, d);
+        return new ParsedTask(spec, node);
     }
 
     private TaskSpec.Deployment deployment(Map<String, PipelineNode> f, Defaults d) {
@@ -338,9 +355,13 @@ final class PipelineParser {
         PipelineNode target = node.mapping(null, "deployment settings").get("target");
         if (target != null && !target.isNull()) {
             String value = target.text();
-            if (!TARGETS.contains(value.trim())) {
-                String near = PipelineNode.nearest(value.trim(), TARGETS);
-                throw target.error("unknown deploy target '" + value + "'; expected one of " + String.join(", ", TARGETS)
+            List<String> targets = DeployTarget.all().stream().map(DeployTarget::target).toList();
+            if (targets.isEmpty()) {
+                targets = TARGETS;
+            }
+            if (!targets.contains(value.trim())) {
+                String near = PipelineNode.nearest(value.trim(), targets);
+                throw target.error("unknown deploy target '" + value + "'; expected one of " + String.join(", ", targets)
                         + (near == null ? "" : " (did you mean '" + near + "'?)"));
             }
         }

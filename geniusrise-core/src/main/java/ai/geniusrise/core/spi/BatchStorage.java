@@ -5,7 +5,10 @@ import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 
+import ai.geniusrise.core.settings.SettingsDef;
+
 import java.io.IOException;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,6 +22,18 @@ public interface BatchStorage {
 
     /** The location schemes served, such as {@code file} or {@code s3}. */
     Set<String> schemes();
+
+    /**
+     * The settings of this store: every key the {@code options} of a batch input or output at one
+     * of its locations may hold (its client's and its formats'). The pipeline parser checks a file's
+     * {@code options} (and the {@code defaults.s3} they inherit) against them, so
+     * {@code geniusrise validate} reports a mistake at its line; the inputs and outputs read their
+     * values with {@code settings().parse(config.options(), "options.")}. A store that declares
+     * nothing accepts any key unchecked.
+     */
+    default SettingsDef settings() {
+        return SettingsDef.undeclared("the options of a " + String.join("/", schemes()) + " location");
+    }
 
     /**
      * Opens an input over {@code config.source()}.
@@ -43,21 +58,21 @@ public interface BatchStorage {
      * @throws ConfigException if no storage on the classpath serves it
      */
     static BatchStorage forScheme(String scheme, String configPath) {
+        Optional<BatchStorage> found = find(scheme);
+        if (found.isPresent()) {
+            return found.get();
+        }
         Set<String> known = new TreeSet<>();
-        for (ClassLoader loader : new ClassLoader[] {BatchStorage.class.getClassLoader(),
-                Thread.currentThread().getContextClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
-            for (BatchStorage s : ServiceLoader.load(BatchStorage.class, loader)) {
-                if (s.schemes().contains(scheme)) {
-                    return s;
-                }
-                known.addAll(s.schemes());
-            }
+        for (BatchStorage s : Providers.load(BatchStorage.class)) {
+            known.addAll(s.schemes());
         }
         throw new ConfigException(configPath, "no batch storage for '" + scheme + "://' locations is on the "
                 + "classpath (known: " + (known.isEmpty() ? "none" : String.join(", ", known))
                 + "); file and s3 locations come with ai.geniusrise:geniusrise-io");
+    }
+
+    /** The storage serving {@code scheme}, found with {@link ServiceLoader}, if one is on the classpath. */
+    static Optional<BatchStorage> find(String scheme) {
+        return Providers.load(BatchStorage.class).stream().filter(s -> s.schemes().contains(scheme)).findFirst();
     }
 }

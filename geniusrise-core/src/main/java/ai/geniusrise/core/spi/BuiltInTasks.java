@@ -4,10 +4,12 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.TaskHandle;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.settings.SettingsDef;
 
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 
@@ -38,6 +40,25 @@ public interface BuiltInTasks {
     List<String> served();
 
     /**
+     * The settings of the built-in task that runs a task of {@code kind} reading {@code input} (the
+     * {@code options} of its batch input, or the {@code properties} of its streaming input), or
+     * {@code null} when this provider has no such built-in or it declares none.
+     */
+    default SettingsDef settings(TaskSpec.Kind kind, InputConfig input) {
+        return null;
+    }
+
+    /** The settings of the built-in task serving {@code kind} and {@code input}, if a provider on the classpath declares them. */
+    static Optional<SettingsDef> settingsFor(TaskSpec.Kind kind, InputConfig input) {
+        for (BuiltInTasks provider : Providers.load(BuiltInTasks.class)) {
+            if (provider.classFor(kind, input) != null) {
+                return Optional.ofNullable(provider.settings(kind, input));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The built-in class for a task of {@code kind} reading {@code input}, found with
      * {@link ServiceLoader} in the order providers are listed.
      *
@@ -48,18 +69,12 @@ public interface BuiltInTasks {
      */
     static String resolve(TaskSpec.Kind kind, InputConfig input) {
         Set<String> served = new LinkedHashSet<>();
-        for (ClassLoader loader : new ClassLoader[] {BuiltInTasks.class.getClassLoader(),
-                Thread.currentThread().getContextClassLoader()}) {
-            if (loader == null) {
-                continue;
+        for (BuiltInTasks provider : Providers.load(BuiltInTasks.class)) {
+            String className = provider.classFor(kind, input);
+            if (className != null) {
+                return className;
             }
-            for (BuiltInTasks provider : ServiceLoader.load(BuiltInTasks.class, loader)) {
-                String className = provider.classFor(kind, input);
-                if (className != null) {
-                    return className;
-                }
-                served.addAll(provider.served());
-            }
+            served.addAll(provider.served());
         }
         if (kind == TaskSpec.Kind.BOLT) {
             return PassThroughBolt.class.getName();

@@ -5,6 +5,10 @@ import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.SettingsDef;
+
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,6 +37,26 @@ public interface StreamingEngine {
     String name();
 
     /**
+     * The settings of this engine: the keys the {@code properties} of a streaming input or output
+     * may hold (and {@code defaults.kafka.properties}). An engine passing its client's own
+     * properties through declares a {@linkplain SettingsDef#passingThrough pass-through}
+     * definition, which warns of keys the client does not know. Checked when the pipeline file is
+     * loaded. An engine that declares nothing accepts any key unchecked.
+     */
+    default SettingsDef properties() {
+        return SettingsDef.undeclared("the properties of a " + name() + " stream");
+    }
+
+    /**
+     * What the name of a stream ({@code source} of a bolt's streaming input, {@code destination} of
+     * a streaming output) must be, such as Kafka's rules for a topic name. Checked when the pipeline
+     * file is loaded.
+     */
+    default Setting<String> streamName() {
+        return Setting.string("stream", "The name of a stream.");
+    }
+
+    /**
      * True when this engine runs a task with these configs: a bolt reading {@code input} (a
      * streaming input) and writing {@code output}, or a spout writing {@code output}.
      */
@@ -58,23 +82,23 @@ public interface StreamingEngine {
      * @throws ConfigException if no engine on the classpath serves them
      */
     static StreamingEngine forConfigs(InputConfig input, OutputConfig output, boolean spout) {
+        Optional<StreamingEngine> found = find(input, output, spout);
+        if (found.isPresent()) {
+            return found.get();
+        }
         Set<String> known = new TreeSet<>();
-        for (ClassLoader loader : new ClassLoader[] {StreamingEngine.class.getClassLoader(),
-                Thread.currentThread().getContextClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
-            for (StreamingEngine e : ServiceLoader.load(StreamingEngine.class, loader)) {
-                if (e.serves(input, output, spout)) {
-                    return e;
-                }
-                known.add(e.name());
-            }
+        for (StreamingEngine e : Providers.load(StreamingEngine.class)) {
+            known.add(e.name());
         }
         String path = output instanceof StreamingOutputConfig ? "config.outputConfig.type" : "config.inputConfig.type";
         throw new ConfigException(path, "no streaming engine on the classpath runs a " + (spout ? "spout" : "bolt")
                 + " from " + input.type() + " to " + output.type() + " (engines found: "
                 + (known.isEmpty() ? "none" : String.join(", ", known)) + "); Kafka comes with "
                 + "ai.geniusrise:geniusrise-io");
+    }
+
+    /** The engine serving a task with these configs, found with {@link ServiceLoader}, if one is on the classpath. */
+    static Optional<StreamingEngine> find(InputConfig input, OutputConfig output, boolean spout) {
+        return Providers.load(StreamingEngine.class).stream().filter(e -> e.serves(input, output, spout)).findFirst();
     }
 }

@@ -2,6 +2,8 @@ package ai.geniusrise.core.state;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.SettingsDef;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -337,7 +339,10 @@ public final class FileStateManager implements StateManager {
     public static final class Provider implements StateManagerProvider {
 
         /** The setting naming the folder. */
-        public static final String PATH = "path";
+        public static final Setting<String> PATH = Setting.string("path", "The folder the state is kept in, "
+                + "relative to the working directory.").withDefault(".geniusrise/state");
+
+        private static final SettingsDef SETTINGS = SettingsDef.of("a file stateConfig", PATH);
 
         /** For ServiceLoader. */
         public Provider() {
@@ -349,15 +354,13 @@ public final class FileStateManager implements StateManager {
         }
 
         @Override
+        public SettingsDef settings() {
+            return SETTINGS;
+        }
+
+        @Override
         public StateManager open(StateConfig config) {
-            for (String k : config.properties().keySet()) {
-                if (!k.equals(PATH)) {
-                    throw new ConfigException("stateConfig." + k, "the file state manager takes only '" + PATH
-                            + "' (the folder to keep the state in), got '" + k + "'");
-                }
-            }
-            String path = config.properties().getOrDefault(PATH, ".geniusrise/state");
-            return FileStateManager.open(Path.of(path));
+            return FileStateManager.open(Path.of(SETTINGS.parse(config.properties(), "stateConfig.").get(PATH)));
         }
     }
 }

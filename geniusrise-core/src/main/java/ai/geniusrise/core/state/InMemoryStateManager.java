@@ -1,6 +1,7 @@
 package ai.geniusrise.core.state;
 
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.settings.SettingsDef;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -115,6 +116,9 @@ public final class InMemoryStateManager implements StateManager {
 
     /** Serves {@code stateConfig: {type: memory}}. */
     public static final class Provider implements StateManagerProvider {
+
+        /** The memory state manager takes no settings. */
+        private static final SettingsDef SETTINGS = SettingsDef.of("a memory stateConfig (it takes no settings)");
         /** For ServiceLoader. */
         public Provider() {
         }
@@ -125,11 +129,13 @@ public final class InMemoryStateManager implements StateManager {
         }
 
         @Override
+        public SettingsDef settings() {
+            return SETTINGS;
+        }
+
+        @Override
         public StateManager open(StateConfig config) {
-            if (!config.properties().isEmpty()) {
-                throw new ai.geniusrise.core.ConfigException("stateConfig", "the memory state manager takes no "
-                        + "settings, got " + config.properties().keySet());
-            }
+            SETTINGS.parse(config.properties(), "stateConfig.");
             return new InMemoryStateManager();
         }
     }

@@ -2,6 +2,7 @@ package ai.geniusrise.core.state;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.spi.Providers;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,20 +105,13 @@ public interface StateManager extends AutoCloseable {
      * @throws ConfigException if no provider has that type, or the provider rejects the properties
      */
     static StateManager open(StateConfig config) {
-        List<String> known = new ArrayList<>();
-        for (StateManagerProvider p : ServiceLoader.load(StateManagerProvider.class,
-                StateManager.class.getClassLoader())) {
-            if (p.type().equals(config.type())) {
-                return p.open(config);
-            }
-            known.add(p.type());
+        Optional<StateManagerProvider> provider = StateManagerProvider.find(config.type());
+        if (provider.isPresent()) {
+            return provider.get().open(config);
         }
-        if (Thread.currentThread().getContextClassLoader() != null) {
-            for (StateManagerProvider p : ServiceLoader.load(StateManagerProvider.class)) {
-                if (p.type().equals(config.type())) {
-                    return p.open(config);
-                }
-            }
+        List<String> known = new ArrayList<>();
+        for (StateManagerProvider p : Providers.load(StateManagerProvider.class)) {
+            known.add(p.type());
         }
         throw new ConfigException("stateConfig.type", "no state manager of type '" + config.type()
                 + "' is on the classpath (known: " + known.stream().sorted().collect(Collectors.joining(", "))

@@ -1,6 +1,11 @@
 package ai.geniusrise.core.state;
 
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.settings.SettingsDef;
+import ai.geniusrise.core.spi.Providers;
+
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Service-provider interface of a state backend. Implementations are listed in
@@ -13,10 +18,26 @@ public interface StateManagerProvider {
     String type();
 
     /**
+     * The settings of this backend: every key a {@code stateConfig} of this type may hold besides
+     * {@code type}. The pipeline parser checks a file's {@code stateConfig} against them, so
+     * {@code geniusrise validate} reports a mistake at its line; {@link #open} reads its values with
+     * {@code settings().parse(config.properties(), "stateConfig.")}. A provider that declares
+     * nothing accepts any key unchecked.
+     */
+    default SettingsDef settings() {
+        return SettingsDef.undeclared("a " + type() + " stateConfig");
+    }
+
+    /**
      * Opens a manager for {@code config}.
      *
      * @throws ai.geniusrise.core.ConfigException if a property is missing or wrong
      * @throws StateException if the store cannot be reached
      */
     StateManager open(StateConfig config);
+
+    /** The provider of {@code type} found with {@link ServiceLoader} (this library's loader first, then the thread's). */
+    static Optional<StateManagerProvider> find(String type) {
+        return Providers.load(StateManagerProvider.class).stream().filter(p -> p.type().equals(type)).findFirst();
+    }
 }

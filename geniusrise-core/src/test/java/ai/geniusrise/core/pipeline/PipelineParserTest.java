@@ -1,6 +1,7 @@
 package ai.geniusrise.core.pipeline;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.settings.Quantities;
 import ai.geniusrise.core.ErrorPolicy;
 import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.config.BatchInputConfig;

@@ -2,12 +2,14 @@ package ai.geniusrise.state.dynamodb;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
 import ai.geniusrise.core.state.StateManagerProvider;
 import ai.geniusrise.core.state.Versioned;
 import ai.geniusrise.state.RetryPolicy;
-import ai.geniusrise.state.StoreProperties;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
@@ -48,6 +50,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,6 +89,23 @@ public final class DynamoDBStateManager implements StateManager {
     private static final String VERSION = "ver";
     private static final String WRITER = "w";
     private static final String EXPIRES_MS = "expms";
+    static final Setting<String> TABLE = Setting.string("table", "Table name.")
+            .check(t -> t.matches("[A-Za-z0-9_.-]{3,255}"), "a DynamoDB table name: 3 to 255 letters, digits, _, - or .")
+            .withDefault("geniusrise_state");
+    static final Setting<String> REGION = Setting.string("region",
+                    "AWS region (default: the SDK's chain, AWS_REGION and so on; us-east-1 with an endpoint).")
+            .check(r -> r.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+|local"), "an AWS region such as eu-west-1");
+    static final Setting<URI> ENDPOINT = Setting.location("endpoint", Set.of("http", "https"),
+            "an http(s) URL such as http://localhost:8000", "Endpoint override, such as DynamoDB Local's.");
+    static final Setting<Boolean> CREATE_TABLE = Setting.bool("createTable",
+            "Create the table (on-demand billing, TTL on ttl) on first use if missing.").withDefault(false);
+    static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect, read and per-attempt timeout.")
+            .withDefault(Duration.ofSeconds(5));
+
+    /** The settings of a {@code stateConfig} of type {@code dynamodb}. */
+    public static final SettingsDef SETTINGS = SettingsDef.of("a dynamodb stateConfig", TABLE, REGION, ENDPOINT,
+            CREATE_TABLE, TIMEOUT).plus(RetryPolicy.SETTINGS);
+
     private static final String TTL = "ttl";
     private static final Map<String, String> NAMES = Map.of("#k", KEY, "#v", VALUE, "#ver", VERSION,
             "#w", WRITER, "#exp", EXPIRES_MS, "#ttl", TTL);
@@ -118,32 +138,13 @@ public final class DynamoDBStateManager implements StateManager {
      * @throws ConfigException if a property is unknown or malformed
      */
     public static DynamoDBStateManager open(StateConfig config) {
-        StoreProperties p = new StoreProperties(config);
-        String table = p.string("table", "geniusrise_state");
-        String region = p.string("region", null);
-        String endpoint = p.string("endpoint", null);
-        boolean createTable = p.bool("createTable", false);
-        Duration timeout = p.duration("timeout", Duration.ofSeconds(5));
+        Settings p = SETTINGS.parse(config.properties(), "stateConfig.");
+        String table = p.get(TABLE);
+        String region = p.get(REGION);
+        URI endpointUri = p.get(ENDPOINT);
+        boolean createTable = p.get(CREATE_TABLE);
+        Duration timeout = p.get(TIMEOUT);
         RetryPolicy retry = RetryPolicy.from(p);
-        p.rejectUnknown();
-        if (!table.matches("[A-Za-z0-9_.-]{3,255}")) {
-            throw p.invalid("table", table, "a DynamoDB table name: 3 to 255 letters, digits, _, - or .");
-        }
-        if (region != null && !region.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+|local")) {
-            throw p.invalid("region", region, "an AWS region such as eu-west-1");
-        }
-        URI endpointUri = null;
-        if (endpoint != null) {
-            try {
-                endpointUri = new URI(endpoint);
-            } catch (URISyntaxException e) {
-                throw p.invalid("endpoint", endpoint, "an http(s) URL such as http://localhost:8000");
-            }
-            if (endpointUri.getScheme() == null || !endpointUri.getScheme().matches("https?")
-                    || endpointUri.getHost() == null) {
-                throw p.invalid("endpoint", endpoint, "an http(s) URL such as http://localhost:8000");
-            }
-        }
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
@@ -160,7 +161,9 @@ public final class DynamoDBStateManager implements StateManager {
         try {
             client = builder.build();
         } catch (SdkClientException e) {
-            throw new ConfigException(StoreProperties.path("region"), "no AWS region: set 'region' (or AWS_REGION)", e);
+            ConfigException missing = p.error(REGION, "no AWS region: set 'region' (or AWS_REGION)");
+            missing.initCause(e);
+            throw missing;
         }
         String where = endpointUri != null ? endpointUri.getHost()
                 + (endpointUri.getPort() == -1 ? "" : ":" + endpointUri.getPort())
@@ -415,19 +418,7 @@ public final class DynamoDBStateManager implements StateManager {
         return false;
     }
 
-    /**
-     * Serves {@code stateConfig: {type: dynamodb}}. Properties:
-     * <ul>
-     *   <li>{@code table}: table name (default {@code geniusrise_state})</li>
-     *   <li>{@code region}: AWS region (default: the SDK's chain, {@code AWS_REGION} and so on;
-     *   {@code us-east-1} when an endpoint is given)</li>
-     *   <li>{@code endpoint}: endpoint override, such as {@code http://localhost:8000} for DynamoDB Local</li>
-     *   <li>{@code createTable}: create the table (on-demand billing, TTL on {@code ttl}) on first
-     *   use if it does not exist (default false: it must exist)</li>
-     *   <li>{@code timeout}: connect, read and per-attempt timeout (default 5s)</li>
-     *   <li>{@code maxAttempts}, {@code initialBackoff}, {@code maxBackoff}: retries, see {@link RetryPolicy}</li>
-     * </ul>
-     */
+    /** Serves {@code stateConfig: {type: dynamodb}}; its settings are {@link #SETTINGS}. */
     public static final class Provider implements StateManagerProvider {
         /** For ServiceLoader. */
         public Provider() {
@@ -436,6 +427,11 @@ public final class DynamoDBStateManager implements StateManager {
         @Override
         public String type() {
             return "dynamodb";
+        }
+
+        @Override
+        public SettingsDef settings() {
+            return SETTINGS;
         }
 
         @Override

@@ -2,12 +2,14 @@ package ai.geniusrise.state.postgres;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
 import ai.geniusrise.core.state.StateManagerProvider;
 import ai.geniusrise.core.state.Versioned;
 import ai.geniusrise.state.RetryPolicy;
-import ai.geniusrise.state.StoreProperties;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -59,6 +61,35 @@ import java.util.regex.Pattern;
 public final class PostgresStateManager implements StateManager {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final String IDENTIFIER_EXPECTED = "an identifier: a letter or _, then letters, digits or _, "
+            + "at most 63 in all";
+
+    static final Setting<String> URL = Setting.string("url", "The database: jdbc:postgresql://host[:port]/database"
+                    + "[?params], or the same without jdbc:; never with credentials in it.").required()
+            .check(url -> postgresUri(url) != null,
+                    "a JDBC URL such as jdbc:postgresql://host:5432/database (or postgresql://host:5432/database)");
+    static final Setting<String> USER = Setting.string("user", "Database user (default: the driver's, the OS user).");
+    static final Setting<String> PASSWORD_ENV = Setting.secretReference("passwordEnv",
+            "Name of the environment variable holding the password (default: none).");
+    static final Setting<String> SCHEMA = Setting.string("schema",
+            "Schema of the table (default: the connection's search path).")
+            .check(v -> IDENTIFIER.matcher(v).matches(), IDENTIFIER_EXPECTED);
+    static final Setting<String> TABLE = Setting.string("table", "Table name; used as given, quoted.")
+            .check(v -> IDENTIFIER.matcher(v).matches(), IDENTIFIER_EXPECTED).withDefault("geniusrise_state");
+    static final Setting<Boolean> CREATE_TABLE = Setting.bool("createTable",
+            "Create schema and table on first use if missing.").withDefault(true);
+    static final Setting<Integer> POOL_SIZE = Setting.integer("poolSize", 1, 1000, "Most connections open at once.")
+            .withDefault(10);
+    static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect and pool-wait timeout.")
+            .withDefault(Duration.ofSeconds(10));
+
+    /** The settings of a {@code stateConfig} of type {@code postgres}. */
+    public static final SettingsDef SETTINGS = SettingsDef.of("a postgres stateConfig", URL, USER, PASSWORD_ENV, SCHEMA,
+                    TABLE, CREATE_TABLE, POOL_SIZE, TIMEOUT)
+            .plus(RetryPolicy.SETTINGS)
+            .refusing("password", "passwords are never given inline: put it in an environment variable and name "
+                    + "that variable in 'passwordEnv'")
+            .withRule(PostgresStateManager::refuseInlineCredentials);
     private static final Set<String> TRANSIENT_STATES = Set.of("57P01", "57P02", "57P03", "40001", "40P01", "53300");
 
     private final HikariDataSource pool;
@@ -112,27 +143,14 @@ public final class PostgresStateManager implements StateManager {
     }
 
     static PostgresStateManager open(StateConfig config, Function<String, String> env) {
-        StoreProperties p = new StoreProperties(config);
-        String url = p.required("url", "a JDBC URL such as jdbc:postgresql://host:5432/database "
-                + "(or postgresql://host:5432/database)");
-        String user = p.string("user", null);
-        p.string("passwordEnv", null);
-        String schema = p.string("schema", null);
-        String table = p.string("table", "geniusrise_state");
-        boolean createTable = p.bool("createTable", true);
-        int poolSize = p.integer("poolSize", 10, 1, 1000);
-        Duration timeout = p.duration("timeout", Duration.ofSeconds(10));
-        RetryPolicy retry = RetryPolicy.from(p);
-        p.rejectUnknown();
-        String password = p.secretFromEnv("passwordEnv", env);
-        if (schema != null && !IDENTIFIER.matcher(schema).matches()) {
-            throw p.invalid("schema", schema, "an identifier: a letter or _, then letters, digits or _, "
-                    + "at most 63 in all");
-        }
-        if (!IDENTIFIER.matcher(table).matches()) {
-            throw p.invalid("table", table, "an identifier: a letter or _, then letters, digits or _, at most 63 in all");
-        }
-        URI uri = parseUrl(url, p);
+        Settings p = SETTINGS.parse(config.properties(), "stateConfig.");
+        String user = p.get(USER);
+        String password = p.secret(PASSWORD_ENV, env);
+        String schema = p.get(SCHEMA);
+        String table = p.get(TABLE);
+        int poolSize = p.get(POOL_SIZE);
+        Duration timeout = p.get(TIMEOUT);
+        URI uri = postgresUri(p.get(URL));
 
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl("jdbc:" + uri);
@@ -156,35 +174,42 @@ public final class PostgresStateManager implements StateManager {
         hc.addDataSourceProperty("ApplicationName", "geniusrise");
         String store = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
                 + uri.getPath();
-        return new PostgresStateManager(new HikariDataSource(hc), store, schema, table, createTable, retry);
+        return new PostgresStateManager(new HikariDataSource(hc), store, schema, table, p.get(CREATE_TABLE),
+                RetryPolicy.from(p));
     }
 
-    private static URI parseUrl(String url, StoreProperties p) {
-        String expected = "a JDBC URL such as jdbc:postgresql://host:5432/database (or postgresql://host:5432/database)";
+    /** {@code url} (checked by {@link #URL}) as a {@code postgresql://} URI, without {@code jdbc:}; {@code null} if it is none. */
+    private static URI postgresUri(String url) {
         String bare = url.startsWith("jdbc:") ? url.substring(5) : url;
         URI uri;
         try {
             uri = new URI(bare);
         } catch (URISyntaxException e) {
-            throw p.invalid("url", url, expected);
+            return null;
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("postgresql") || uri.getScheme().equals("postgres"))
                 || uri.getHost() == null || uri.isOpaque()) {
-            throw p.invalid("url", url, expected);
-        }
-        if (uri.getRawUserInfo() != null || (uri.getRawQuery() != null
-                && uri.getRawQuery().toLowerCase(java.util.Locale.ROOT).matches("(.*&)?password=.*"))) {
-            throw new ConfigException(StoreProperties.path("url"), "credentials are never given inline: set 'user', "
-                    + "and put the password in an environment variable named in 'passwordEnv'");
+            return null;
         }
         if (uri.getScheme().equals("postgres")) {
             try {
-                uri = new URI("postgresql", null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
+                uri = new URI("postgresql", uri.getRawUserInfo(), uri.getHost(), uri.getPort(), uri.getPath(),
+                        uri.getQuery(), null);
             } catch (URISyntaxException e) {
-                throw p.invalid("url", url, expected);
+                return null;
             }
         }
         return uri;
+    }
+
+    /** Credentials never go into the URL. */
+    private static void refuseInlineCredentials(Settings p) {
+        URI uri = postgresUri(p.get(URL));
+        if (uri.getRawUserInfo() != null || (uri.getRawQuery() != null
+                && uri.getRawQuery().toLowerCase(java.util.Locale.ROOT).matches("(.*&)?password=.*"))) {
+            throw p.error(URL, "credentials are never given inline: set 'user', and put the password in an "
+                    + "environment variable named in 'passwordEnv'");
+        }
     }
 
     /** The store this manager writes to, as named in errors: {@code postgresql://host:port/database}. */
@@ -398,21 +423,7 @@ public final class PostgresStateManager implements StateManager {
         return "\"" + identifier + "\"";
     }
 
-    /**
-     * Serves {@code stateConfig: {type: postgres}}. Properties:
-     * <ul>
-     *   <li>{@code url} (required): {@code jdbc:postgresql://host[:port]/database[?params]}, or
-     *   the same without {@code jdbc:}; never with credentials in it</li>
-     *   <li>{@code user}: database user (default: the driver's, i.e. the OS user)</li>
-     *   <li>{@code passwordEnv}: name of the environment variable holding the password (default: none)</li>
-     *   <li>{@code schema}: schema of the table (default: the connection's search path)</li>
-     *   <li>{@code table}: table name (default {@code geniusrise_state}); identifiers are used as given, quoted</li>
-     *   <li>{@code createTable}: create schema and table on first use if missing (default true)</li>
-     *   <li>{@code poolSize}: most connections open at once (default 10)</li>
-     *   <li>{@code timeout}: connect and pool-wait timeout (default 10s)</li>
-     *   <li>{@code maxAttempts}, {@code initialBackoff}, {@code maxBackoff}: retries, see {@link RetryPolicy}</li>
-     * </ul>
-     */
+    /** Serves {@code stateConfig: {type: postgres}}; its settings are {@link #SETTINGS}. */
     public static final class Provider implements StateManagerProvider {
         /** For ServiceLoader. */
         public Provider() {
@@ -421,6 +432,11 @@ public final class PostgresStateManager implements StateManager {
         @Override
         public String type() {
             return "postgres";
+        }
+
+        @Override
+        public SettingsDef settings() {
+            return SETTINGS;
         }
 
         @Override

@@ -2,12 +2,14 @@ package ai.geniusrise.state.redis;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.state.StateException;
 import ai.geniusrise.core.state.StateManager;
 import ai.geniusrise.core.state.StateManagerProvider;
 import ai.geniusrise.core.state.Versioned;
 import ai.geniusrise.state.RetryPolicy;
-import ai.geniusrise.state.StoreProperties;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
@@ -55,6 +58,31 @@ import java.util.function.Function;
  * most 512 MB (Redis's string limit); keys are UTF-8.
  */
 public final class RedisStateManager implements StateManager {
+
+    static final Setting<URI> URL = Setting.location("url", Set.of("redis", "rediss"),
+            "redis://[user@]host[:port][/database] or rediss://... for TLS",
+            "The server, and optionally the user and database; never with a password in it.")
+            .withDefault(URI.create("redis://localhost:6379"));
+    static final Setting<String> USER = Setting.string("user", "ACL user name (default: none, or the URL's).");
+    static final Setting<String> PASSWORD_ENV = Setting.secretReference("passwordEnv",
+            "Name of the environment variable holding the password (default: no password).");
+    static final Setting<Integer> DATABASE = Setting.integer("database", 0, 1_000_000,
+            "Database number (default: the URL's, else 0).");
+    static final Setting<String> KEY_PREFIX = Setting.string("keyPrefix", "Prepended to every key in Redis.")
+            .withDefault("").withDefaultDescribed("(empty)");
+    static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect and read timeout.")
+            .withDefault(Duration.ofSeconds(2));
+    static final Setting<Integer> POOL_SIZE = Setting.integer("poolSize", 1, 1024, "Most connections open at once.")
+            .withDefault(16);
+
+    /** The settings of a {@code stateConfig} of type {@code redis}. */
+    public static final SettingsDef SETTINGS = SettingsDef.of("a redis stateConfig", URL, USER, PASSWORD_ENV, DATABASE,
+                    KEY_PREFIX, TIMEOUT, POOL_SIZE)
+            .plus(RetryPolicy.SETTINGS)
+            .refusing("password", "passwords are never given inline: put it in an environment variable and name "
+                    + "that variable in 'passwordEnv'")
+            .withRule(RedisStateManager::checkUrl);
+
 
     private static final String PUT = """
             local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
@@ -104,35 +132,16 @@ public final class RedisStateManager implements StateManager {
     }
 
     static RedisStateManager open(StateConfig config, Function<String, String> env) {
-        StoreProperties p = new StoreProperties(config);
-        String url = p.string("url", "redis://localhost:6379");
-        String user = p.string("user", null);
-        p.string("passwordEnv", null);
-        String databaseProperty = p.string("database", null);
-        String keyPrefix = p.string("keyPrefix", "");
-        Duration timeout = p.duration("timeout", Duration.ofSeconds(2));
-        int poolSize = p.integer("poolSize", 16, 1, 1024);
-        RetryPolicy retry = RetryPolicy.from(p);
-        p.rejectUnknown();
-        String password = p.secretFromEnv("passwordEnv", env);
-
-        URI uri = parseUrl(url);
+        Settings p = SETTINGS.parse(config.properties(), "stateConfig.");
+        URI uri = p.get(URL);
+        String password = p.secret(PASSWORD_ENV, env);
         boolean ssl = uri.getScheme().equals("rediss");
-        String host = uri.getHost() == null ? "localhost" : uri.getHost();
+        String host = uri.getHost();
         int port = uri.getPort() == -1 ? 6379 : uri.getPort();
-        if (uri.getRawUserInfo() != null) {
-            String info = uri.getUserInfo();
-            if (info.contains(":")) {
-                throw new ConfigException(StoreProperties.path("url"), "passwords are never given inline: remove it "
-                        + "from the URL, put it in an environment variable and name that variable in 'passwordEnv'");
-            }
-            if (user != null && !user.equals(info)) {
-                throw new ConfigException(StoreProperties.path("user"), "the URL already names user '" + info
-                        + "', got '" + user + "'");
-            }
-            user = info;
-        }
-        int database = databaseOf(uri, databaseProperty, p);
+        String user = uri.getRawUserInfo() != null ? uri.getUserInfo() : p.get(USER);
+        int database = p.isSet(DATABASE) ? p.get(DATABASE) : databaseInUrl(uri);
+        Duration timeout = p.get(TIMEOUT);
+        int poolSize = p.get(POOL_SIZE);
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
 
         DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
@@ -151,54 +160,48 @@ public final class RedisStateManager implements StateManager {
         RedisClient client = RedisClient.builder().hostAndPort(host, port)
                 .clientConfig(clientConfig.build()).poolConfig(pool).build();
         String store = uri.getScheme() + "://" + host + ":" + port + "/" + database;
-        return new RedisStateManager(client, store, keyPrefix, retry);
+        return new RedisStateManager(client, store, p.get(KEY_PREFIX), RetryPolicy.from(p));
     }
 
-    private static URI parseUrl(String url) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(StoreProperties.path("url"), "expected redis://[user@]host[:port][/database] "
-                    + "or rediss://..., got '" + url + "' (" + e.getReason() + ")");
-        }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("redis") || uri.getScheme().equals("rediss"))
-                || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.isOpaque()) {
-            throw new ConfigException(StoreProperties.path("url"), "expected redis://[user@]host[:port][/database] "
-                    + "or rediss://..., got '" + url + "'");
-        }
-        return uri;
-    }
-
-    private static int databaseOf(URI uri, String property, StoreProperties p) {
+    /** The URL's database number, 0 when it names none; -1 when its path is not a database number. */
+    private static int databaseInUrl(URI uri) {
         String path = uri.getPath() == null ? "" : uri.getPath();
-        Integer fromUrl = null;
-        if (!path.isEmpty() && !path.equals("/")) {
-            try {
-                fromUrl = Integer.parseInt(path.substring(1));
-            } catch (NumberFormatException e) {
-                throw p.invalid("url", uri.toString(), "a database number after the host, as in redis://host:6379/0");
+        if (path.isEmpty() || path.equals("/")) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(path.substring(1));
+            return n < 0 ? -1 : n;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** What the settings must agree on beyond each value: no password in the URL, one user, one database. */
+    private static void checkUrl(Settings p) {
+        URI uri = p.get(URL);
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw p.error(URL, "expected redis://[user@]host[:port][/database] or rediss://..., without a query "
+                    + "or fragment");
+        }
+        if (uri.getRawUserInfo() != null) {
+            if (uri.getUserInfo().contains(":")) {
+                throw p.error(URL, "passwords are never given inline: remove it from the URL, put it in an "
+                        + "environment variable and name that variable in 'passwordEnv'");
             }
-            if (fromUrl < 0) {
-                throw p.invalid("url", uri.toString(), "a database number of 0 or more");
+            if (p.isSet(USER) && !p.get(USER).equals(uri.getUserInfo())) {
+                throw p.error(USER, "the URL already names user '" + uri.getUserInfo() + "', got '" + p.get(USER) + "'");
             }
         }
-        Integer fromProperty = null;
-        if (property != null) {
-            try {
-                fromProperty = Integer.parseInt(property);
-            } catch (NumberFormatException e) {
-                throw p.invalid("database", property, "a database number of 0 or more");
-            }
-            if (fromProperty < 0) {
-                throw p.invalid("database", property, "a database number of 0 or more");
-            }
+        int fromUrl = databaseInUrl(uri);
+        if (fromUrl < 0) {
+            throw p.error(URL, "expected a database number after the host, as in redis://host:6379/0, got '"
+                    + uri.getPath().substring(1) + "'");
         }
-        if (fromUrl != null && fromProperty != null && !fromUrl.equals(fromProperty)) {
-            throw new ConfigException(StoreProperties.path("database"), "the URL already selects database "
-                    + fromUrl + ", got " + fromProperty);
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (p.isSet(DATABASE) && path.length() > 1 && fromUrl != p.get(DATABASE)) {
+            throw p.error(DATABASE, "the URL already selects database " + fromUrl + ", got " + p.get(DATABASE));
         }
-        return fromProperty != null ? fromProperty : fromUrl != null ? fromUrl : 0;
     }
 
     /** The store this manager writes to, as named in errors: {@code redis://host:port/db}. */
@@ -358,20 +361,7 @@ public final class RedisStateManager implements StateManager {
         }
     }
 
-    /**
-     * Serves {@code stateConfig: {type: redis}}. Properties:
-     * <ul>
-     *   <li>{@code url}: {@code redis://[user@]host[:port][/database]}, or {@code rediss://} for
-     *   TLS (default {@code redis://localhost:6379}); never with a password in it</li>
-     *   <li>{@code user}: ACL user name (default: none, or the one in the URL)</li>
-     *   <li>{@code passwordEnv}: name of the environment variable holding the password (default: no password)</li>
-     *   <li>{@code database}: database number (default: the URL's, else 0)</li>
-     *   <li>{@code keyPrefix}: prepended to every key in Redis (default empty)</li>
-     *   <li>{@code timeout}: connect and read timeout (default 2s)</li>
-     *   <li>{@code poolSize}: most connections open at once (default 16)</li>
-     *   <li>{@code maxAttempts}, {@code initialBackoff}, {@code maxBackoff}: retries, see {@link RetryPolicy}</li>
-     * </ul>
-     */
+    /** Serves {@code stateConfig: {type: redis}}; its settings are {@link #SETTINGS}. */
     public static final class Provider implements StateManagerProvider {
         /** For ServiceLoader. */
         public Provider() {
@@ -380,6 +370,11 @@ public final class RedisStateManager implements StateManager {
         @Override
         public String type() {
             return "redis";
+        }
+
+        @Override
+        public SettingsDef settings() {
+            return SETTINGS;
         }
 
         @Override

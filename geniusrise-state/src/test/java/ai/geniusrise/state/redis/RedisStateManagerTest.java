@@ -106,7 +106,7 @@ class RedisStateManagerTest {
     void rejectsAnUnknownPropertyNamingIt() {
         assertThatThrownBy(() -> open(with("hostname", "x"))).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).path()).isEqualTo("stateConfig.hostname"))
-                .hasMessageContaining("unknown property").hasMessageContaining("keyPrefix");
+                .hasMessageContaining("unknown key 'hostname' in a redis stateConfig").hasMessageContaining("keyPrefix");
     }
 
     @Test

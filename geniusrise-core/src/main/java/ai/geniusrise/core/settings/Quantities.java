@@ -1,4 +1,4 @@
-package ai.geniusrise.core.pipeline;
+package ai.geniusrise.core.settings;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -9,8 +9,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads durations ({@code 30s}, {@code 1h30m}, {@code PT5M}) and sizes ({@code 64MiB}, {@code 1GB})
- * of pipeline files, and the durations of command lines, so that both read them alike.
+ * The one grammar of durations and sizes, used by pipeline files, adapter and state settings
+ * ({@link Setting#duration}, {@link Setting#size}) and command lines alike.
+ *
+ * <p>A duration is one or more whole numbers each with a unit, {@code ms s m h d}
+ * ({@code 500ms}, {@code 90s}, {@code 5m}, {@code 1h30m}, {@code 2d}), or ISO-8601
+ * ({@code PT5M}). A bare number is refused (it could mean milliseconds or seconds; the message
+ * says to write {@code 500ms} or {@code 500s}). A size is a number of bytes with an optional unit:
+ * {@code 65536}, {@code 512KiB}, {@code 64MiB}, {@code 1GB}; a bare number is bytes.
  */
 public final class Quantities {
 
@@ -26,7 +32,7 @@ public final class Quantities {
             Map.entry("ti", 1L << 40));
 
     private static final String DURATION_EXPECTED =
-            "expected a duration such as 250ms, 30s, 5m, 1h, 1h30m, 1d or ISO-8601 PT5M";
+            "expected a duration such as 500ms, 90s, 5m, 1h30m, 2d or ISO-8601 PT5M";
     private static final String SIZE_EXPECTED =
             "expected a size such as 65536, 512KiB, 64MiB, 1GiB or 1GB";
 
@@ -47,6 +53,10 @@ public final class Quantities {
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException(DURATION_EXPECTED + ", got '" + text + "'");
             }
+        }
+        if (t.matches("[0-9]+")) {
+            throw new IllegalArgumentException(DURATION_EXPECTED + ", got '" + text + "': a bare number has no unit; "
+                    + "write " + t + "ms or " + t + "s");
         }
         Matcher m = DURATION_PART.matcher(t);
         Duration total = Duration.ZERO;
@@ -97,7 +107,7 @@ public final class Quantities {
      *
      * @throws IllegalArgumentException saying what was expected
      */
-    static long bytes(String text) {
+    public static long bytes(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(SIZE_EXPECTED + ", got '" + text + "'");
@@ -114,5 +124,26 @@ public final class Quantities {
             throw new IllegalArgumentException(SIZE_EXPECTED + ", got '" + text + "' (not a whole number of bytes, "
                     + "or too large)");
         }
+    }
+
+    /** {@code d} written in this grammar: {@code 500ms}, {@code 90s}, {@code 5m}, {@code 1h30m}, {@code 2d}. */
+    public static String text(Duration d) {
+        if (d.toMillisPart() != 0 || d.isZero()) {
+            return d.toMillis() + "ms";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (d.toDaysPart() > 0) {
+            sb.append(d.toDaysPart()).append('d');
+        }
+        if (d.toHoursPart() > 0) {
+            sb.append(d.toHoursPart()).append('h');
+        }
+        if (d.toMinutesPart() > 0) {
+            sb.append(d.toMinutesPart()).append('m');
+        }
+        if (d.toSecondsPart() > 0) {
+            sb.append(d.toSecondsPart()).append('s');
+        }
+        return sb.toString();
     }
 }
