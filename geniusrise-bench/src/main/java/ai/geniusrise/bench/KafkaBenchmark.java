@@ -1,14 +1,14 @@
 package ai.geniusrise.bench;
 
-import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,10 +32,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,41 +44,52 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * The streaming benchmark of issue 3: one embedded broker in this JVM, an input topic of 4
- * partitions holding {@code --records} values of 100 bytes, upper-cased into a fresh output topic by
- * each contender in a JVM of its own ({@link KafkaBenchmarkClient}), one after the other:
+ * The streaming benchmark: a Kafka broker in a JVM of its own ({@link KafkaBenchmarkBroker}), an
+ * input topic of 4 partitions holding {@code --records} values of 100 bytes, upper-cased into a
+ * fresh output topic by each contender, each in a JVM of its own:
  * <ol>
- *   <li>{@code raw producer}: writing the input itself, in this JVM (acks=all, linger 5 ms, batch 64 KB);</li>
- *   <li>{@code hand-written loop}: kafka-clients consume → uppercase → async send, and every second
+ *   <li>{@code producer}: the raw producer writing that many records (the physical limit of a
+ *   Kafka→Kafka bolt on the same machine);</li>
+ *   <li>{@code loop}: kafka-clients consume → uppercase → async send, every second
  *   {@code producer.flush()} then {@code commitSync};</li>
- *   <li>{@code kafka streams alos / eos_v2}: {@code mapValues}, one stream thread, defaults otherwise;</li>
- *   <li>{@code geniusrise alos / eos}: a bolt run by {@code TaskRunner} with default settings.</li>
+ *   <li>{@code streams-alos}, {@code streams-eos}: Kafka Streams {@code mapValues}, one stream thread,
+ *   with the producer settings of the other contenders; {@code streams-alos-defaults},
+ *   {@code streams-eos-defaults}: the same on Kafka Streams' own defaults;</li>
+ *   <li>{@code geniusrise-alos}, {@code geniusrise-eos}: our bolt started the way its container is
+ *   ({@link UppercaseBoltMain}: {@code Geniusrise.run} with a pipeline file), stopped by SIGTERM once
+ *   it has processed every record.</li>
  * </ol>
- * Each consumer starts from the beginning of the input in a group of its own and is done when it
- * has processed every record and closed cleanly (flushed, committed). Reported: records/s over the
- * client's whole run, steady-state records/s (10 % to 90 % of the records), CPU seconds per
- * million records of the client JVM plus the broker's JVM, and, from a second run of each consumer
- * on a topic written at a fixed rate, the end-to-end latency (send → arrival at a
- * {@code read_committed} consumer of the output), p50 and p99.
+ * The contenders run interleaved over {@code --rounds} rounds (each round runs each contender once,
+ * starting one further down the list than the round before), and the report gives each round's
+ * figures and ratios, their medians, and the machine's load average around each round.
  */
 @Command(name = "kafka", mixinStandardHelpOptions = true,
-        description = "Kafka → Kafka uppercase: raw producer, hand-written loop, Kafka Streams and Geniusrise.")
+        description = "Kafka → Kafka uppercase: raw producer, hand-written loop, Kafka Streams and Geniusrise, "
+                + "interleaved over several rounds.")
 public final class KafkaBenchmark implements Callable<Integer> {
 
     private static final int PARTITIONS = 4;
+    private static final List<String> ALL = List.of("producer", "loop", "streams-alos", "streams-eos",
+            "streams-alos-defaults", "streams-eos-defaults", "geniusrise-alos", "geniusrise-eos");
 
     @Option(names = "--records", description = "Records in the input topic (default ${DEFAULT-VALUE}).")
-    int records = 2_000_000;
+    int records = 1_000_000;
 
     @Option(names = "--value-bytes", description = "Bytes per value (default ${DEFAULT-VALUE}).")
     int valueBytes = 100;
 
-    @Option(names = "--client-heap", description = "-Xmx of each client JVM (default ${DEFAULT-VALUE}).")
-    String clientHeap = "512m";
+    @Option(names = "--rounds", description = "Rounds; each runs every contender once (default ${DEFAULT-VALUE}).")
+    int rounds = 3;
 
-    @Option(names = "--only", split = ",", description = "Run only these: loop, streams-alos, streams-eos, "
-            + "geniusrise-alos, geniusrise-eos (default: all).")
-    List<String> only = List.of("loop", "streams-alos", "streams-eos", "geniusrise-alos", "geniusrise-eos");
+    @Option(names = "--client-heap", description = "-Xmx of each contender's JVM (default ${DEFAULT-VALUE}).")
+    String clientHeap = "128m";
+
+    @Option(names = "--broker-heap", description = "-Xmx of the broker's JVM (default ${DEFAULT-VALUE}).")
+    String brokerHeap = "1g";
+
+    @Option(names = "--only", split = ",", description = "Run only these: producer, loop, streams-alos, streams-eos, "
+            + "streams-alos-defaults, streams-eos-defaults, geniusrise-alos, geniusrise-eos (default: all).")
+    List<String> only = ALL;
 
     @Option(names = "--latency-rate", description = "Records per second written during each contender's latency "
             + "run (default ${DEFAULT-VALUE}).")
@@ -86,7 +97,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
 
     @Option(names = "--latency-records", description = "Records in each latency run; 0 skips them (default "
             + "${DEFAULT-VALUE}).")
-    int latencyRecords = 100_000;
+    int latencyRecords = 50_000;
 
     @Option(names = "--lib", description = "Folder of the runtime jars (default ${DEFAULT-VALUE}).")
     Path lib = Path.of("target", "lib");
@@ -97,10 +108,12 @@ public final class KafkaBenchmark implements Callable<Integer> {
     @Option(names = "--jar", description = "The benchmark's jar (default ${DEFAULT-VALUE}).")
     Path jar = Path.of("target", "geniusrise-bench.jar");
 
-    private EmbeddedKafka kafka;
-    private final List<Object[]> rows = new ArrayList<>();
-    private final Map<String, double[]> latencyRows = new HashMap<>();
-    private final long epoch = System.nanoTime();
+    private String bootstrap;
+    private Process broker;
+    private Path work;
+    /** Per contender, per round: whole-run records/s, steady records/s, CPU s per million, p50, p99. */
+    private final Map<String, List<double[]>> results = new LinkedHashMap<>();
+    private final List<String> loads = new ArrayList<>();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KafkaBenchmark()).execute(args));
@@ -108,55 +121,151 @@ public final class KafkaBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        kafka = EmbeddedKafka.builder().build().start();
+        for (String name : only) {
+            label(name);
+        }
+        work = Files.createTempDirectory("bench-kafka");
+        startBroker();
         try {
-            kafka.createTopic("bench-in", PARTITIONS);
-            System.out.printf(Locale.ROOT, "%d records of %d bytes, %d partitions; broker in this JVM (max heap %d "
-                    + "MiB), each client in its own (-Xmx%s); %d cores%n", records, valueBytes, PARTITIONS,
-                    Runtime.getRuntime().maxMemory() >> 20, clientHeap, Runtime.getRuntime().availableProcessors());
-            rawProducer();
-            for (String name : only) {
-                kafka.createTopic("out-" + name, PARTITIONS);
-                runClient(name);
-                long out = endOffsets("out-" + name);
-                if (out < records) {
-                    throw new IllegalStateException(name + " wrote " + out + " offsets for " + records + " records");
+            createTopic("bench-in");
+            System.out.printf(Locale.ROOT, "%d records of %d bytes, %d partitions; broker in its own JVM (-Xmx%s), "
+                    + "each contender in its own (-Xmx%s); %d cores; %d rounds%n", records, valueBytes, PARTITIONS,
+                    brokerHeap, clientHeap, Runtime.getRuntime().availableProcessors(), rounds);
+            run("producer", "fill", records, Integer.toString(valueBytes), "bench-in", "fill");
+            for (int round = 1; round <= rounds; round++) {
+                String before = loadAverage();
+                System.out.printf(Locale.ROOT, "round %d (load average %s)%n", round, before);
+                for (int i = 0; i < only.size(); i++) {
+                    String name = only.get((i + round - 1) % only.size());
+                    double[] row = throughput(name, round);
+                    if (latencyRecords > 0 && !name.equals("producer")) {
+                        double[] l = latency(name, round);
+                        row[3] = l[0];
+                        row[4] = l[1];
+                    }
+                    results.computeIfAbsent(name, k -> new ArrayList<>()).add(row);
                 }
-                if (latencyRecords > 0) {
-                    latency(name);
-                }
+                loads.add(String.format(Locale.ROOT, "round %d: %s at its start, %s at its end", round, before,
+                        loadAverage()));
             }
             print();
         } finally {
-            kafka.close();
+            stopBroker();
         }
         return 0;
     }
 
-    private static String label(String scenario) {
-        return switch (scenario) {
+    private static String label(String name) {
+        return switch (name) {
+            case "producer" -> "raw producer";
             case "loop" -> "hand-written loop";
             case "streams-alos" -> "kafka streams at_least_once";
             case "streams-eos" -> "kafka streams exactly_once_v2";
+            case "streams-alos-defaults" -> "kafka streams at_least_once, its defaults";
+            case "streams-eos-defaults" -> "kafka streams exactly_once_v2, its defaults";
             case "geniusrise-alos" -> "geniusrise at-least-once";
             case "geniusrise-eos" -> "geniusrise exactly-once";
-            default -> throw new IllegalArgumentException("unknown contender '" + scenario + "'");
+            default -> throw new CommandLine.ParameterException(new CommandLine(new KafkaBenchmark()),
+                    "unknown contender '" + name + "'; expected one of " + ALL);
         };
     }
 
-    private void runClient(String scenario) throws Exception {
-        long brokerCpu0 = KafkaBenchmarkClient.processCpuNanos();
-        Client child = Client.start(command(scenario, Integer.toString(records)));
-        String[] f = child.finish(label(scenario)).split(" ");
-        long brokerCpu = KafkaBenchmarkClient.processCpuNanos() - brokerCpu0;
-        record(label(scenario), Long.parseLong(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]) + brokerCpu);
+    /** The 1-, 5- and 15-minute load averages of the machine. */
+    private static String loadAverage() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+        return f[0] + " / " + f[1] + " / " + f[2];
     }
 
-    /** The command line of a client JVM running {@code scenario} with these arguments after the bootstrap servers. */
-    private List<String> command(String scenario, String... args) throws IOException {
+    private void startBroker() throws IOException {
+        broker = new ProcessBuilder(java(), "-Xmx" + brokerHeap, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", jar + File.pathSeparator + lib + File.separator + "*", KafkaBenchmarkBroker.class.getName())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("BOOTSTRAP ")) {
+                bootstrap = line.substring("BOOTSTRAP ".length());
+                break;
+            }
+        }
+        if (bootstrap == null) {
+            throw new IllegalStateException("the broker's JVM ended before serving");
+        }
+        Thread drain = new Thread(() -> {
+            try {
+                out.transferTo(java.io.Writer.nullWriter());
+            } catch (IOException ignored) {
+                // the broker ended
+            }
+        }, "broker-output");
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    private void stopBroker() throws InterruptedException {
+        if (broker != null) {
+            try {
+                broker.getOutputStream().close();
+            } catch (IOException ignored) {
+                // it is gone already
+            }
+            if (!broker.waitFor(60, TimeUnit.SECONDS)) {
+                broker.destroyForcibly();
+            }
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private long brokerCpuNanos() {
+        return broker.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /** One throughput run; returns whole-run records/s, steady records/s, CPU s per million (client + broker). */
+    private double[] throughput(String name, int round) throws Exception {
+        String out = name.equals("producer") ? "raw-" + round : "out-" + name + "-" + round;
+        createTopic(out);
+        long brokerCpu0 = brokerCpuNanos();
+        Client.Result r = run(name, "bench-" + name + "-" + round, records,
+                name.equals("producer") ? Integer.toString(valueBytes) : "bench-in", out, "bench-" + name + "-" + round);
+        long written = endOffsets(out);
+        if (written < records) {
+            throw new IllegalStateException(label(name) + " wrote " + written + " offsets for " + records + " records");
+        }
+        deleteTopic(out);
+        double whole = records / (r.wallNanos() / 1e9);
+        double cpu = (r.cpuNanos() + r.brokerCpuAtProcessed() - brokerCpu0) / 1e9 / (records / 1e6);
+        System.out.printf(Locale.ROOT, "  %-45s %9.0f rec/s whole run, %9.0f rec/s steady, %6.2f s, %.2f CPU s per "
+                + "million%n", label(name), whole, r.steady(), r.wallNanos() / 1e9, cpu);
+        return new double[] {whole, r.steady(), cpu, Double.NaN, Double.NaN};
+    }
+
+    /** Starts contender {@code name} with these topics and group, and waits for it to finish. */
+    private Client.Result run(String name, String task, int count, String in, String out, String group)
+            throws Exception {
+        return start(name, task, count, in, out, group).finish(label(name));
+    }
+
+    private Client start(String name, String task, int count, String in, String out, String group) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + clientHeap,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        boolean ours = name.startsWith("geniusrise");
+        if (ours) {
+            command.addAll(List.of("-Dbench.records=" + count, "-cp", jar + File.pathSeparator + lib + File.separator
+                    + "*", UppercaseBoltMain.class.getName(), "run", pipeline(name, task, in, out, group).toString()));
+        } else {
+            command.addAll(List.of("-cp", classpath(name), KafkaBenchmarkClient.class.getName(),
+                    name, bootstrap, Integer.toString(count), in, out, group));
+        }
+        return Client.start(command, ours, this::brokerCpuNanos);
+    }
+
+    private String classpath(String name) throws IOException {
         List<String> cp = new ArrayList<>();
         cp.add(jar.toString());
-        if (scenario.startsWith("streams")) {
+        if (name.startsWith("streams")) {
             // Streams on the clients of its own version, with every other runtime jar but Kafka's
             try (Stream<Path> s = Files.list(streamsLib)) {
                 s.forEach(p -> cp.add(p.toString()));
@@ -167,30 +276,62 @@ public final class KafkaBenchmark implements Callable<Integer> {
         } else {
             cp.add(lib + File.separator + "*");
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + clientHeap,
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", String.join(File.pathSeparator, cp),
-                KafkaBenchmarkClient.class.getName(), scenario, kafka.bootstrapServers()));
-        command.addAll(List.of(args));
-        return command;
+        return String.join(File.pathSeparator, cp);
     }
 
-    /** A client JVM whose output is read on a thread of its own, keeping its RESULT line and the start of its log. */
+    /** The pipeline file our bolt's container would be given: one bolt, everything else its defaults. */
+    private Path pipeline(String name, String task, String in, String out, String group) throws IOException {
+        Path file = work.resolve(task + ".yaml");
+        Files.writeString(file, String.format(Locale.ROOT, """
+                name: bench
+                tasks:
+                  - name: %s
+                    type: bolt
+                    class: %s
+                    guarantee: %s
+                    config:
+                      inputConfig: {type: streaming, source: %s, bootstrapServers: "%s", groupId: %s}
+                      outputConfig: {type: streaming, destination: %s, bootstrapServers: "%s"}
+                """, task, UppercaseBolt.class.getName(), name.endsWith("eos") ? "exactly_once" : "at_least_once",
+                in, bootstrap, group, out, bootstrap));
+        return file;
+    }
+
+    /**
+     * A contender's JVM, its output read on a thread of its own: the {@code T0} and {@code PROCESSED}
+     * lines, and the start of its log. Our bolt is stopped with SIGTERM once it printed {@code PROCESSED}.
+     */
     private static final class Client {
+        record Result(long wallNanos, double steady, long cpuNanos, long brokerCpuAtProcessed) {
+        }
+
         private final Process process;
+        private final boolean stopOnProcessed;
+        private final java.util.function.LongSupplier brokerCpu;
         private final Thread reader;
         private final StringBuilder log = new StringBuilder();
-        private volatile String result;
+        private volatile long t0;
+        private volatile String processed;
+        private volatile long brokerCpuAtProcessed;
+        private volatile long exited;
 
-        private Client(Process process) {
+        private Client(Process process, boolean stopOnProcessed, java.util.function.LongSupplier brokerCpu) {
             this.process = process;
+            this.stopOnProcessed = stopOnProcessed;
+            this.brokerCpu = brokerCpu;
             this.reader = new Thread(this::read, "client-output");
             reader.setDaemon(true);
             reader.start();
         }
 
-        static Client start(List<String> command) throws IOException {
-            return new Client(new ProcessBuilder(command).redirectErrorStream(true).start());
+        static Client start(List<String> command, boolean stopOnProcessed, java.util.function.LongSupplier brokerCpu)
+                throws IOException {
+            return new Client(new ProcessBuilder(command).redirectErrorStream(true).start(), stopOnProcessed,
+                    brokerCpu);
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
         }
 
         private void read() {
@@ -198,8 +339,14 @@ public final class KafkaBenchmark implements Callable<Integer> {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.startsWith("RESULT ")) {
-                        result = line;
+                    if (line.startsWith("T0 ")) {
+                        t0 = Long.parseLong(line.substring(3).trim());
+                    } else if (line.startsWith("PROCESSED ")) {
+                        brokerCpuAtProcessed = brokerCpu.getAsLong();
+                        processed = line;
+                        if (stopOnProcessed) {
+                            process.destroy(); // SIGTERM, as a container is stopped
+                        }
                     } else synchronized (log) {
                         if (log.length() < 20_000) {
                             log.append(line).append('\n');
@@ -213,59 +360,68 @@ public final class KafkaBenchmark implements Callable<Integer> {
             }
         }
 
-        /** Waits for the client to exit and returns its RESULT line; throws with its log if it failed. */
-        String finish(String label) throws InterruptedException {
-            boolean exited = process.waitFor(10, TimeUnit.MINUTES);
+        /** Waits for the contender to exit; throws with its log if it failed. */
+        Result finish(String label) throws InterruptedException {
+            boolean ended = process.waitFor(20, TimeUnit.MINUTES);
+            exited = System.nanoTime();
             reader.join(10_000);
-            if (!exited || process.exitValue() != 0 || result == null) {
+            int status = ended ? process.exitValue() : -1;
+            // 143: stopped by our SIGTERM after it processed everything
+            if (!ended || processed == null || t0 == 0 || !(status == 0 || stopOnProcessed && status == 143)) {
                 process.destroyForcibly();
                 synchronized (log) {
-                    throw new IllegalStateException(label + " failed:\n" + log);
+                    throw new IllegalStateException(label + " failed (exit status " + status + "):\n" + log);
                 }
             }
-            return result;
+            String[] f = processed.split(" ");
+            return new Result(exited - t0, Double.parseDouble(f[2]), Long.parseLong(f[3]), brokerCpuAtProcessed);
         }
     }
 
     /**
-     * End-to-end latency of {@code scenario}: a fresh input topic is written at {@code --latency-rate}
+     * End-to-end latency of {@code name}: a fresh input topic is written at {@code --latency-rate}
      * records/s, each value starting with its send time ({@code System.nanoTime} of this JVM, as digits,
      * which upper-casing keeps), once the contender's group holds every partition; a
      * {@code read_committed} consumer in this JVM reads the contender's output topic as it is written
      * and takes arrival minus send time. The first 10 % of the records (warm-up) are not counted.
+     *
+     * @return p50 and p99 in milliseconds
      */
-    private void latency(String scenario) throws Exception {
-        String in = "lat-in-" + scenario;
-        String out = "lat-out-" + scenario;
-        String group = "lat-" + scenario;
-        kafka.createTopic(in, PARTITIONS);
-        kafka.createTopic(out, PARTITIONS);
-        Client child = Client.start(command(scenario, Integer.toString(latencyRecords), in, out, group));
+    private double[] latency(String name, int round) throws Exception {
+        String in = "lat-in-" + name + "-" + round;
+        String out = "lat-out-" + name + "-" + round;
+        String group = "lat-" + name + "-" + round;
+        createTopic(in);
+        createTopic(out);
+        Client child = start(name, group, latencyRecords, in, out, group);
         awaitAssigned(group, child);
         long[] latencies = new long[latencyRecords];
         AtomicInteger arrived = new AtomicInteger();
-        Thread reader = new Thread(() -> readLatencies(out, latencies, arrived), "latency-reader");
+        long epoch = System.nanoTime();
+        Thread reader = new Thread(() -> readLatencies(out, latencies, arrived, epoch), "latency-reader");
         reader.start();
-        produceAtRate(in);
-        child.finish(label(scenario) + " (latency)");
-        reader.join(60_000);
+        produceAtRate(in, epoch);
+        child.finish(label(name) + " (latency)");
+        reader.join(120_000);
+        deleteTopic(in);
+        deleteTopic(out);
         if (arrived.get() < latencyRecords) {
-            throw new IllegalStateException(label(scenario) + ": only " + arrived.get() + " of " + latencyRecords
-                    + " records reached " + out + " within a minute");
+            throw new IllegalStateException(label(name) + ": only " + arrived.get() + " of " + latencyRecords
+                    + " records reached " + out);
         }
         long[] counted = Arrays.copyOfRange(latencies, latencyRecords / 10, latencyRecords);
         Arrays.sort(counted);
         double p50 = counted[counted.length / 2] / 1e6;
         double p99 = counted[(int) Math.min(counted.length - 1, Math.ceil(counted.length * 0.99) - 1)] / 1e6;
-        latencyRows.put(label(scenario), new double[] {p50, p99});
-        System.out.printf(Locale.ROOT, "  %-30s latency at %,d records/s: p50 %.1f ms, p99 %.1f ms%n",
-                label(scenario), latencyRate, p50, p99);
+        System.out.printf(Locale.ROOT, "  %-45s latency at %,d records/s: p50 %.1f ms, p99 %.1f ms%n", label(name),
+                latencyRate, p50, p99);
+        return new double[] {p50, p99};
     }
 
     /** Waits until the members of {@code group} hold every input partition, so that no record waits for a join. */
     private void awaitAssigned(String group, Client child) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (Admin admin = kafka.admin()) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
                 ConsumerGroupDescription d;
                 try {
@@ -282,17 +438,17 @@ public final class KafkaBenchmark implements Callable<Integer> {
                 if (assigned == PARTITIONS && d.groupState() == GroupState.STABLE) {
                     return;
                 }
-                if (!child.process.isAlive()) {
+                if (!child.isAlive()) {
                     child.finish(group);
                 }
                 Thread.sleep(20);
             }
         }
-        throw new IllegalStateException("group " + group + " did not get its partitions within 60 s");
+        throw new IllegalStateException("group " + group + " did not get its partitions within 120 s");
     }
 
-    private void produceAtRate(String topic) throws Exception {
-        Map<String, Object> props = KafkaBenchmarkClient.producerProps(kafka.bootstrapServers());
+    private void produceAtRate(String topic, long epoch) throws Exception {
+        Map<String, Object> props = KafkaBenchmarkClient.producerProps(bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         AtomicReference<Exception> failed = new AtomicReference<>();
         byte[] filler = "x".repeat(valueBytes).getBytes(StandardCharsets.US_ASCII);
@@ -322,9 +478,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
         }
     }
 
-    private void readLatencies(String topic, long[] latencies, AtomicInteger arrived) {
+    private void readLatencies(String topic, long[] latencies, AtomicInteger arrived, long epoch) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
@@ -335,7 +491,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (arrived.get() < latencies.length && System.nanoTime() < deadline) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
                 long now = System.nanoTime() - epoch;
@@ -349,81 +505,79 @@ public final class KafkaBenchmark implements Callable<Integer> {
         }
     }
 
-    private void record(String label, long wallNanos, double steady, long cpuNanos) {
-        double total = records / (wallNanos / 1e9);
-        double cpuPerMillion = cpuNanos / 1e9 / (records / 1e6);
-        rows.add(new Object[] {label, total, steady, cpuPerMillion});
-        System.out.printf(Locale.ROOT, "  %-30s %9.0f rec/s whole run, %9.0f rec/s steady, %6.2f s, %.2f CPU s per "
-                + "million%n", label, total, steady, wallNanos / 1e9, cpuPerMillion);
+    private static double median(List<double[]> rows, int column) {
+        double[] v = rows.stream().mapToDouble(r -> r[column]).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private void print() {
-        Map<String, Double> steady = new HashMap<>();
-        Map<String, Double> whole = new HashMap<>();
-        rows.forEach(r -> {
-            steady.put((String) r[0], (Double) r[2]);
-            whole.put((String) r[0], (Double) r[1]);
+        System.out.printf(Locale.ROOT, "%nMedians of %d rounds:%n%n| contender | records/s, whole run | records/s, "
+                + "steady | CPU s per million (client + broker) | latency p50 / p99 at %,d records/s (ms) |%n"
+                + "|---|---:|---:|---:|---:|%n", rounds, latencyRate);
+        results.forEach((name, rows) -> {
+            double p50 = median(rows, 3);
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %s |%n", label(name), median(rows, 0),
+                    median(rows, 1), median(rows, 2), Double.isNaN(p50) ? ""
+                            : String.format(Locale.ROOT, "%.1f / %.1f", p50, median(rows, 4)));
         });
-        System.out.printf(Locale.ROOT, "%n| contender | records/s, whole run | records/s, steady | CPU s per million "
-                + "(client + broker) | latency p50 / p99 at %,d records/s (ms) |%n|---|---:|---:|---:|---:|%n",
-                latencyRate);
-        for (Object[] r : rows) {
-            double[] l = latencyRows.get((String) r[0]);
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %s |%n", r[0], r[1], r[2], r[3],
-                    l == null ? "" : String.format(Locale.ROOT, "%.1f / %.1f", l[0], l[1]));
-        }
-        System.out.println();
-        ratio(steady, whole, "geniusrise at-least-once", "hand-written loop", "0.95");
-        ratio(steady, whole, "geniusrise at-least-once", "kafka streams at_least_once", "1.5");
-        ratio(steady, whole, "geniusrise exactly-once", "kafka streams exactly_once_v2", "1.3");
+        System.out.printf(Locale.ROOT, "%nRatios, each round's (whole run / steady), and their median:%n%n"
+                + "| ratio | per round | median, whole run | median, steady | target |%n|---|---|---:|---:|---|%n");
+        ratio("geniusrise-alos", "loop", 0, "≥ 1.2");
+        ratio("geniusrise-alos", "producer", 0, "≥ 0.9");
+        ratio("geniusrise-alos", "streams-alos", 0, "");
+        ratio("geniusrise-alos", "streams-alos-defaults", 0, "");
+        ratio("geniusrise-eos", "streams-eos", 0, "≥ 2");
+        ratio("geniusrise-eos", "streams-eos-defaults", 0, "≥ 2");
+        ratio("streams-eos", "geniusrise-eos", 4, "latency p99 ≥ 1");
+        ratio("streams-eos-defaults", "geniusrise-eos", 4, "latency p99 ≥ 1");
+        System.out.printf(Locale.ROOT, "%nLoad average (1 / 5 / 15 min), 2 cores:%n");
+        loads.forEach(l -> System.out.println("  " + l));
     }
 
-    private static void ratio(Map<String, Double> steady, Map<String, Double> whole, String a, String b,
-                              String target) {
-        if (steady.containsKey(a) && steady.containsKey(b)) {
-            System.out.printf(Locale.ROOT, "| %s / %s | %.2f | %.2f | target >= %s |%n", a, b,
-                    whole.get(a) / whole.get(b), steady.get(a) / steady.get(b), target);
+    /** Per-round ratios of {@code a} to {@code b} in {@code column} (0: rates, whole and steady; 4: p99 latency). */
+    private void ratio(String a, String b, int column, String target) {
+        List<double[]> ra = results.get(a);
+        List<double[]> rb = results.get(b);
+        if (ra == null || rb == null) {
+            return;
+        }
+        List<double[]> per = new ArrayList<>();
+        StringBuilder rounds = new StringBuilder();
+        for (int i = 0; i < Math.min(ra.size(), rb.size()); i++) {
+            double first = ra.get(i)[column] / rb.get(i)[column];
+            double second = column == 0 ? ra.get(i)[1] / rb.get(i)[1] : Double.NaN;
+            per.add(new double[] {first, second});
+            rounds.append(i == 0 ? "" : ", ").append(column == 0
+                    ? String.format(Locale.ROOT, "%.2f / %.2f", first, second)
+                    : String.format(Locale.ROOT, "%.2f", first));
+        }
+        String name = column == 0 ? label(a) + " / " + label(b) : "p99 " + label(a) + " / p99 " + label(b);
+        System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %s | %s |%n", name, rounds, median(per, 0),
+                column == 0 ? String.format(Locale.ROOT, "%.2f", median(per, 1)) : "", target);
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    private void createTopic(String topic) throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
         }
     }
 
-    private void rawProducer() throws Exception {
-        byte[][] values = new byte[256][];
-        Random random = new Random(42);
-        for (int i = 0; i < values.length; i++) {
-            byte[] v = new byte[valueBytes];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = (byte) ('a' + random.nextInt(26));
-            }
-            values[i] = v;
+    /** Deletes a topic once read, so that several rounds of millions of records fit on the disk. */
+    private void deleteTopic(String topic) throws Exception {
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
         }
-        KafkaBenchmarkClient.Progress progress = KafkaBenchmarkClient.PROGRESS;
-        progress.reset(records);
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        Callback callback = (m, e) -> {
-            if (e != null) {
-                failed.compareAndSet(null, e);
-            }
-        };
-        long cpu0 = KafkaBenchmarkClient.processCpuNanos();
-        long t0 = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
-                KafkaBenchmarkClient.producerProps(kafka.bootstrapServers()), new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (int i = 0; i < records; i++) {
-                p.send(new ProducerRecord<>("bench-in", null, values[i & 255]), callback);
-                progress.tick();
-            }
-            p.flush();
-        }
-        if (failed.get() != null) {
-            throw failed.get();
-        }
-        record("raw producer (broker's JVM)", System.nanoTime() - t0, progress.steadyRate(),
-                KafkaBenchmarkClient.processCpuNanos() - cpu0);
     }
 
     private long endOffsets(String topic) throws IOException {
-        try (Admin admin = kafka.admin()) {
+        try (Admin admin = admin()) {
             Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 spec.put(new TopicPartition(topic, p), OffsetSpec.latest());

@@ -1,10 +1,5 @@
 package ai.geniusrise.bench;
 
-import ai.geniusrise.core.Guarantee;
-import ai.geniusrise.core.config.StreamingInputConfig;
-import ai.geniusrise.core.config.StreamingOutputConfig;
-import ai.geniusrise.core.pipeline.TaskSpec;
-import ai.geniusrise.core.runtime.TaskRunner;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,21 +24,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One consume → uppercase → produce contender of {@link KafkaBenchmark}, run in a JVM of its own
- * against the benchmark's broker: {@code <scenario> <bootstrap> <records> [<input topic> <output
- * topic> <group>]} (default {@code bench-in}, {@code out-<scenario>} and a group per scenario; the
- * latency runs name their own). Prints one line
- * {@code RESULT <wall nanos> <steady records/s> <cpu nanos>}: wall time from creating the clients
- * to their clean close (flushed, committed), the rate from 10 % to 90 % of the records processed,
- * and this JVM's CPU time over the same span.
+ * One contender of {@link KafkaBenchmark} other than our bolt (which {@link UppercaseBoltMain} starts),
+ * run in a JVM of its own against the benchmark's broker: {@code <scenario> <bootstrap> <records>
+ * <input topic> <output topic> <group>} ({@code producer} writes {@code <records>} values of
+ * {@code <output topic>}'s... see {@link #main}). Prints {@code T0 <nanoTime>} when it starts, then
+ * {@code PROCESSED <nanoTime> <steady records/s> <cpu nanos>} once it has processed (the producer:
+ * sent) every record, then closes its clients cleanly (flushed, committed) and exits; the benchmark
+ * takes the whole run from {@code T0} to the exit. The times are {@link System#nanoTime()}, which on
+ * Linux is the machine's monotonic clock, the same in every JVM.
  */
 public final class KafkaBenchmarkClient {
 
     static final Progress PROGRESS = new Progress();
+    private static long cpu0;
 
     private final String bootstrap;
     private final int records;
@@ -59,31 +57,52 @@ public final class KafkaBenchmarkClient {
         this.group = group;
     }
 
-    /** The consumer group (Kafka Streams: application id) a scenario uses in the throughput run. */
-    static String defaultGroup(String scenario) {
-        return scenario.startsWith("geniusrise") ? "bench." + scenario : "bench-" + scenario;
-    }
-
+    /**
+     * {@code <scenario> <bootstrap> <records> <input topic> <output topic> <group>}; scenarios:
+     * {@code producer} (writes {@code <records>} values of {@code <input topic>} bytes each to
+     * {@code <output topic>}), {@code loop}, {@code streams-alos}, {@code streams-eos} (Kafka Streams
+     * with the producer settings of the other contenders), {@code streams-alos-defaults},
+     * {@code streams-eos-defaults} (Kafka Streams on its own defaults).
+     */
     public static void main(String[] args) throws Exception {
         String scenario = args[0];
-        KafkaBenchmarkClient client = new KafkaBenchmarkClient(args[1], Integer.parseInt(args[2]),
-                args.length > 3 ? args[3] : "bench-in", args.length > 4 ? args[4] : "out-" + scenario,
-                args.length > 5 ? args[5] : defaultGroup(scenario));
-        PROGRESS.reset(client.records);
-        long cpu0 = processCpuNanos();
-        long t0 = System.nanoTime();
+        KafkaBenchmarkClient client = new KafkaBenchmarkClient(args[1], Integer.parseInt(args[2]), args[3], args[4],
+                args[5]);
+        started(client.records);
         switch (scenario) {
+            case "producer" -> client.rawProducer(Integer.parseInt(client.in));
             case "loop" -> client.handWrittenLoop();
-            case "streams-alos" -> client.streams(StreamsConfig.AT_LEAST_ONCE, scenario);
-            case "streams-eos" -> client.streams(StreamsConfig.EXACTLY_ONCE_V2, scenario);
-            case "geniusrise-alos" -> client.geniusrise(Guarantee.AT_LEAST_ONCE, scenario);
-            case "geniusrise-eos" -> client.geniusrise(Guarantee.EXACTLY_ONCE, scenario);
+            case "streams-alos" -> client.streams(StreamsConfig.AT_LEAST_ONCE, true);
+            case "streams-eos" -> client.streams(StreamsConfig.EXACTLY_ONCE_V2, true);
+            case "streams-alos-defaults" -> client.streams(StreamsConfig.AT_LEAST_ONCE, false);
+            case "streams-eos-defaults" -> client.streams(StreamsConfig.EXACTLY_ONCE_V2, false);
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         }
-        long wall = System.nanoTime() - t0;
-        long cpu = processCpuNanos() - cpu0;
-        System.out.printf(Locale.ROOT, "RESULT %d %.1f %d%n", wall, PROGRESS.steadyRate(), cpu);
         System.exit(0);
+    }
+
+    /** Prints the {@code T0} line and counts from zero to {@code records}. */
+    static void started(long records) {
+        System.out.println("T0 " + System.nanoTime());
+        System.out.flush();
+        cpu0 = processCpuNanos();
+        PROGRESS.reset(records);
+    }
+
+    /** Waits until every record is processed, then prints the {@code PROCESSED} line. */
+    static void reportWhenProcessed() {
+        try {
+            PROGRESS.awaitDone(Duration.ofMinutes(30));
+        } catch (InterruptedException e) {
+            return;
+        }
+        processed();
+    }
+
+    private static void processed() {
+        System.out.printf(Locale.ROOT, "PROCESSED %d %.1f %d%n", PROGRESS.done, PROGRESS.steadyRate(),
+                processCpuNanos() - cpu0);
+        System.out.flush();
     }
 
     /** Counts records processed by the one processing thread and notes when 10 % and 90 % were reached. */
@@ -92,7 +111,7 @@ public final class KafkaBenchmarkClient {
         private long count;
         private volatile long at10;
         private volatile long at90;
-        private volatile long done;
+        volatile long done;
 
         void reset(long n) {
             count = 0;
@@ -191,6 +210,7 @@ public final class KafkaBenchmarkClient {
                     nextCommit = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 }
             }
+            processed();
             producer.flush();
             consumer.commitSync(offsets);
         }
@@ -199,7 +219,42 @@ public final class KafkaBenchmarkClient {
         }
     }
 
-    private void streams(String guarantee, String name) throws Exception {
+    /** Writes {@code records} values of {@code valueBytes} random lower-case letters to the output topic. */
+    private void rawProducer(int valueBytes) throws Exception {
+        byte[][] values = new byte[256][];
+        Random random = new Random(42);
+        for (int i = 0; i < values.length; i++) {
+            byte[] v = new byte[valueBytes];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (byte) ('a' + random.nextInt(26));
+            }
+            values[i] = v;
+        }
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Callback callback = (m, e) -> {
+            if (e != null) {
+                failed.compareAndSet(null, e);
+            }
+        };
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps(bootstrap), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                p.send(new ProducerRecord<>(out, null, values[i & 255]), callback);
+                PROGRESS.tick();
+            }
+            processed();
+            p.flush();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+    }
+
+    /**
+     * Kafka Streams {@code mapValues}, one stream thread; {@code ourProducerSettings}: with the
+     * producer settings of every other contender ({@link #producerProps}), else on its own defaults.
+     */
+    private void streams(String guarantee, boolean ourProducerSettings) throws Exception {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, group);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -209,6 +264,13 @@ public final class KafkaBenchmarkClient {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (ourProducerSettings) {
+            producerProps(bootstrap).forEach((k, v) -> {
+                if (!k.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                    p.put(StreamsConfig.producerPrefix(k), v);
+                }
+            });
+        }
         StreamsBuilder builder = new StreamsBuilder();
         builder.<byte[], byte[]>stream(in).mapValues(v -> {
             PROGRESS.tick();
@@ -217,37 +279,10 @@ public final class KafkaBenchmarkClient {
         KafkaStreams streams = new KafkaStreams(builder.build(), p);
         streams.start();
         try {
-            PROGRESS.awaitDone(Duration.ofMinutes(10));
+            PROGRESS.awaitDone(Duration.ofMinutes(30));
+            processed();
         } finally {
             streams.close(Duration.ofSeconds(60));
-        }
-    }
-
-    private void geniusrise(Guarantee guarantee, String name) throws Exception {
-        TaskSpec spec = TaskSpec.builder(name, TaskSpec.Kind.BOLT).taskClass(UppercaseBolt.class)
-                .input(StreamingInputConfig.builder(in).bootstrapServers(bootstrap).groupId(group).build())
-                .output(StreamingOutputConfig.builder(out).bootstrapServers(bootstrap).build())
-                .guarantee(guarantee).build();
-        TaskRunner runner = TaskRunner.builder(spec).pipelineName("bench").build();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                runner.run();
-            } catch (Throwable e) {
-                failed.set(e);
-            }
-        }, "geniusrise-" + name);
-        t.start();
-        try {
-            while (!PROGRESS.isDone() && failed.get() == null) {
-                Thread.sleep(5);
-            }
-        } finally {
-            runner.requestStop();
-            t.join(60_000);
-        }
-        if (failed.get() != null) {
-            throw new IllegalStateException(name + " failed: " + failed.get(), failed.get());
         }
     }
 }

@@ -39,8 +39,9 @@ import java.util.function.BooleanSupplier;
  * Kafka→Kafka bolt's (one loop per {@code concurrency} member) or the Kafka bridge spout's.
  *
  * <p><b>At-least-once</b>: records are sent asynchronously; at each commit point (every
- * {@code commitInterval}, after every {@code commitRecords} records processed, when partitions are
- * revoked, and on stop) the bolt is flushed, the output is flushed (every record sent so far is
+ * {@code commitInterval}, after every {@code commitRecords} records processed, when a poll comes
+ * back empty with records processed since the last commit point, when partitions are revoked, and
+ * on stop) the bolt is flushed, the output is flushed (every record sent so far is
  * acknowledged), and only then are the offsets of the records processed so far committed. A crash
  * between two commit points repeats, after restart, what was processed since the last one: at most
  * {@code commitRecords} records (the count is checked after each record, and nothing is processed
@@ -56,7 +57,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p><b>Exactly-once</b>: a transaction is opened with the first record after a commit point;
  * at the commit point the consumed offsets are added to it ({@code sendOffsetsToTransaction})
- * and it is committed. A failed transaction is aborted and the consumer rewinds to the committed
+ * and it is committed. Its output is visible only then, so beside the points above a commit point
+ * also comes as soon as the member has caught up (after a poll batch, every assigned partition's
+ * lag is zero): under a trickle a transaction commits as soon as its records are processed, and
+ * records arriving meanwhile go together into the next one; under a backlog the lag stays above
+ * zero and the interval and the count set the pace, as before. A failed transaction is aborted and the consumer rewinds to the committed
  * offsets, so the records are processed again into a new transaction.
  */
 final class KafkaStreamingInput {
@@ -141,15 +146,19 @@ final class KafkaStreamingInput {
                 commit(); // a count commit put off while the output was behind
             }
             ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
-            if (!batch.isEmpty()) {
+            boolean quiet;
+            if (batch.isEmpty()) {
+                quiet = true; // nothing came within the poll's wait: the input is idle
+            } else {
                 processBatch(batch);
+                quiet = exactlyOnce && caughtUp();
             }
             long now = System.nanoTime();
             if (now - nextLagNanos >= 0) {
                 lag = currentLag();
                 nextLagNanos = now + LAG_EVERY_NANOS;
             }
-            if (now - nextCommit >= 0 && !holding) {
+            if (!holding && (now - nextCommit >= 0 || quiet && sinceCommit > 0)) {
                 commit();
             }
         }
@@ -201,6 +210,22 @@ final class KafkaStreamingInput {
     /** Records of the assigned partitions not read yet, as of the last check; -1 while unknown. */
     long lag() {
         return lag;
+    }
+
+    /**
+     * True when every assigned partition's lag is known and zero: the member has processed all its
+     * input holds, so committing now delays nobody's records (those arriving meanwhile are taken
+     * together by the next poll). From what the fetches already told the consumer; no request.
+     */
+    private boolean caughtUp() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        for (TopicPartition tp : assigned) {
+            OptionalLong partitionLag = consumer.currentLag(tp);
+            if (partitionLag.isEmpty() || partitionLag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return !assigned.isEmpty();
     }
 
     /** From what the consumer's fetches already told it (no request); -1 if a partition's is unknown yet. */

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
@@ -241,6 +242,80 @@ class KafkaBoltTest {
         }
         List<String> out = KafkaTopics.values(topics.read(t[1], true, 2001, Duration.ofSeconds(3)));
         assertThat(out).hasSize(2000).doesNotHaveDuplicates().contains("V0", "V1999");
+    }
+
+    @Test
+    void exactlyOnceOutputIsVisibleSoonAfterTheInputGoesQuietWhateverTheCommitInterval() throws Exception {
+        String[] t = newTopics(2);
+        TaskSpec spec = bolt("eos-quiet", t[0], t[1]).guarantee(Guarantee.EXACTLY_ONCE)
+                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
+                        .commitInterval(Duration.ofSeconds(60)).build()).build();
+        try (RunningTask task = RunningTask.start(spec, new UppercaseBolt())) {
+            // a trickle: each record is written once the previous one is visible, far below commitRecords
+            for (int i = 0; i < 3; i++) {
+                topics.produce(t[0], i, 1, n -> "v" + n);
+                assertThat(KafkaTopics.values(topics.read(t[1], true, i + 1, Duration.ofSeconds(10))))
+                        .as("visible to read_committed well before the 60 s commitInterval")
+                        .hasSize(i + 1).contains("V" + i);
+            }
+            task.stop(Duration.ofSeconds(20));
+        }
+        assertThat(topics.committed("test.eos-quiet").values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void exactlyOnceCommitsOnceCaughtUpUnderASteadyTrickleThatNeverLetsAPollComeBackEmpty() throws Exception {
+        String[] t = newTopics(1);
+        TaskSpec spec = bolt("eos-trickle", t[0], t[1]).guarantee(Guarantee.EXACTLY_ONCE)
+                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
+                        .commitInterval(Duration.ofSeconds(60)).build()).build();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            // a record every 10 ms: each poll (which waits up to 100 ms) finds something, so only the
+            // caught-up check commits before the interval
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 0),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = 0; writing.get(); i++) {
+                    p.send(new ProducerRecord<>(t[0], ("v" + i).getBytes(StandardCharsets.UTF_8)));
+                    LockSupport.parkNanos(10_000_000);
+                }
+            }
+        }, "trickle");
+        try (RunningTask task = RunningTask.start(spec, new UppercaseBolt())) {
+            writer.start();
+            assertThat(topics.read(t[1], true, 200, Duration.ofSeconds(15))).as("visible to read_committed while "
+                    + "the trickle goes on, well before the 60 s commitInterval").hasSizeGreaterThanOrEqualTo(200);
+            writing.set(false);
+            writer.join(10_000);
+            int written = (int) topics.endOffsets(t[0]);
+            List<String> out = KafkaTopics.values(topics.read(t[1], true, written, Duration.ofSeconds(15)));
+            assertThat(out).as("everything, once the trickle stopped").hasSize(written).doesNotHaveDuplicates();
+            task.stop(Duration.ofSeconds(20));
+        } finally {
+            writing.set(false);
+        }
+    }
+
+    @Test
+    void atLeastOnceCommitsItsOffsetsSoonAfterTheInputGoesQuietWhateverTheCommitInterval() throws Exception {
+        String[] t = newTopics(2);
+        topics.produce(t[0], 0, 100, i -> "v" + i);
+        TaskSpec spec = bolt("alos-quiet", t[0], t[1])
+                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
+                        .commitInterval(Duration.ofSeconds(60)).build()).build();
+        try (RunningTask task = RunningTask.start(spec, new UppercaseBolt())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long committed = 0;
+            while (committed < 100 && System.nanoTime() < deadline) {
+                committed = topics.committed("test.alos-quiet").values().stream().mapToLong(Long::longValue).sum();
+                Thread.sleep(50);
+            }
+            assertThat(committed).as("offsets committed once the input is idle, before the 60 s commitInterval")
+                    .isEqualTo(100);
+            task.stop(Duration.ofSeconds(20));
+        }
     }
 
     @Test
