@@ -150,6 +150,9 @@ final class KeyedDispatcher implements AutoCloseable {
     }
 
     private void start(Work work) {
+        if (workers.isShutdown()) {
+            return; // closing: the record stays unfinished, its offset uncommitted
+        }
         running++;
         workers.execute(() -> {
             CompletionStage<Void> stage;

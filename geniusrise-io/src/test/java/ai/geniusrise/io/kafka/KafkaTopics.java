@@ -104,6 +104,19 @@ final class KafkaTopics {
         }
     }
 
+    /** Waits up to {@code timeout} until {@code group} committed {@code total} offsets over all partitions. */
+    void awaitCommitted(String group, long total, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (committed(group).values().stream().mapToLong(Long::longValue).sum() >= total) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("group " + group + " did not commit " + total + " records in time: "
+                + committed(group));
+    }
+
     /** The offsets {@code group} committed, by partition. */
     Map<TopicPartition, Long> committed(String group) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {

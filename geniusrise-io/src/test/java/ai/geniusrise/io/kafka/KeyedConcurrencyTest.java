@@ -121,16 +121,13 @@ class KeyedConcurrencyTest {
         }
     }
 
-    private static void awaitCommitted(String group, long total) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (topics.committed(group).values().stream().mapToLong(Long::longValue).sum() >= total) {
-                return;
-            }
-            Thread.sleep(100);
+    /** Runs {@code bolt} as task {@code name} until it has committed {@code count} records, then stops it. */
+    private static RunSummary runUntilCommitted(String name, String[] t, Ordering ordering, ErrorPolicy errors,
+                                                Bolt bolt, int count) throws Exception {
+        try (RunningTask task = RunningTask.start(spec(name, t, ordering, errors), bolt)) {
+            topics.awaitCommitted("test." + name, count, Duration.ofSeconds(120));
+            return task.stop(Duration.ofSeconds(30));
         }
-        throw new AssertionError("group " + group + " did not commit " + total + " records in time: "
-                + topics.committed(group));
     }
 
     @Test
@@ -139,11 +136,8 @@ class KeyedConcurrencyTest {
         int count = 200_000;
         produce(t[0], count);
         OrderRecordingBolt bolt = new OrderRecordingBolt();
-        try (RunningTask task = RunningTask.start(spec("by-key", t, Ordering.KEY, ErrorPolicy.FAIL), bolt)) {
-            awaitCommitted("test.by-key", count);
-            RunSummary summary = task.stop(Duration.ofSeconds(30));
-            assertThat(summary.recordsIn()).isEqualTo(count);
-        }
+        assertThat(runUntilCommitted("by-key", t, Ordering.KEY, ErrorPolicy.FAIL, bolt, count).recordsIn())
+                .isEqualTo(count);
         assertThat(bolt.outOfOrder.get()).as("records seen out of their key's order").isZero();
         assertThat(bolt.overlapping.get()).as("records processed while another of their key was").isZero();
         assertThat(bolt.mostAtOnce.get()).as("records processed at once").isBetween(16, MAX_IN_FLIGHT);
@@ -170,10 +164,8 @@ class KeyedConcurrencyTest {
         int count = 40_000;
         produce(t[0], count);
         OrderRecordingBolt bolt = new OrderRecordingBolt();
-        try (RunningTask task = RunningTask.start(spec("unordered", t, Ordering.NONE, ErrorPolicy.FAIL), bolt)) {
-            awaitCommitted("test.unordered", count);
-            assertThat(task.stop(Duration.ofSeconds(30)).recordsIn()).isEqualTo(count);
-        }
+        assertThat(runUntilCommitted("unordered", t, Ordering.NONE, ErrorPolicy.FAIL, bolt, count).recordsIn())
+                .isEqualTo(count);
         assertThat(bolt.overlapping.get()).as("records processed while another of their key was").isPositive();
         assertThat(bolt.mostAtOnce.get()).as("records processed at once").isLessThanOrEqualTo(MAX_IN_FLIGHT);
         assertThat(topics.read(t[1], false, count, Duration.ofSeconds(60))).hasSize(count);
@@ -192,8 +184,13 @@ class KeyedConcurrencyTest {
         }
     }
 
-    private static boolean poisoned(int i) {
-        return key(i) % 7 == 0;
+    /** How many of the first {@code count} records have a key the throwing bolts fail on. */
+    private static int failing(int count) {
+        int failing = 0;
+        for (int i = 0; i < count; i++) {
+            failing += key(i) % 7 == 0 ? 1 : 0;
+        }
+        return failing;
     }
 
     @Test
@@ -202,17 +199,11 @@ class KeyedConcurrencyTest {
         KAFKA.createTopic(t[0] + ".dlq", 4);
         int count = 20_000;
         produce(t[0], count);
-        int failing = 0;
-        for (int i = 0; i < count; i++) {
-            failing += poisoned(i) ? 1 : 0;
-        }
-        try (RunningTask task = RunningTask.start(spec("letters", t, Ordering.KEY, ErrorPolicy.DEAD_LETTER),
-                new ThrowingBolt())) {
-            awaitCommitted("test.letters", count);
-            RunSummary summary = task.stop(Duration.ofSeconds(30));
-            assertThat(summary.deadLettered()).isEqualTo(failing);
-            assertThat(summary.recordsOut()).isEqualTo(count - failing);
-        }
+        int failing = failing(count);
+        RunSummary summary = runUntilCommitted("letters", t, Ordering.KEY, ErrorPolicy.DEAD_LETTER,
+                new ThrowingBolt(), count);
+        assertThat(summary.deadLettered()).isEqualTo(failing);
+        assertThat(summary.recordsOut()).isEqualTo(count - failing);
         List<ConsumerRecord<byte[], byte[]>> letters = topics.read(t[0] + ".dlq", false, failing,
                 Duration.ofSeconds(60));
         Set<String> lettered = new HashSet<>();
@@ -284,17 +275,11 @@ class KeyedConcurrencyTest {
         KAFKA.createTopic(t[0] + ".dlq", 4);
         int count = 20_000;
         produce(t[0], count);
-        int failing = 0;
-        for (int i = 0; i < count; i++) {
-            failing += poisoned(i) ? 1 : 0;
-        }
+        int failing = failing(count);
         SlowServiceBolt bolt = new SlowServiceBolt();
-        try (RunningTask task = RunningTask.start(spec("async", t, Ordering.KEY, ErrorPolicy.DEAD_LETTER), bolt)) {
-            awaitCommitted("test.async", count);
-            RunSummary summary = task.stop(Duration.ofSeconds(30));
-            assertThat(summary.deadLettered()).isEqualTo(failing);
-            assertThat(summary.recordsOut()).isEqualTo(count - failing);
-        }
+        RunSummary summary = runUntilCommitted("async", t, Ordering.KEY, ErrorPolicy.DEAD_LETTER, bolt, count);
+        assertThat(summary.deadLettered()).isEqualTo(failing);
+        assertThat(summary.recordsOut()).isEqualTo(count - failing);
         assertThat(bolt.outOfOrder.get()).as("calls started out of their key's order").isZero();
         assertThat(bolt.mostPending.get()).as("calls pending at once").isBetween(32, MAX_IN_FLIGHT);
         assertThat(topics.read(t[1], false, count - failing, Duration.ofSeconds(60))).hasSize(count - failing)
