@@ -10,7 +10,10 @@ package ai.geniusrise.core;
  * is called from several threads at once: a bolt that keeps fields across records must make
  * them thread-safe (a {@code ConcurrentHashMap}, {@code LongAdder}s) or set
  * {@code parallelism: 1}. {@link #flush(Emitter)} is never called concurrently with
- * {@link #process}.
+ * {@link #process}, except in a Kafka→Kafka bolt with {@code inputConfig.ordering: key} or
+ * {@code none} (many records in process at once; the commit points do not stop them) or with
+ * {@code concurrency} above 1 (one flush per consumer-group member). For non-blocking clients,
+ * see {@link AsyncBolt}.
  */
 public abstract non-sealed class Bolt extends Task {
 

@@ -3,6 +3,8 @@ package ai.geniusrise.core;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * How a runtime or a test harness drives a task: instantiates it from a class name with clear
@@ -83,6 +85,23 @@ public final class TaskHandle {
     /** Calls {@link Bolt#process(Record, Emitter)}. */
     public void process(Record in, Emitter out) throws Exception {
         ((Bolt) task).process(in, out);
+    }
+
+    /**
+     * Starts processing {@code in}: an {@link AsyncBolt}'s {@code processAsync}, or for any other
+     * bolt {@link Bolt#process} on the calling thread (the stage is then already complete).
+     */
+    public CompletionStage<Void> processAsync(Record in, Emitter out) throws Exception {
+        if (task instanceof AsyncBolt a) {
+            CompletionStage<Void> stage = a.processAsync(in, out);
+            if (stage == null) {
+                throw new NullPointerException(task.getClass().getName() + ".processAsync returned null: return a "
+                        + "CompletionStage (CompletableFuture.completedFuture(null) when there is nothing to wait for)");
+            }
+            return stage;
+        }
+        ((Bolt) task).process(in, out);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Calls {@link Bolt#flush(Emitter)}; does nothing for a spout. */

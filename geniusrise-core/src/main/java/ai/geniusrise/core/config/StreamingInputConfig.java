@@ -18,7 +18,9 @@ import java.util.Objects;
  * many records it does so sooner (default 10,000): together they bound what a crash makes the bolt
  * process again. {@link #concurrency()} is how many
  * members of the consumer group one process runs, each on its own thread with its own clients
- * (default 1), beside the {@code replicas} processes.
+ * (default 1), beside the {@code replicas} processes. {@link #ordering()} and {@link #maxInFlight()}
+ * let one member process many records at once: records of different keys concurrently, records of
+ * one key in order (for bolts that call slow services).
  */
 public final class StreamingInputConfig implements InputConfig {
 
@@ -28,12 +30,16 @@ public final class StreamingInputConfig implements InputConfig {
     private final Duration commitInterval;
     private final long commitRecords;
     private final int concurrency;
+    private final Ordering ordering;
+    private final int maxInFlight;
     private final Map<String, String> properties;
 
     /** The default {@link #commitInterval()}: one second. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
     /** The default {@link #commitRecords()}: 10,000 records. */
     public static final long DEFAULT_COMMIT_RECORDS = 10_000;
+    /** The default {@link #maxInFlight()}: 256 records. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
 
     private StreamingInputConfig(Builder b) {
         this.source = Locations.requireText("source", b.source, "the topic to read, or the external source's URL");
@@ -53,6 +59,17 @@ public final class StreamingInputConfig implements InputConfig {
             throw new ConfigException("concurrency", "must be at least 1 (consumer-group members in one process), got "
                     + concurrency);
         }
+        this.ordering = b.ordering == null ? Ordering.PARTITION : b.ordering;
+        this.maxInFlight = b.maxInFlight == null ? DEFAULT_MAX_IN_FLIGHT : b.maxInFlight;
+        if (maxInFlight < 1) {
+            throw new ConfigException("maxInFlight", "must be at least 1 (records one consumer-group member "
+                    + "processes at once with ordering: key or none), got " + maxInFlight);
+        }
+        if (b.maxInFlight != null && ordering == Ordering.PARTITION) {
+            throw new ConfigException("maxInFlight", "applies with ordering: key or ordering: none only (with "
+                    + "ordering: partition, the default, a member processes one record at a time): set ordering, "
+                    + "or remove maxInFlight");
+        }
         this.properties = Map.copyOf(b.properties);
     }
 
@@ -64,7 +81,8 @@ public final class StreamingInputConfig implements InputConfig {
     /** A builder holding this config's values. */
     public Builder toBuilder() {
         return new Builder(source).bootstrapServers(bootstrapServers).groupId(groupId).commitInterval(commitInterval)
-                .commitRecords(commitRecords).concurrency(concurrency).properties(properties);
+                .commitRecords(commitRecords).concurrency(concurrency).ordering(ordering)
+                .maxInFlight(ordering == Ordering.PARTITION ? null : maxInFlight).properties(properties);
     }
 
     @Override
@@ -119,6 +137,28 @@ public final class StreamingInputConfig implements InputConfig {
         return concurrency;
     }
 
+    /**
+     * In what order each consumer-group member processes its records: {@link Ordering#PARTITION}
+     * (the default: one record at a time, in offset order), {@link Ordering#KEY} (records of one key
+     * in offset order, different keys concurrently) or {@link Ordering#NONE} (any order). With
+     * {@code key} or {@code none}, the bolt's {@code process} runs on several threads at once (so
+     * it must be thread-safe), and its {@code flush} may run while other records are in process.
+     */
+    public Ordering ordering() {
+        return ordering;
+    }
+
+    /**
+     * With {@link #ordering()} {@code key} or {@code none}: how many records of one consumer-group
+     * member may be taken and not yet committable at once (processing, waiting behind a record of
+     * the same key, or finished after a record still in process); at the bound the member pauses its
+     * partitions and goes on polling. Default 256. It also bounds what a crash repeats beyond
+     * {@link #commitRecords()}.
+     */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
     /** Client properties passed through to the consumer. */
     public Map<String, String> properties() {
         return properties;
@@ -140,20 +180,23 @@ public final class StreamingInputConfig implements InputConfig {
         return o instanceof StreamingInputConfig c && c.source.equals(source)
                 && Objects.equals(c.bootstrapServers, bootstrapServers) && Objects.equals(c.groupId, groupId)
                 && c.commitInterval.equals(commitInterval) && c.commitRecords == commitRecords
-                && c.concurrency == concurrency
+                && c.concurrency == concurrency && c.ordering == ordering && c.maxInFlight == maxInFlight
                 && c.properties.equals(properties);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, bootstrapServers, groupId, commitInterval, commitRecords, concurrency, properties);
+        return Objects.hash(source, bootstrapServers, groupId, commitInterval, commitRecords, concurrency, ordering, maxInFlight,
+                properties);
     }
 
     @Override
     public String toString() {
         return "StreamingInputConfig{source=" + source + (bootstrapServers == null ? "" : ", bootstrapServers="
                 + bootstrapServers) + (groupId == null ? "" : ", groupId=" + groupId)
-                + (concurrency == 1 ? "" : ", concurrency=" + concurrency) + "}";
+                + (concurrency == 1 ? "" : ", concurrency=" + concurrency)
+                + (ordering == Ordering.PARTITION ? "" : ", ordering=" + ordering.yamlName() + ", maxInFlight="
+                + maxInFlight) + "}";
     }
 
     static String blankToNull(String s) {
@@ -168,6 +211,8 @@ public final class StreamingInputConfig implements InputConfig {
         private Duration commitInterval;
         private Long commitRecords;
         private Integer concurrency;
+        private Ordering ordering;
+        private Integer maxInFlight;
         private Map<String, String> properties = Map.of();
 
         private Builder(String source) {
@@ -201,6 +246,21 @@ public final class StreamingInputConfig implements InputConfig {
         /** Consumer-group members in one process, at least 1; {@code null} for the default of 1. */
         public Builder concurrency(Integer value) {
             this.concurrency = value;
+            return this;
+        }
+
+        /** The order records are processed in; {@code null} for the default, {@link Ordering#PARTITION}. */
+        public Builder ordering(Ordering value) {
+            this.ordering = value;
+            return this;
+        }
+
+        /**
+         * Records in flight per member with ordering {@code key} or {@code none}, at least 1;
+         * {@code null} for the default of 256. Setting it with ordering {@code partition} is an error.
+         */
+        public Builder maxInFlight(Integer value) {
+            this.maxInFlight = value;
             return this;
         }
 

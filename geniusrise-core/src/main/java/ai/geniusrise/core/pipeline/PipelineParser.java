@@ -9,6 +9,7 @@ import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.Compression;
 import ai.geniusrise.core.config.Format;
 import ai.geniusrise.core.config.InputConfig;
+import ai.geniusrise.core.config.Ordering;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
@@ -54,7 +55,7 @@ final class PipelineParser {
     static final List<String> BATCH_INPUT_KEYS = List.of("type", "source", "format", "compression", "glob",
             "parallelism", "select", "checkpointInterval", "checkpointRecords", "options");
     static final List<String> STREAMING_INPUT_KEYS = List.of("type", "source", "bootstrapServers", "groupId",
-            "commitInterval", "commitRecords", "concurrency", "properties");
+            "commitInterval", "commitRecords", "concurrency", "ordering", "maxInFlight", "properties");
     static final List<String> BATCH_OUTPUT_KEYS = List.of("type", "destination", "format", "compression",
             "partitionBy", "maxRecordsPerPart", "maxBytesPerPart", "flushInterval", "options");
     static final List<String> STREAMING_OUTPUT_KEYS = List.of("type", "destination", "bootstrapServers",
@@ -72,6 +73,7 @@ final class PipelineParser {
     private static final Map<String, Compression> COMPRESSIONS = choices(Compression.values(), Compression::yamlName);
     private static final Map<String, ErrorPolicy> POLICIES = choices(ErrorPolicy.values(), ErrorPolicy::yamlName);
     private static final Map<String, Guarantee> GUARANTEES = choices(Guarantee.values(), Guarantee::yamlName);
+    private static final Map<String, Ordering> ORDERINGS = choices(Ordering.values(), Ordering::yamlName);
     private static final Map<String, BatchInputConfig.Selection> SELECTIONS = choices(
             BatchInputConfig.Selection.values(), BatchInputConfig.Selection::yamlName);
     private static final Map<String, String> FAMILIES = choices(new String[] {"batch", "streaming"}, f -> f);
@@ -447,6 +449,8 @@ final class PipelineParser {
                     .commitRecords(f.get("commitRecords") == null ? null
                             : f.get("commitRecords").wholeNumber(Long.MIN_VALUE))
                     .concurrency(integer(f.get("concurrency"), Integer.MIN_VALUE))
+                    .ordering(oneOf(f, "ordering", ORDERINGS))
+                    .maxInFlight(integer(f.get("maxInFlight"), Integer.MIN_VALUE))
                     .properties(merge(bolt ? d.kafkaProperties() : Map.of(),
                             textMap(f.get("properties"), "Kafka client properties")))
                     .build();

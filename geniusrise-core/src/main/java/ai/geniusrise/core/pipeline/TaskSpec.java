@@ -9,6 +9,7 @@ import ai.geniusrise.core.TaskHandle;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
+import ai.geniusrise.core.config.Ordering;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
@@ -70,6 +71,28 @@ public final class TaskSpec {
         this.locator = b.locator;
     }
 
+    /**
+     * {@code ordering: key} and {@code none} run in a Kafka→Kafka bolt's loop only, and not under
+     * exactly-once: a transaction commits every record sent in it, while a record finished past one
+     * still in process would have its output committed without its offset (docs/design.md).
+     */
+    private static void checkConcurrentOrdering(String name, Kind kind, StreamingInputConfig in, OutputConfig output,
+                                                Guarantee guarantee) {
+        String ordering = "ordering: " + in.ordering().yamlName();
+        if (kind != Kind.BOLT || !(output instanceof StreamingOutputConfig)) {
+            throw new ConfigException("config.inputConfig.ordering", ordering + " is available for a bolt reading "
+                    + "and writing Kafka (inputConfig and outputConfig of type: streaming); task '" + name
+                    + "' is a " + (kind == Kind.BOLT ? "bolt" : "spout") + " from " + in.type() + " to "
+                    + output.type() + ": remove the key or use ordering: partition");
+        }
+        if (guarantee == Guarantee.EXACTLY_ONCE) {
+            throw new ConfigException("config.inputConfig.ordering", ordering + " cannot be combined with "
+                    + "guarantee: exactly_once in task '" + name + "': a transaction would commit the output of "
+                    + "records finished ahead of one still in process without their offsets; use ordering: "
+                    + "partition (and concurrency or more partitions to scale), or guarantee: at_least_once");
+        }
+    }
+
     private static String requireName(String name) {
         if (name == null || name.isBlank()) {
             throw new ConfigException("name", "is required: a task name of lower-case letters, digits and '-'");
@@ -94,6 +117,9 @@ public final class TaskSpec {
                     + "(inputConfig and outputConfig of type: streaming); task '" + name + "' is a "
                     + (kind == Kind.BOLT ? "bolt" : "spout") + " from " + input.type() + " to " + output.type()
                     + ": remove the key or use guarantee: at_least_once");
+        }
+        if (input instanceof StreamingInputConfig in && in.ordering() != Ordering.PARTITION) {
+            checkConcurrentOrdering(name, kind, in, output, guarantee);
         }
         if (kind == Kind.SPOUT && streaming() && output instanceof BatchOutputConfig) {
             throw new ConfigException("config.outputConfig.type", "spout '" + name + "' reads a stream and runs "

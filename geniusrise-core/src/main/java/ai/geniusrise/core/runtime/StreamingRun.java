@@ -17,6 +17,9 @@ import ai.geniusrise.core.spi.StreamingTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,6 +39,8 @@ final class StreamingRun implements StreamingTask {
     private final BooleanSupplier stopRequested;
     private final Runnable onOpened;
     private final TaskMetrics.Tally tally = new TaskMetrics.Tally();
+    /** The counts of {@link #processAsync} calls, from any thread; guarded by itself. */
+    private final TaskMetrics.Tally concurrent = new TaskMetrics.Tally();
     private final HoldingEmitter held = new HoldingEmitter();
     private StreamSink letterSink;
     private final Failures failures;
@@ -72,6 +77,9 @@ final class StreamingRun implements StreamingTask {
             throw new TaskFailedException("task '" + spec.name() + "' failed: " + Failures.describe(e), e);
         } finally {
             metrics.publish(tally);
+            synchronized (concurrent) {
+                metrics.publish(concurrent);
+            }
         }
         return new RunSummary(spec.name(), metrics.inTotal(), metrics.outTotal(), metrics.skippedTotal(),
                 metrics.deadLetteredTotal(), metrics.droppedTotal(), List.of(), spec.output().destination(),
@@ -145,6 +153,98 @@ final class StreamingRun implements StreamingTask {
         publishSometimes();
     }
 
+    /**
+     * Thread-safe: a fresh emitter per record, and the counts of every call kept apart in
+     * {@link #concurrent} under its lock (published at each flush and every
+     * {@link #PUBLISH_EVERY} records).
+     */
+    @Override
+    public CompletionStage<Void> processAsync(Record in, StreamSink sink) {
+        RecordEmitter emitter = new RecordEmitter();
+        CompletionStage<Void> stage;
+        try {
+            stage = task.processAsync(in, emitter);
+        } catch (Exception e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((done, error) -> {
+            emitter.close();
+            finish(in, emitter, sink, error);
+            return null;
+        });
+    }
+
+    /** Hands what the call for {@code in} emitted to {@code sink}, or applies the error policy to it. */
+    private void finish(Record in, RecordEmitter emitted, StreamSink sink, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof TaskFailedException e) {
+            throw e;
+        }
+        if (cause == null) {
+            emitted.releaseTo(sink); // outside the lock: a send may block on the output's backpressure
+        }
+        synchronized (concurrent) {
+            concurrent.in++;
+            if (cause != null) {
+                letterSink = sink;
+                failures.onFailure(in, cause, concurrent); // throws under the fail policy
+            } else {
+                concurrent.out += emitted.records.size();
+                concurrent.deadLettered += emitted.letters.size();
+                if (emitted.records.isEmpty() && emitted.letters.isEmpty()) {
+                    concurrent.dropped++;
+                }
+            }
+            if (concurrent.in % PUBLISH_EVERY == 0) {
+                metrics.publish(concurrent);
+            }
+        }
+    }
+
+    /**
+     * The emitter of one {@link #processAsync} call: holds what it emits until the call is done,
+     * takes calls from any thread, and refuses them once the call is done.
+     */
+    private static final class RecordEmitter implements Emitter {
+        private final List<Record> records = new ArrayList<>(2);
+        private final List<Record> letters = new ArrayList<>(0);
+        private final List<String> reasons = new ArrayList<>(0);
+        private boolean closed;
+
+        @Override
+        public synchronized void emit(Record record) {
+            checkOpen();
+            records.add(record);
+        }
+
+        @Override
+        public synchronized void deadLetter(Record record, String reason) {
+            checkOpen();
+            letters.add(record);
+            reasons.add(reason);
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("this emitter belongs to a record whose processing is done: an "
+                        + "AsyncBolt emits before the stage processAsync returned completes");
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
+
+        synchronized void releaseTo(StreamSink sink) {
+            for (Record r : records) {
+                sink.send(r);
+            }
+            for (int i = 0; i < letters.size(); i++) {
+                sink.deadLetter(letters.get(i), reasons.get(i), null);
+            }
+        }
+    }
+
     private void publishSometimes() {
         if (tally.in % PUBLISH_EVERY == 0) {
             metrics.publish(tally);
@@ -153,6 +253,9 @@ final class StreamingRun implements StreamingTask {
 
     @Override
     public void flush(StreamSink sink) {
+        synchronized (concurrent) {
+            metrics.publish(concurrent);
+        }
         DirectEmitter emitter = new DirectEmitter(sink);
         try {
             task.flush(emitter);

@@ -5,9 +5,13 @@ import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.TaskContext;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * What the runtime hands a {@link StreamingEngine}: one running task with its error policy and
- * metrics already applied. Each instance is called from one thread only: the thread that called
+ * metrics already applied. Each instance is called from one thread only (but for
+ * {@link #processAsync}): the thread that called
  * {@link StreamingEngine#run}, or for an engine running several consumer-group members in one
  * process, one more instance per extra thread from {@link #member()}.
  *
@@ -70,6 +74,27 @@ public interface StreamingTask {
      * @throws ai.geniusrise.core.TaskFailedException under the fail policy, naming the record's position
      */
     void process(Record in, StreamSink sink);
+
+    /**
+     * Has the bolt process {@code in} without the caller waiting for an asynchronous bolt: for an
+     * engine processing several records at once ({@code inputConfig.ordering: key} or {@code none}).
+     * Unlike {@link #process}, may be called from several threads at once on one instance. A plain
+     * bolt's {@code process} runs on the calling thread; an {@link ai.geniusrise.core.AsyncBolt}'s
+     * {@code processAsync} starts there and completes wherever its client completes it. The returned
+     * stage completes once the record is done: what the bolt emitted handed to {@code sink} (which
+     * must then take calls from several threads), or the error policy applied ({@code skip},
+     * {@code dead-letter}); it completes exceptionally with a
+     * {@link ai.geniusrise.core.TaskFailedException} under the fail policy or when {@code sink}
+     * throws. The default runs {@link #process} and suits one caller thread only.
+     */
+    default CompletionStage<Void> processAsync(Record in, StreamSink sink) {
+        try {
+            process(in, sink);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Calls the bolt's {@code flush}; what it emits goes to {@code sink} at once.

@@ -9,6 +9,7 @@ import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.Compression;
 import ai.geniusrise.core.config.Format;
 import ai.geniusrise.core.config.StateConfig;
+import ai.geniusrise.core.config.Ordering;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import org.junit.jupiter.api.Test;
@@ -655,6 +656,61 @@ class PipelineParserTest {
 
         assertThat(e.getMessage()).contains("guarantee").contains("exactly_once is available for a bolt reading "
                 + "and writing Kafka");
+    }
+
+    @Test
+    void keyOrderingAndMaxInFlightAreReadFromTheInputConfig() {
+        Pipeline p = parse(KAFKA_BOLT.formatted("", ", ordering: key, maxInFlight: 64"));
+
+        StreamingInputConfig in = (StreamingInputConfig) p.tasks().get(0).input();
+        assertThat(in.ordering()).isEqualTo(Ordering.KEY);
+        assertThat(in.maxInFlight()).isEqualTo(64);
+        StreamingInputConfig byDefault = (StreamingInputConfig) parse(KAFKA_BOLT.formatted("", "")).tasks().get(0)
+                .input();
+        assertThat(byDefault.ordering()).isEqualTo(Ordering.PARTITION);
+        assertThat(byDefault.maxInFlight()).isEqualTo(StreamingInputConfig.DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    @Test
+    void unknownOrderingIsRejectedAtItsValue() {
+        ConfigException e = rejection(KAFKA_BOLT.formatted("", ", ordering: keyed"), Map.of());
+
+        assertThat(e.getMessage()).contains("pipeline.yaml:9:").contains("ordering").contains("key")
+                .contains("partition").contains("none");
+    }
+
+    @Test
+    void maxInFlightWithPartitionOrderingOrBelowOneIsRejectedAtTheKey() {
+        assertThat(rejection(KAFKA_BOLT.formatted("", ", maxInFlight: 64"), Map.of()).getMessage())
+                .contains("pipeline.yaml:9:").contains("maxInFlight")
+                .contains("applies with ordering: key or ordering: none only");
+        assertThat(rejection(KAFKA_BOLT.formatted("", ", ordering: none, maxInFlight: 0"), Map.of()).getMessage())
+                .contains("pipeline.yaml:9:").contains("maxInFlight").contains("must be at least 1");
+    }
+
+    @Test
+    void keyOrderingWithExactlyOnceIsRefusedAtTheOrderingKey() {
+        ConfigException e = rejection(KAFKA_BOLT.formatted("    guarantee: exactly_once", ", ordering: key"),
+                Map.of());
+
+        assertThat(e.getMessage()).contains("pipeline.yaml:9:").contains("tasks[0].config.inputConfig.ordering")
+                .contains("ordering: key cannot be combined with guarantee: exactly_once in task 'upper'");
+    }
+
+    @Test
+    void keyOrderingIntoABatchOutputIsRefused() {
+        String yaml = """
+                version: 1
+                tasks:
+                  - name: archive
+                    type: bolt
+                    class: com.acme.Archive
+                    config:
+                      inputConfig: {type: streaming, source: in, ordering: none}
+                      outputConfig: {type: batch, destination: "s3://b/out"}
+                """;
+        assertThat(rejection(yaml, Map.of()).getMessage()).contains("tasks[0].config.inputConfig.ordering")
+                .contains("ordering: none is available for a bolt reading and writing Kafka");
     }
 
     @Test

@@ -6,6 +6,7 @@ import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
+import ai.geniusrise.core.config.Ordering;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
@@ -44,6 +45,8 @@ import java.util.function.BooleanSupplier;
  * clients, so one engine may serve several tasks at once. A bolt's input {@code concurrency} runs
  * that many group members on as many threads, each with its own consumer and producer. A member
  * pauses its partitions while more than half its producer's {@code buffer.memory} is unacknowledged.
+ * With {@code inputConfig.ordering: key} or {@code none}, each member processes up to
+ * {@code maxInFlight} records at once through a {@link KeyedDispatcher}.
  */
 public final class KafkaStreamingEngine implements StreamingEngine {
 
@@ -202,12 +205,20 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             KafkaStreamingInput loop = new KafkaStreamingInput(consumer, output, task, in.topic(), in.commitInterval(),
                     in.commitRecords(), String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)),
                     KafkaClients.maxInFlightBytes(producerProps), stop);
+            KeyedDispatcher keyed = in.ordering() == Ordering.PARTITION ? null
+                    : new KeyedDispatcher(task, output, in.ordering(), in.maxInFlight());
+            if (keyed != null) {
+                loop.dispatchTo(keyed);
+            }
             List<Meter> meters = gauges(context.metrics(), member, output, loop);
             task.opened();
             try {
                 loop.runAndClose();
             } finally {
                 meters.forEach(context.metrics()::remove);
+                if (keyed != null) {
+                    keyed.close();
+                }
             }
         }
 

@@ -145,7 +145,7 @@ final class KafkaStreamingInput {
             if (!holding && sinceCommit >= commitRecords) {
                 commit(); // a count commit put off while the output was behind
             }
-            ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
+            ConsumerRecords<byte[], byte[]> batch = consumer.poll(keyed == null ? POLL : keyedBeforePoll());
             boolean quiet;
             if (batch.isEmpty()) {
                 quiet = true; // nothing came within the poll's wait: the input is idle
@@ -164,6 +164,10 @@ final class KafkaStreamingInput {
         }
         if (paused) {
             resume();
+        }
+        if (keyed != null) {
+            keyed.drain();
+            throwKeyedFailure();
         }
         commit();
         LOG.info("task '{}': stopped and committed its offsets on {}{}", task.context().taskName(), topic,
@@ -246,6 +250,11 @@ final class KafkaStreamingInput {
     }
 
     private void processBatch(ConsumerRecords<byte[], byte[]> batch) {
+        if (keyed != null) {
+            sinceCommit += batch.count();
+            keyed.take(batch);
+            return;
+        }
         for (TopicPartition tp : batch.partitions()) {
             long next = -1;
             for (ConsumerRecord<byte[], byte[]> r : batch.records(tp)) {
@@ -310,6 +319,9 @@ final class KafkaStreamingInput {
         sinceCommit = 0;
         nextCommit = System.nanoTime() + commitIntervalNanos;
         task.flush(output);
+        if (keyed != null) {
+            keyed.committable(pending); // before the output's flush: it acknowledges their records' output
+        }
         if (exactlyOnce) {
             try {
                 output.commitTransaction(pending, consumer.groupMetadata());
@@ -391,12 +403,57 @@ final class KafkaStreamingInput {
         }
     }
 
+    // ---- keyed concurrency (inputConfig.ordering: key | none): the records go to a KeyedDispatcher ----
+
+    /** With ordering key or none: the dispatcher processing this member's records; null for partition order. */
+    private KeyedDispatcher keyed;
+
+    /** Has {@code dispatcher} process the records, many at once; call before {@link #run()}. */
+    void dispatchTo(KeyedDispatcher dispatcher) {
+        this.keyed = dispatcher;
+    }
+
+    /**
+     * Before each poll: throws a record's failure (see {@link #throwKeyedFailure()}); else lets the
+     * dispatcher fill its window and pause or resume the partitions, and returns the poll timeout.
+     */
+    private Duration keyedBeforePoll() {
+        throwKeyedFailure();
+        return keyed.beforePoll(consumer, paused, POLL);
+    }
+
+    /**
+     * Throws the first failure of a record, once every record in process has finished and what came
+     * before the failed one is committed (so that a restart begins at it).
+     */
+    private void throwKeyedFailure() {
+        RuntimeException failure = keyed.failure();
+        if (failure != null) {
+            failed = true;
+            try {
+                keyed.drain();
+                commit();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        }
+    }
+
+    // ---- end of keyed concurrency ----
+
     /** Commits before partitions move to another member; forgets what was lost without a say. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty() && !failed) {
+                if (keyed != null) {
+                    keyed.drain();
+                }
                 commit();
+            }
+            if (keyed != null) {
+                keyed.forget(partitions);
             }
         }
 
@@ -417,6 +474,9 @@ final class KafkaStreamingInput {
                 rewind(kept);
             } else {
                 partitions.forEach(pending::remove);
+            }
+            if (keyed != null) {
+                keyed.forget(partitions);
             }
         }
     }

@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * remembered and fails the next call, so nothing is committed past a record that was not written.
  * Transactional when the task is exactly-once: sends then belong to the open transaction. Counts
  * the bytes in flight (sent, not yet acknowledged: key and value) so that the input can pause its
- * partitions when the output falls behind. Used by one task thread only; the producer's callbacks
- * run on its I/O thread and only update the in-flight count and the first error.
+ * partitions when the output falls behind. Used by one task thread only, but for {@link #send} and
+ * {@link #deadLetter} outside a transaction, which the workers of a {@link KeyedDispatcher} call at
+ * once (the producer is thread-safe); the producer's callbacks run on its I/O thread and only update
+ * the in-flight count and the first error.
  *
  * <p>A dead letter that would not fit in the dead-letter topic (its {@code max.message.bytes}, or
  * the producer's {@code max.request.size}) is sent with its value cut to fit and the headers

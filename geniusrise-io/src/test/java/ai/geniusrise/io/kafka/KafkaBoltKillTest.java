@@ -1,10 +1,12 @@
 package ai.geniusrise.io.kafka;
 
+import ai.geniusrise.core.config.Ordering;
 import ai.geniusrise.testkit.kafka.KafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * wrote and a later run wrote again are that run's kill's duplicates: each kill's must stay within
  * {@code commitRecords} plus one poll batch (docs/design.md, "Duplicates after a crash"). The commit interval is an
  * hour, so only the count trigger commits during the drain: without it a kill repeats everything
- * its run processed.
+ * its run processed. With {@code ordering: key} (256 in flight, the records of one key in order, of
+ * different keys at once) the bound grows by what was in flight at the last commit: offsets are
+ * committed only below the lowest record not finished.
  */
 @Timeout(value = 420, unit = TimeUnit.SECONDS)
 class KafkaBoltKillTest {
@@ -45,7 +49,7 @@ class KafkaBoltKillTest {
     private static final long COMMIT_RECORDS = 5_000;
     /** The consumer's {@code max.poll.records} (its default): the bound allows one poll batch more. */
     private static final long ONE_POLL = 500;
-    private static final String GROUP = "kills.dups";
+    private static final int MAX_IN_FLIGHT = 256;
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
     private static KafkaTopics topics;
@@ -66,10 +70,15 @@ class KafkaBoltKillTest {
     }
 
     /** A child run; {@code drill} for one that is killed (only the count commits), else one that finishes. */
-    private Process start(String in, String out, int generation, boolean drill) throws IOException {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), BoltChild.class.getName(), KAFKA.bootstrapServers(), in,
-                out, Integer.toString(generation), Long.toString(COMMIT_RECORDS), drill ? "PT1H" : "PT1S")
+    private Process start(String in, String out, int generation, boolean drill, Ordering ordering) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), BoltChild.class.getName(),
+                KAFKA.bootstrapServers(), in, out, Integer.toString(generation), Long.toString(COMMIT_RECORDS),
+                drill ? "PT1H" : "PT1S"));
+        if (ordering != Ordering.PARTITION) {
+            command.addAll(List.of(ordering.name(), Integer.toString(MAX_IN_FLIGHT)));
+        }
+        Process child = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log(generation).toFile()).start();
         children.add(child);
         return child;
@@ -96,14 +105,17 @@ class KafkaBoltKillTest {
         return true;
     }
 
-    private static long committed() throws Exception {
-        return topics.committed(GROUP).values().stream().mapToLong(Long::longValue).sum();
+    private static long committed(String in) throws Exception {
+        return topics.committed("kills." + in).values().stream().mapToLong(Long::longValue).sum();
     }
 
-    @Test
-    void eachSigkillRepeatsAtMostCommitRecordsWhileABacklogDrainsAndNothingIsLost() throws Exception {
-        String in = "dups-in";
-        String out = "dups-out";
+    @ParameterizedTest
+    @EnumSource(value = Ordering.class, names = {"PARTITION", "KEY"})
+    void eachSigkillRepeatsAtMostCommitRecordsWhileABacklogDrainsAndNothingIsLost(Ordering ordering) throws Exception {
+        String in = "dups-in-" + ordering.yamlName();
+        String out = "dups-out-" + ordering.yamlName();
+        // by key: also the records in flight at the last commit, and the rest of the poll batch they came in
+        long bound = COMMIT_RECORDS + ONE_POLL + (ordering == Ordering.PARTITION ? 0 : MAX_IN_FLIGHT + ONE_POLL);
         KAFKA.createTopic(in, PARTITIONS);
         KAFKA.createTopic(out, PARTITIONS);
         topics.produce(in, 0, RECORDS, i -> "v" + i);
@@ -111,7 +123,7 @@ class KafkaBoltKillTest {
         Random random = new Random(13);
         int generation = 0;
         for (int kills = 0; kills < KILLS; generation++) {
-            Process child = start(in, out, generation, true);
+            Process child = start(in, out, generation, true, ordering);
             long written = topics.endOffsets(out);
             // kill it mid-drain, after it wrote 2 to 5 times commitRecords
             long target = written + COMMIT_RECORDS * 2 + random.nextInt((int) COMMIT_RECORDS * 3);
@@ -127,15 +139,15 @@ class KafkaBoltKillTest {
         }
 
         // the last run commits every second too: it finishes the input, its commits are not under test
-        Process last = start(in, out, generation, false);
+        Process last = start(in, out, generation, false, ordering);
         long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-        while (committed() < RECORDS && System.nanoTime() < deadline) {
+        while (committed(in) < RECORDS && System.nanoTime() < deadline) {
             if (restartedAfterExitingByItself(last, generation)) {
-                last = start(in, out, ++generation, false);
+                last = start(in, out, ++generation, false, ordering);
             }
             Thread.sleep(200);
         }
-        assertThat(committed()).as("offsets committed by the last run; log:%n%s", Files.readString(log(generation)))
+        assertThat(committed(in)).as("offsets committed by the last run; log:%n%s", Files.readString(log(generation)))
                 .isEqualTo(RECORDS);
         last.destroy();
         assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -157,7 +169,7 @@ class KafkaBoltKillTest {
                     .filter(runs -> runs.contains(crashed) && runs.stream().anyMatch(later -> later > crashed)).count());
         }
         System.out.printf("kill test: %d records out for %d in, repeated after each crash: %s (bound %d)%n", total,
-                RECORDS, repeatedPerKill, COMMIT_RECORDS + ONE_POLL);
+                RECORDS, repeatedPerKill, bound);
         Set<String> missing = new HashSet<>();
         for (int i = 0; i < RECORDS && missing.size() < 10; i++) {
             if (!writers.containsKey("v" + i)) {
@@ -166,8 +178,8 @@ class KafkaBoltKillTest {
         }
         assertThat(missing).as("values lost").isEmpty();
         assertThat(writers).hasSize(RECORDS);
-        assertThat(repeatedPerKill).as("records written again after each crash, at most commitRecords + one poll")
-                .allSatisfy(repeated -> assertThat(repeated).isLessThanOrEqualTo(COMMIT_RECORDS + ONE_POLL));
+        assertThat(repeatedPerKill).as("records written again after each crash, at most commitRecords + one poll (+ in flight)")
+                .allSatisfy(repeated -> assertThat(repeated).isLessThanOrEqualTo(bound));
         assertThat(repeatedPerKill.stream().mapToLong(Long::longValue).sum()).as("every duplicate comes from a crash")
                 .isEqualTo(total - RECORDS);
     }

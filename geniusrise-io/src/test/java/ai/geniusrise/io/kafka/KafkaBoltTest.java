@@ -74,15 +74,7 @@ class KafkaBoltTest {
     }
 
     private static void awaitCommitted(String group, long total) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (topics.committed(group).values().stream().mapToLong(Long::longValue).sum() >= total) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("group " + group + " did not commit " + total + " records in time: "
-                + topics.committed(group));
+        topics.awaitCommitted(group, total, Duration.ofSeconds(30));
     }
 
     @Test

@@ -37,11 +37,16 @@ final class KafkaTopics {
 
     /** Sends {@code count} records {@code value(i)} with key {@code k<i>}, waiting for every acknowledgement. */
     void produce(String topic, int from, int count, IntFunction<String> value) {
+        produce(topic, from, count, i -> "k" + i, value);
+    }
+
+    /** Sends {@code count} records {@code value(i)} with key {@code key(i)}, waiting for every acknowledgement. */
+    void produce(String topic, int from, int count, IntFunction<String> key, IntFunction<String> value) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = from; i < from + count; i++) {
-                producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(topic, key.apply(i).getBytes(StandardCharsets.UTF_8),
                         value.apply(i).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
@@ -97,6 +102,19 @@ final class KafkaTopics {
             return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
                     .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
         }
+    }
+
+    /** Waits up to {@code timeout} until {@code group} committed {@code total} offsets over all partitions. */
+    void awaitCommitted(String group, long total, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (committed(group).values().stream().mapToLong(Long::longValue).sum() >= total) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("group " + group + " did not commit " + total + " records in time: "
+                + committed(group));
     }
 
     /** The offsets {@code group} committed, by partition. */
