@@ -97,7 +97,7 @@ public final class Quantities {
      *
      * @throws IllegalArgumentException saying what was expected
      */
-    static long bytes(String text) {
+    public static long bytes(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(SIZE_EXPECTED + ", got '" + text + "'");
