@@ -44,19 +44,21 @@ public final class Record {
     private final long timestamp;
     private final Position position;
     private final boolean tombstone;
+    private final Object decoded;
 
     private Record(byte[] key, byte[] value, Map<String, byte[]> headers, long timestamp, Position position) {
-        this(key, value, headers, timestamp, position, false);
+        this(key, value, headers, timestamp, position, false, null);
     }
 
     private Record(byte[] key, byte[] value, Map<String, byte[]> headers, long timestamp, Position position,
-                   boolean tombstone) {
+                   boolean tombstone, Object decoded) {
         this.key = key;
         this.value = Objects.requireNonNull(value, "value");
         this.headers = headers;
         this.timestamp = timestamp;
         this.position = Objects.requireNonNull(position, "position");
         this.tombstone = tombstone;
+        this.decoded = decoded;
     }
 
     /** A record with this UTF-8 value, no key, no headers, timestamp 0 (unknown) and no position. */
@@ -81,7 +83,7 @@ public final class Record {
      */
     public static Record of(byte[] key, byte[] value, Map<String, byte[]> headers, long timestamp, Position position) {
         Map<String, byte[]> h = headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-        return new Record(key, value == null ? EMPTY : value, h, timestamp, position, value == null);
+        return new Record(key, value == null ? EMPTY : value, h, timestamp, position, value == null, null);
     }
 
     /** A record with a UTF-8 key and value. */
@@ -142,11 +144,17 @@ public final class Record {
     }
 
     /**
-     * The JSON value bound to {@code type} (a Java record, a POJO, a map).
+     * The value as {@code type}: the decoded object itself when the record carries one of that type
+     * (an Avro {@code GenericRecord} read from parquet or avro, see {@link #withDecoded(Object)}),
+     * otherwise the JSON value bound to {@code type} (a Java record, a POJO, a map). Records read from
+     * parquet and avro have their JSON form as value, so the same bolt reads JSON lines and them.
      *
      * @throws RecordFormatException if the value is not JSON or does not fit {@code type}
      */
     public <T> T as(Class<T> type) {
+        if (decoded != null && type.isInstance(decoded)) {
+            return type.cast(decoded);
+        }
         try {
             return JSON.readValue(value, type);
         } catch (IOException e) {
@@ -154,6 +162,24 @@ public final class Record {
                     + RecordFormatException.describe(e),
                     position, e);
         }
+    }
+
+    /**
+     * The object this record's value was decoded from or into (an Avro {@code GenericRecord} for
+     * parquet and avro), or {@code null}. It is the same data as the value, in another form: any new
+     * value ({@code withValue...}) drops it.
+     */
+    public Object decoded() {
+        return decoded;
+    }
+
+    /**
+     * This record carrying {@code object}, the same data as its value in a typed form (what a
+     * parquet or avro input attaches, and what their outputs write without going through JSON).
+     * The caller promises that the value is {@code object}'s JSON form.
+     */
+    public Record withDecoded(Object object) {
+        return new Record(key, value, headers, timestamp, position, tombstone, object);
     }
 
     /** Headers in insertion order; unmodifiable. */
@@ -199,7 +225,7 @@ public final class Record {
 
     /** This record with a new key ({@code null} for none). */
     public Record withKey(byte[] newKey) {
-        return new Record(newKey, value, headers, timestamp, position, tombstone);
+        return new Record(newKey, value, headers, timestamp, position, tombstone, decoded);
     }
 
     /** This record with a new UTF-8 key ({@code null} for none). */
@@ -211,7 +237,7 @@ public final class Record {
     public Record withHeader(String name, byte[] headerValue) {
         Map<String, byte[]> copy = new LinkedHashMap<>(headers);
         copy.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(headerValue, "headerValue"));
-        return new Record(key, value, Collections.unmodifiableMap(copy), timestamp, position, tombstone);
+        return new Record(key, value, Collections.unmodifiableMap(copy), timestamp, position, tombstone, decoded);
     }
 
     /** This record with a UTF-8 header added or replaced. */
@@ -221,12 +247,12 @@ public final class Record {
 
     /** This record with a new timestamp (milliseconds since the epoch). */
     public Record withTimestamp(long newTimestamp) {
-        return new Record(key, value, headers, newTimestamp, position, tombstone);
+        return new Record(key, value, headers, newTimestamp, position, tombstone, decoded);
     }
 
     /** This record with a new source position; used by input adapters. */
     public Record withPosition(Position newPosition) {
-        return new Record(key, value, headers, timestamp, newPosition, tombstone);
+        return new Record(key, value, headers, timestamp, newPosition, tombstone, decoded);
     }
 
     @Override

@@ -61,6 +61,10 @@ public final class BatchInputConfig implements InputConfig {
         this.scheme = Locations.schemeOf("source", template == null ? source : template.sample());
         this.format = Objects.requireNonNull(b.format, "format");
         this.compression = Objects.requireNonNull(b.compression, "compression");
+        if (compression == Compression.SNAPPY || compression == Compression.ZSTD) {
+            throw new ConfigException("compression", compression.yamlName() + " is for parquet and avro outputs; an input "
+                    + "takes auto, none or gzip (parquet and avro inputs read their compression from the file)");
+        }
         this.glob = b.glob == null || b.glob.isBlank() ? null : b.glob.trim();
         this.parallelism = Locations.positive("parallelism", b.parallelism);
         this.options = Map.copyOf(b.options);

@@ -52,7 +52,12 @@ public final class BatchOutputConfig implements OutputConfig {
         this.scheme = Locations.schemeOf("destination", template == null ? destination : template.sample());
         this.format = Objects.requireNonNull(b.format, "format");
         if (b.compression == Compression.AUTO) {
-            throw new ConfigException("compression", "auto is for inputs only; an output takes none or gzip");
+            throw new ConfigException("compression", "auto is for inputs only; an output takes none or gzip"
+                    + (b.format.hasSchema() ? ", snappy or zstd" : ""));
+        }
+        if ((b.compression == Compression.SNAPPY || b.compression == Compression.ZSTD) && !b.format.hasSchema()) {
+            throw new ConfigException("compression", b.compression.yamlName() + " is for the parquet and avro formats; "
+                    + "a " + b.format.yamlName() + " output takes none or gzip");
         }
         this.compression = Objects.requireNonNull(b.compression, "compression");
         this.partitionBy = b.partitionBy == null || b.partitionBy.isBlank() ? null : b.partitionBy.trim();
@@ -141,7 +146,10 @@ public final class BatchOutputConfig implements OutputConfig {
         return format;
     }
 
-    /** {@link Compression#NONE} (the default) or {@link Compression#GZIP}. */
+    /**
+     * {@link Compression#NONE} (the default) or {@link Compression#GZIP}; for parquet and avro also
+     * {@link Compression#SNAPPY} and {@link Compression#ZSTD}, applied inside the file.
+     */
     public Compression compression() {
         return compression;
     }
@@ -221,7 +229,7 @@ public final class BatchOutputConfig implements OutputConfig {
             return this;
         }
 
-        /** none (default) or gzip. */
+        /** none (default) or gzip; snappy and zstd for parquet and avro. */
         public Builder compression(Compression value) {
             this.compression = Objects.requireNonNull(value, "compression");
             return this;

@@ -11,7 +11,22 @@ public enum Format {
     /** One record per line of text; the value is the line without its line break. */
     TEXT,
     /** One record per object: the value is the whole object's bytes. */
-    RAW;
+    RAW,
+    /**
+     * Apache Parquet: columnar, with a schema (given, or inferred from the first JSON records);
+     * each record's value is its JSON form. Compression is inside the file.
+     */
+    PARQUET,
+    /**
+     * Avro object container files, with a schema like {@link #PARQUET}; each record's value is
+     * its JSON form. Compression is inside the file.
+     */
+    AVRO;
+
+    /** Whether records of this format carry a schema and compress inside the file (parquet, avro). */
+    public boolean hasSchema() {
+        return this == PARQUET || this == AVRO;
+    }
 
     /** The name used in pipeline files. */
     public String yamlName() {
@@ -25,6 +40,8 @@ public enum Format {
             case CSV -> "csv";
             case TEXT -> "txt";
             case RAW -> "bin";
+            case PARQUET -> "parquet";
+            case AVRO -> "avro";
         };
     }
 }

@@ -71,6 +71,9 @@ final class PipelineParser {
             k -> k.name().toLowerCase(Locale.ROOT));
     private static final Map<String, Format> FORMATS = choices(Format.values(), Format::yamlName);
     private static final Map<String, Compression> COMPRESSIONS = choices(Compression.values(), Compression::yamlName);
+    /** An input's compressions: snappy and zstd live inside parquet and avro files, which say so themselves. */
+    private static final Map<String, Compression> INPUT_COMPRESSIONS = choices(new Compression[] {Compression.NONE,
+            Compression.GZIP, Compression.AUTO}, Compression::yamlName);
     private static final Map<String, ErrorPolicy> POLICIES = choices(ErrorPolicy.values(), ErrorPolicy::yamlName);
     private static final Map<String, Guarantee> GUARANTEES = choices(Guarantee.values(), Guarantee::yamlName);
     private static final Map<String, Ordering> ORDERINGS = choices(Ordering.values(), Ordering::yamlName);
@@ -417,7 +420,7 @@ final class PipelineParser {
                 if (format != null) {
                     b.format(format);
                 }
-                Compression compression = oneOf(f, "compression", COMPRESSIONS);
+                Compression compression = oneOf(f, "compression", INPUT_COMPRESSIONS);
                 if (compression != null) {
                     b.compression(compression);
                 }

@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 
+import org.apache.avro.file.CodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,6 +42,13 @@ import java.util.zip.GZIPOutputStream;
  *       fields make the header.</li>
  *   <li>{@code raw}: one record per object, the value being all its bytes, at most
  *       {@link #maxObjectBytes()}. Encoding writes the one record's value as it is.</li>
+ *   <li>{@code parquet} and {@code avro}: records with a schema. Decoding gives each row its JSON
+ *       form as value and carries the Avro {@code GenericRecord} ({@link Record#decoded()},
+ *       {@code record.as(GenericRecord.class)}). Encoding takes the record's {@code GenericRecord}
+ *       when it has the output's schema, else converts its JSON value; the schema is
+ *       {@value #SCHEMA_OPTION} or {@value #SCHEMA_FILE_OPTION} from the output's options, else
+ *       inferred from the first {@value #INFER_RECORDS_OPTION} records. Compression (gzip, snappy,
+ *       zstd) is inside the file, which keeps its suffix. No Hadoop class is needed.</li>
  * </ul>
  *
  * <p>Positions are {@code Position.inObject(location, object, n)} with {@code n} the 1-based
@@ -65,6 +75,24 @@ public final class RecordCodec {
     /** Option key of {@link BatchInputConfig#options()} setting {@link #maxObjectBytes()}. */
     public static final String MAX_OBJECT_BYTES_OPTION = "maxObjectBytes";
 
+    // ---- the settings of the parquet and avro formats, in an output's options (see ColumnarOptions)
+    /** Option key: an output's Avro record schema, inline as JSON text. */
+    public static final String SCHEMA_OPTION = "schema";
+    /** Option key: a file holding an output's Avro record schema ({@code .avsc}). */
+    public static final String SCHEMA_FILE_OPTION = "schemaFile";
+    /** Option key: how many first records an inferred schema is drawn from; default {@value #DEFAULT_INFER_RECORDS}. */
+    public static final String INFER_RECORDS_OPTION = "inferRecords";
+    /** Option key: parquet row-group size (a size such as 64MiB); default 32 MiB. */
+    public static final String ROW_GROUP_SIZE_OPTION = "rowGroupSize";
+    /** Option key: parquet memory budget of all the open parts of a task's output; default 256 MiB. */
+    public static final String MEMORY_BUDGET_OPTION = "memoryBudget";
+    /** Default of {@value #INFER_RECORDS_OPTION}. */
+    public static final int DEFAULT_INFER_RECORDS = 100;
+    /** Default of {@value #ROW_GROUP_SIZE_OPTION}: 32 MiB. */
+    public static final long DEFAULT_ROW_GROUP_BYTES = 32L << 20;
+    /** Default of {@value #MEMORY_BUDGET_OPTION}: 256 MiB. */
+    public static final long DEFAULT_MEMORY_BUDGET_BYTES = 256L << 20;
+
     static final int READ_BUFFER_BYTES = 64 << 10;
     static final int WRITE_BUFFER_BYTES = 64 << 10;
     private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
@@ -78,12 +106,21 @@ public final class RecordCodec {
     private final int maxLineBytes;
     private final int maxObjectBytes;
     private final int readBufferBytes;
+    private final ColumnarOptions columnar;
+    private final OutputSchema schemas;
 
     private RecordCodec(Format format, int maxLineBytes, int maxObjectBytes, int readBufferBytes) {
+        this(format, maxLineBytes, maxObjectBytes, readBufferBytes, ColumnarOptions.DEFAULTS);
+    }
+
+    private RecordCodec(Format format, int maxLineBytes, int maxObjectBytes, int readBufferBytes,
+                        ColumnarOptions columnar) {
         this.format = Objects.requireNonNull(format, "format");
         this.maxLineBytes = maxLineBytes;
         this.maxObjectBytes = maxObjectBytes;
         this.readBufferBytes = readBufferBytes;
+        this.columnar = columnar;
+        this.schemas = new OutputSchema(columnar.schema(), columnar.inferRecords());
     }
 
     /** The codec of {@code format} with the default limits. */
@@ -114,9 +151,19 @@ public final class RecordCodec {
                 option(options, MAX_OBJECT_BYTES_OPTION, DEFAULT_MAX_OBJECT_BYTES), READ_BUFFER_BYTES);
     }
 
-    /** The codec of an output: its format (encoding has no limits). */
+    /**
+     * The codec of one opened output: its format and, for parquet and avro, the settings in its
+     * options. Such a codec keeps the schema it infers, so that all the parts written through it
+     * share one schema: make one per opened output.
+     *
+     * @throws ConfigException naming the option if a parquet or avro setting is wrong
+     */
     public static RecordCodec forOutput(BatchOutputConfig config) {
-        return of(config.format());
+        if (!config.format().hasSchema()) {
+            return of(config.format());
+        }
+        return new RecordCodec(config.format(), DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_OBJECT_BYTES, READ_BUFFER_BYTES,
+                ColumnarOptions.from(config.options()));
     }
 
     /** A codec like this one reading in chunks of {@code bytes}; for tests of bounded memory. */
@@ -145,6 +192,9 @@ public final class RecordCodec {
      * @param compression {@link Compression#NONE} or {@link Compression#GZIP}
      */
     public String suffix(Compression compression) {
+        if (format.hasSchema()) {
+            return "." + format.extension();
+        }
         return "." + format.extension() + (compression == Compression.GZIP ? ".gz" : "");
     }
 
@@ -152,8 +202,8 @@ public final class RecordCodec {
     public static boolean isGzip(String objectName, Compression compression) {
         return switch (compression) {
             case GZIP -> true;
-            case NONE -> false;
             case AUTO -> objectName.endsWith(".gz");
+            default -> false;
         };
     }
 
@@ -166,6 +216,12 @@ public final class RecordCodec {
      */
     public RecordReader reader(InputStream in, String location, String object, Compression compression)
             throws IOException {
+        if (format == Format.PARQUET) {
+            return ParquetDecoder.of(in, location, object, new AvroJson(JSON_FACTORY));
+        }
+        if (format == Format.AVRO) {
+            return new AvroDecoder(in, location, object, new AvroJson(JSON_FACTORY));
+        }
         InputStream src = in;
         if (isGzip(object, compression)) {
             try {
@@ -180,6 +236,7 @@ public final class RecordCodec {
             case TEXT -> new LineDecoder(src, location, object, readBufferBytes, maxLineBytes, false);
             case CSV -> new CsvDecoder(src, location, object, readBufferBytes, maxLineBytes, CSV_FACTORY, JSON_FACTORY);
             case RAW -> new RawDecoder(src, location, object, readBufferBytes, maxObjectBytes);
+            case PARQUET, AVRO -> throw new IllegalStateException("handled above");
         };
     }
 
@@ -188,21 +245,53 @@ public final class RecordCodec {
      * {@link PartWriter#close()} finishes the gzip stream (if any) and closes {@code out}, which
      * is where a file sink makes the bytes durable.
      *
-     * @param compression {@link Compression#NONE} or {@link Compression#GZIP}
-     * @throws IllegalArgumentException for {@link Compression#AUTO}, which is for inputs only
+     * @param compression {@link Compression#NONE} or {@link Compression#GZIP}; for parquet and avro also
+     *                    {@link Compression#SNAPPY} and {@link Compression#ZSTD}, inside the file
+     * @throws IllegalArgumentException for {@link Compression#AUTO}, which is for inputs only, and for
+     *         snappy or zstd with a line format
      */
     public PartWriter writer(OutputStream out, Compression compression) throws IOException {
+        if (compression == Compression.AUTO) {
+            throw new IllegalArgumentException("compression auto is for inputs only; an output takes none or gzip");
+        }
+        if (format.hasSchema()) {
+            CountingOutput buffered = new CountingOutput(out, WRITE_BUFFER_BYTES);
+            AvroJson avro = new AvroJson(JSON_FACTORY);
+            return format == Format.PARQUET
+                    ? new ParquetEncoder(buffered, "parquet part", schemas, parquetCodec(compression),
+                            columnar.rowGroupBytes(), JSON, avro)
+                    : new AvroEncoder(buffered, schemas, avroCodec(compression), JSON, avro);
+        }
         OutputStream sink = switch (compression) {
             case NONE -> out;
             case GZIP -> new GZIPOutputStream(out, WRITE_BUFFER_BYTES);
-            case AUTO -> throw new IllegalArgumentException("compression auto is for inputs only; an output takes "
-                    + "none or gzip");
+            default -> throw new IllegalArgumentException("compression " + compression.yamlName() + " is for the "
+                    + "parquet and avro formats; " + format.yamlName() + " takes none or gzip");
         };
         CountingOutput counted = new CountingOutput(sink, WRITE_BUFFER_BYTES);
         return switch (format) {
             case JSONL, TEXT -> new LineEncoder(counted);
             case CSV -> new CsvEncoder(counted, JSON, CSV_FACTORY);
             case RAW -> new RawEncoder(counted);
+            case PARQUET, AVRO -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    private static CompressionCodecName parquetCodec(Compression c) {
+        return switch (c) {
+            case GZIP -> CompressionCodecName.GZIP;
+            case SNAPPY -> CompressionCodecName.SNAPPY;
+            case ZSTD -> CompressionCodecName.ZSTD;
+            default -> CompressionCodecName.UNCOMPRESSED;
+        };
+    }
+
+    private static CodecFactory avroCodec(Compression c) {
+        return switch (c) {
+            case GZIP -> CodecFactory.deflateCodec(6);
+            case SNAPPY -> CodecFactory.snappyCodec();
+            case ZSTD -> CodecFactory.zstandardCodec(3);
+            default -> CodecFactory.nullCodec();
         };
     }
 
