@@ -18,7 +18,9 @@ import java.util.Objects;
  * many records it does so sooner (default 10,000): together they bound what a crash makes the bolt
  * process again. {@link #concurrency()} is how many
  * members of the consumer group one process runs, each on its own thread with its own clients
- * (default 1), beside the {@code replicas} processes.
+ * (default 1), beside the {@code replicas} processes. {@link #keyFormat()} and {@link #valueFormat()}
+ * decode keys and values written with a schema registry (the Confluent wire format) into JSON for
+ * the bolt; records that cannot be decoded go through the task's error policy.
  */
 public final class StreamingInputConfig implements InputConfig {
 
@@ -29,6 +31,9 @@ public final class StreamingInputConfig implements InputConfig {
     private final long commitRecords;
     private final int concurrency;
     private final Map<String, String> properties;
+    private final SchemaFormat keyFormat;
+    private final SchemaFormat valueFormat;
+    private final SchemaRegistryConfig schemaRegistry;
 
     /** The default {@link #commitInterval()}: one second. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
@@ -54,6 +59,9 @@ public final class StreamingInputConfig implements InputConfig {
                     + concurrency);
         }
         this.properties = Map.copyOf(b.properties);
+        this.keyFormat = b.keyFormat;
+        this.valueFormat = b.valueFormat;
+        this.schemaRegistry = RegistrySettings.registry(keyFormat, valueFormat, b.schemaRegistry);
     }
 
     /** A builder for an input reading topic (or URL) {@code source}. */
@@ -64,7 +72,8 @@ public final class StreamingInputConfig implements InputConfig {
     /** A builder holding this config's values. */
     public Builder toBuilder() {
         return new Builder(source).bootstrapServers(bootstrapServers).groupId(groupId).commitInterval(commitInterval)
-                .commitRecords(commitRecords).concurrency(concurrency).properties(properties);
+                .commitRecords(commitRecords).concurrency(concurrency).properties(properties).keyFormat(keyFormat)
+                .valueFormat(valueFormat).schemaRegistry(schemaRegistry);
     }
 
     @Override
@@ -124,6 +133,21 @@ public final class StreamingInputConfig implements InputConfig {
         return properties;
     }
 
+    /** How keys are encoded with the schema registry, or {@code null} for bytes as they are. */
+    public SchemaFormat keyFormat() {
+        return keyFormat;
+    }
+
+    /** How values are encoded with the schema registry, or {@code null} for bytes as they are. */
+    public SchemaFormat valueFormat() {
+        return valueFormat;
+    }
+
+    /** The schema registry the formats use; {@code null} when neither format is set. */
+    public SchemaRegistryConfig schemaRegistry() {
+        return schemaRegistry;
+    }
+
     /** The same as {@link #properties()}. */
     @Override
     public Map<String, String> options() {
@@ -141,19 +165,22 @@ public final class StreamingInputConfig implements InputConfig {
                 && Objects.equals(c.bootstrapServers, bootstrapServers) && Objects.equals(c.groupId, groupId)
                 && c.commitInterval.equals(commitInterval) && c.commitRecords == commitRecords
                 && c.concurrency == concurrency
-                && c.properties.equals(properties);
+                && c.properties.equals(properties) && c.keyFormat == keyFormat && c.valueFormat == valueFormat
+                && Objects.equals(c.schemaRegistry, schemaRegistry);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, bootstrapServers, groupId, commitInterval, commitRecords, concurrency, properties);
+        return Objects.hash(source, bootstrapServers, groupId, commitInterval, commitRecords, concurrency, properties,
+                keyFormat, valueFormat, schemaRegistry);
     }
 
     @Override
     public String toString() {
         return "StreamingInputConfig{source=" + source + (bootstrapServers == null ? "" : ", bootstrapServers="
                 + bootstrapServers) + (groupId == null ? "" : ", groupId=" + groupId)
-                + (concurrency == 1 ? "" : ", concurrency=" + concurrency) + "}";
+                + (concurrency == 1 ? "" : ", concurrency=" + concurrency)
+                + RegistrySettings.describe(keyFormat, valueFormat) + "}";
     }
 
     static String blankToNull(String s) {
@@ -169,6 +196,9 @@ public final class StreamingInputConfig implements InputConfig {
         private Long commitRecords;
         private Integer concurrency;
         private Map<String, String> properties = Map.of();
+        private SchemaFormat keyFormat;
+        private SchemaFormat valueFormat;
+        private SchemaRegistryConfig schemaRegistry;
 
         private Builder(String source) {
             this.source = source;
@@ -207,6 +237,27 @@ public final class StreamingInputConfig implements InputConfig {
         /** Client properties, replacing any set before. */
         public Builder properties(Map<String, String> value) {
             this.properties = Map.copyOf(value);
+            return this;
+        }
+
+        /** How keys are encoded with the schema registry; {@code null} for bytes as they are. */
+        public Builder keyFormat(SchemaFormat value) {
+            this.keyFormat = value;
+            return this;
+        }
+
+        /** How values are encoded with the schema registry; {@code null} for bytes as they are. */
+        public Builder valueFormat(SchemaFormat value) {
+            this.valueFormat = value;
+            return this;
+        }
+
+        /**
+         * The schema registry of {@link #keyFormat} and {@link #valueFormat}; {@code null} for
+         * {@link SchemaRegistryConfig#DEFAULT} when a format is set.
+         */
+        public Builder schemaRegistry(SchemaRegistryConfig value) {
+            this.schemaRegistry = value;
             return this;
         }
 
