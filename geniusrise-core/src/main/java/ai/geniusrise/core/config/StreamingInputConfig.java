@@ -21,6 +21,9 @@ import java.util.Objects;
  * (default 1), beside the {@code replicas} processes. {@link #ordering()} and {@link #maxInFlight()}
  * let one member process many records at once: records of different keys concurrently, records of
  * one key in order (for bolts that call slow services).
+ * {@link #keyFormat()} and {@link #valueFormat()}
+ * decode keys and values written with a schema registry (the Confluent wire format) into JSON for
+ * the bolt; records that cannot be decoded go through the task's error policy.
  */
 public final class StreamingInputConfig implements InputConfig {
 
@@ -33,6 +36,9 @@ public final class StreamingInputConfig implements InputConfig {
     private final Ordering ordering;
     private final int maxInFlight;
     private final Map<String, String> properties;
+    private final SchemaFormat keyFormat;
+    private final SchemaFormat valueFormat;
+    private final SchemaRegistryConfig schemaRegistry;
 
     /** The default {@link #commitInterval()}: one second. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
@@ -71,6 +77,9 @@ public final class StreamingInputConfig implements InputConfig {
                     + "or remove maxInFlight");
         }
         this.properties = Map.copyOf(b.properties);
+        this.keyFormat = b.keyFormat;
+        this.valueFormat = b.valueFormat;
+        this.schemaRegistry = RegistrySettings.registry(keyFormat, valueFormat, b.schemaRegistry);
     }
 
     /** A builder for an input reading topic (or URL) {@code source}. */
@@ -82,7 +91,8 @@ public final class StreamingInputConfig implements InputConfig {
     public Builder toBuilder() {
         return new Builder(source).bootstrapServers(bootstrapServers).groupId(groupId).commitInterval(commitInterval)
                 .commitRecords(commitRecords).concurrency(concurrency).ordering(ordering)
-                .maxInFlight(ordering == Ordering.PARTITION ? null : maxInFlight).properties(properties);
+                .maxInFlight(ordering == Ordering.PARTITION ? null : maxInFlight).properties(properties)
+                .keyFormat(keyFormat).valueFormat(valueFormat).schemaRegistry(schemaRegistry);
     }
 
     @Override
@@ -164,6 +174,21 @@ public final class StreamingInputConfig implements InputConfig {
         return properties;
     }
 
+    /** How keys are encoded with the schema registry, or {@code null} for bytes as they are. */
+    public SchemaFormat keyFormat() {
+        return keyFormat;
+    }
+
+    /** How values are encoded with the schema registry, or {@code null} for bytes as they are. */
+    public SchemaFormat valueFormat() {
+        return valueFormat;
+    }
+
+    /** The schema registry the formats use; {@code null} when neither format is set. */
+    public SchemaRegistryConfig schemaRegistry() {
+        return schemaRegistry;
+    }
+
     /** The same as {@link #properties()}. */
     @Override
     public Map<String, String> options() {
@@ -181,13 +206,14 @@ public final class StreamingInputConfig implements InputConfig {
                 && Objects.equals(c.bootstrapServers, bootstrapServers) && Objects.equals(c.groupId, groupId)
                 && c.commitInterval.equals(commitInterval) && c.commitRecords == commitRecords
                 && c.concurrency == concurrency && c.ordering == ordering && c.maxInFlight == maxInFlight
-                && c.properties.equals(properties);
+                && c.properties.equals(properties) && c.keyFormat == keyFormat && c.valueFormat == valueFormat
+                && Objects.equals(c.schemaRegistry, schemaRegistry);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, bootstrapServers, groupId, commitInterval, commitRecords, concurrency, ordering, maxInFlight,
-                properties);
+        return Objects.hash(source, bootstrapServers, groupId, commitInterval, commitRecords, concurrency, ordering,
+                maxInFlight, properties, keyFormat, valueFormat, schemaRegistry);
     }
 
     @Override
@@ -196,7 +222,7 @@ public final class StreamingInputConfig implements InputConfig {
                 + bootstrapServers) + (groupId == null ? "" : ", groupId=" + groupId)
                 + (concurrency == 1 ? "" : ", concurrency=" + concurrency)
                 + (ordering == Ordering.PARTITION ? "" : ", ordering=" + ordering.yamlName() + ", maxInFlight="
-                + maxInFlight) + "}";
+                + maxInFlight) + RegistrySettings.describe(keyFormat, valueFormat) + "}";
     }
 
     static String blankToNull(String s) {
@@ -214,6 +240,9 @@ public final class StreamingInputConfig implements InputConfig {
         private Ordering ordering;
         private Integer maxInFlight;
         private Map<String, String> properties = Map.of();
+        private SchemaFormat keyFormat;
+        private SchemaFormat valueFormat;
+        private SchemaRegistryConfig schemaRegistry;
 
         private Builder(String source) {
             this.source = source;
@@ -267,6 +296,27 @@ public final class StreamingInputConfig implements InputConfig {
         /** Client properties, replacing any set before. */
         public Builder properties(Map<String, String> value) {
             this.properties = Map.copyOf(value);
+            return this;
+        }
+
+        /** How keys are encoded with the schema registry; {@code null} for bytes as they are. */
+        public Builder keyFormat(SchemaFormat value) {
+            this.keyFormat = value;
+            return this;
+        }
+
+        /** How values are encoded with the schema registry; {@code null} for bytes as they are. */
+        public Builder valueFormat(SchemaFormat value) {
+            this.valueFormat = value;
+            return this;
+        }
+
+        /**
+         * The schema registry of {@link #keyFormat} and {@link #valueFormat}; {@code null} for
+         * {@link SchemaRegistryConfig#DEFAULT} when a format is set.
+         */
+        public Builder schemaRegistry(SchemaRegistryConfig value) {
+            this.schemaRegistry = value;
             return this;
         }
 

@@ -11,10 +11,14 @@ import ai.geniusrise.core.config.Format;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.Ordering;
 import ai.geniusrise.core.config.OutputConfig;
+import ai.geniusrise.core.config.SchemaFormat;
+import ai.geniusrise.core.config.SchemaRegistryConfig;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.spi.DeployTarget;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -22,7 +26,10 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,11 +62,13 @@ final class PipelineParser {
     static final List<String> BATCH_INPUT_KEYS = List.of("type", "source", "format", "compression", "glob",
             "parallelism", "select", "checkpointInterval", "checkpointRecords", "options");
     static final List<String> STREAMING_INPUT_KEYS = List.of("type", "source", "bootstrapServers", "groupId",
-            "commitInterval", "commitRecords", "concurrency", "ordering", "maxInFlight", "properties");
+            "commitInterval", "commitRecords", "concurrency", "ordering", "maxInFlight", "properties", "keyFormat",
+            "valueFormat", "schemaRegistry");
     static final List<String> BATCH_OUTPUT_KEYS = List.of("type", "destination", "format", "compression",
             "partitionBy", "maxRecordsPerPart", "maxBytesPerPart", "flushInterval", "options");
     static final List<String> STREAMING_OUTPUT_KEYS = List.of("type", "destination", "bootstrapServers",
-            "keyField", "properties");
+            "keyField", "properties", "keyFormat", "valueFormat", "keySchema", "valueSchema", "schemaRegistry");
+    static final List<String> SCHEMA_REGISTRY_KEYS = List.of("url", "subjectNameStrategy", "autoRegister");
 
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
     private static final Pattern CLASS_NAME =
@@ -79,6 +88,12 @@ final class PipelineParser {
     private static final Map<String, Ordering> ORDERINGS = choices(Ordering.values(), Ordering::yamlName);
     private static final Map<String, BatchInputConfig.Selection> SELECTIONS = choices(
             BatchInputConfig.Selection.values(), BatchInputConfig.Selection::yamlName);
+    private static final ObjectMapper SCHEMA_JSON = new ObjectMapper();
+    private static final Map<String, SchemaFormat> SCHEMA_FORMATS = choices(SchemaFormat.values(),
+            SchemaFormat::yamlName);
+    private static final Map<String, SchemaRegistryConfig.SubjectNameStrategy> SUBJECT_STRATEGIES = choices(
+            SchemaRegistryConfig.SubjectNameStrategy.values(), SchemaRegistryConfig.SubjectNameStrategy::yamlName);
+    private static final Map<String, Boolean> BOOLEANS = choices(new Boolean[] {true, false}, String::valueOf);
     private static final Map<String, String> FAMILIES = choices(new String[] {"batch", "streaming"}, f -> f);
 
     private final Path origin;
@@ -456,6 +471,9 @@ final class PipelineParser {
                     .maxInFlight(integer(f.get("maxInFlight"), Integer.MIN_VALUE))
                     .properties(merge(bolt ? d.kafkaProperties() : Map.of(),
                             textMap(f.get("properties"), "Kafka client properties")))
+                    .keyFormat(oneOf(f, "keyFormat", SCHEMA_FORMATS))
+                    .valueFormat(oneOf(f, "valueFormat", SCHEMA_FORMATS))
+                    .schemaRegistry(schemaRegistry(f.get("schemaRegistry")))
                     .build();
         } catch (ConfigException e) {
             if (e.file() != null) {
@@ -506,12 +524,65 @@ final class PipelineParser {
                     .bootstrapServers(bootstrap == null ? d.bootstrapServers() : bootstrap)
                     .keyField(text(f, "keyField"))
                     .properties(merge(d.kafkaProperties(), textMap(f.get("properties"), "Kafka client properties")))
+                    .keyFormat(oneOf(f, "keyFormat", SCHEMA_FORMATS))
+                    .valueFormat(oneOf(f, "valueFormat", SCHEMA_FORMATS))
+                    .keySchema(schemaText(f.get("keySchema")))
+                    .valueSchema(schemaText(f.get("valueSchema")))
+                    .schemaRegistry(schemaRegistry(f.get("schemaRegistry")))
                     .build();
         } catch (ConfigException e) {
             if (e.file() != null) {
                 throw e;
             }
             throw node.relocate(e);
+        }
+    }
+
+    /** A {@code schemaRegistry} mapping: {@code url}, {@code subjectNameStrategy}, {@code autoRegister}. */
+    private static SchemaRegistryConfig schemaRegistry(PipelineNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isNull()) {
+            return SchemaRegistryConfig.DEFAULT;
+        }
+        Map<String, PipelineNode> f = node.mapping(SCHEMA_REGISTRY_KEYS, "a schemaRegistry");
+        Boolean autoRegister = oneOf(f, "autoRegister", BOOLEANS);
+        try {
+            return new SchemaRegistryConfig(text(f, "url"), oneOf(f, "subjectNameStrategy", SUBJECT_STRATEGIES),
+                    autoRegister == null || autoRegister);
+        } catch (ConfigException e) {
+            throw f.get("url") != null ? f.get("url").error(e.problem()) : node.relocate(e);
+        }
+    }
+
+    /**
+     * A key or value schema as JSON text: written inline (a mapping, or text starting with
+     * <code>{</code>), or the path of a schema file, relative to the pipeline file's folder.
+     */
+    private String schemaText(PipelineNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isMapping()) {
+            try {
+                return SCHEMA_JSON.writeValueAsString(node.value());
+            } catch (JsonProcessingException e) {
+                throw node.error("cannot write this schema as JSON: " + e.getOriginalMessage());
+            }
+        }
+        String text = node.text();
+        if (text == null || text.isBlank() || text.trim().startsWith("{")) {
+            return text;
+        }
+        Path file = Path.of(location(node, text));
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw node.error("schema file " + file + " does not exist (expected the schema inline, starting with '{', "
+                    + "or the path of a schema file, relative to the pipeline file)");
+        } catch (IOException e) {
+            throw node.error("cannot read the schema file " + file + ": " + e.getMessage());
         }
     }
 

@@ -85,6 +85,11 @@ public final class TaskSpec {
                     + "' is a " + (kind == Kind.BOLT ? "bolt" : "spout") + " from " + in.type() + " to "
                     + output.type() + ": remove the key or use ordering: partition");
         }
+        if (in.keyFormat() != null || in.valueFormat() != null) {
+            throw new ConfigException("config.inputConfig.ordering", ordering + " cannot be combined with "
+                    + "keyFormat or valueFormat (schema-registry decoding) in task '" + name + "' yet: records decoded "
+                    + "with a schema are processed in partition order; use ordering: partition");
+        }
         if (guarantee == Guarantee.EXACTLY_ONCE) {
             throw new ConfigException("config.inputConfig.ordering", ordering + " cannot be combined with "
                     + "guarantee: exactly_once in task '" + name + "': a transaction would commit the output of "

@@ -225,6 +225,11 @@ final class BatchToStreamRun implements StreamingTask {
     }
 
     @Override
+    public void reject(Record record, Throwable error, StreamSink sink) {
+        records.reject(record, error, sink);
+    }
+
+    @Override
     public void flush(StreamSink sink) {
         records.flush(sink);
     }

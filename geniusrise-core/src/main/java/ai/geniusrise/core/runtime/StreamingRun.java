@@ -245,6 +245,12 @@ final class StreamingRun implements StreamingTask {
         }
     }
 
+    @Override
+    public void reject(Record record, Throwable error, StreamSink sink) {
+        letterSink = sink;
+        failures.onFailure(record, error, tally);
+    }
+
     private void publishSometimes() {
         if (tally.in % PUBLISH_EVERY == 0) {
             metrics.publish(tally);

@@ -97,6 +97,16 @@ public interface StreamingTask {
     }
 
     /**
+     * Applies the error policy to {@code record}, which the engine could not decode from its input
+     * or encode for its output (a value that does not match its schema): {@code skip} counts it,
+     * {@code dead-letter} passes it to {@code sink}'s {@link StreamSink#deadLetter} with
+     * {@code error}, {@code fail} throws.
+     *
+     * @throws ai.geniusrise.core.TaskFailedException under the fail policy, naming the record's position
+     */
+    void reject(Record record, Throwable error, StreamSink sink);
+
+    /**
      * Calls the bolt's {@code flush}; what it emits goes to {@code sink} at once.
      *
      * @throws ai.geniusrise.core.TaskFailedException if flush throws

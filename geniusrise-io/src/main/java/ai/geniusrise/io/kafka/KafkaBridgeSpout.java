@@ -6,6 +6,7 @@ import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.ErrorPolicy;
 import ai.geniusrise.core.Guarantee;
 import ai.geniusrise.core.Record;
+import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.Spout;
 import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.config.StreamingInputConfig;
@@ -143,6 +144,12 @@ public class KafkaBridgeSpout extends Spout {
         @Override
         public void process(Record in, StreamSink sink) {
             sink.send(in);
+        }
+
+        @Override
+        public void reject(Record record, Throwable error, StreamSink sink) {
+            throw new TaskFailedException("the Kafka bridge cannot pass on the record at " + record.position() + ": "
+                    + error.getMessage(), error);
         }
 
         @Override

@@ -88,11 +88,12 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             int maxRequest = KafkaClients.maxRequestSize(producerProps);
             Map<String, Integer> limits = KafkaClients.checkTopics(outBootstrap, out.properties(),
                     "config.outputConfig.properties", topics, dlq, maxRequest);
+            TopicSchemas encoding = TopicSchemas.writing(out);
             Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
             try (KafkaStreamingOutput output = new KafkaStreamingOutput(producer, context.taskName(), out.topic(), dlq,
                     out.keyField(), false, Math.min(maxRequest, limits.getOrDefault(dlq, maxRequest)))) {
                 task.opened();
-                task.produce(output);
+                task.produce(encoding == null ? output : encoding.encoding(output, task));
                 output.flush();
             }
             return;
@@ -116,7 +117,8 @@ public final class KafkaStreamingEngine implements StreamingEngine {
                                 : inputLimit + KafkaClients.DEAD_LETTER_HEADROOM));
 
         Group group = new Group(in, out, inBootstrap, outBootstrap, in.groupId() != null ? in.groupId() : id, dlq,
-                Math.min(maxRequest, outLimits.getOrDefault(dlq, maxRequest)));
+                Math.min(maxRequest, outLimits.getOrDefault(dlq, maxRequest)), TopicSchemas.reading(in),
+                TopicSchemas.writing(out));
         if (in.concurrency() == 1) {
             group.runMember(task, -1, task::stopRequested);
         } else {
@@ -126,10 +128,11 @@ public final class KafkaStreamingEngine implements StreamingEngine {
 
     /**
      * What every member of a bolt's consumer group shares: configs, servers, group id, dead-letter
-     * topic and the largest dead letter it takes.
+     * topic and the largest dead letter it takes, the input's and the output's schemas.
      */
     private record Group(StreamingInputConfig in, StreamingOutputConfig out, String inBootstrap, String outBootstrap,
-                         String groupId, String dlq, int deadLetterMaxBytes) {
+                         String groupId, String dlq, int deadLetterMaxBytes, TopicSchemas decoding,
+                         TopicSchemas encoding) {
 
         /**
          * Runs {@code count} members of the group: the calling thread is member 0, each other member has
@@ -204,7 +207,7 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             }
             KafkaStreamingInput loop = new KafkaStreamingInput(consumer, output, task, in.topic(), in.commitInterval(),
                     in.commitRecords(), String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)),
-                    KafkaClients.maxInFlightBytes(producerProps), stop);
+                    KafkaClients.maxInFlightBytes(producerProps), stop, decoding, encoding);
             KeyedDispatcher keyed = in.ordering() == Ordering.PARTITION ? null
                     : new KeyedDispatcher(task, output, in.ordering(), in.maxInFlight());
             if (keyed != null) {

@@ -93,6 +93,10 @@ final class KafkaStreamingInput {
 
     private final Consumer<byte[], byte[]> consumer;
     private final Output output;
+    /** Where the task's records go: {@link #output}, through the output's schemas when it has any. */
+    private final StreamSink sink;
+    /** The input's schemas, or {@code null} when its keys and values pass as they are. */
+    private final TopicSchemas decoding;
     private final StreamingTask task;
     private final String topic;
     private final boolean exactlyOnce;
@@ -124,8 +128,22 @@ final class KafkaStreamingInput {
     KafkaStreamingInput(Consumer<byte[], byte[]> consumer, Output output, StreamingTask task, String topic,
                         Duration commitInterval, long commitRecords, String autoOffsetReset, long maxInFlightBytes,
                         BooleanSupplier stop) {
+        this(consumer, output, task, topic, commitInterval, commitRecords, autoOffsetReset, maxInFlightBytes, stop,
+                null, null);
+    }
+
+    /**
+     * A loop as above whose input records are decoded with {@code decoding} and whose output records
+     * are encoded with {@code encoding} (either {@code null} for bytes as they are); a record that
+     * does not match its schema goes through the task's error policy.
+     */
+    KafkaStreamingInput(Consumer<byte[], byte[]> consumer, Output output, StreamingTask task, String topic,
+                        Duration commitInterval, long commitRecords, String autoOffsetReset, long maxInFlightBytes,
+                        BooleanSupplier stop, TopicSchemas decoding, TopicSchemas encoding) {
         this.consumer = consumer;
         this.output = output;
+        this.sink = encoding == null ? output : encoding.encoding(output, task);
+        this.decoding = decoding;
         this.task = task;
         this.topic = topic;
         this.exactlyOnce = task.guarantee() == Guarantee.EXACTLY_ONCE;
@@ -259,7 +277,7 @@ final class KafkaStreamingInput {
             long next = -1;
             for (ConsumerRecord<byte[], byte[]> r : batch.records(tp)) {
                 try {
-                    task.process(toRecord(r), output);
+                    process(toRecord(r));
                 } catch (RuntimeException e) {
                     onFailure(tp, r.offset(), e);
                     throw e;
@@ -278,6 +296,20 @@ final class KafkaStreamingInput {
                 pending.put(tp, new OffsetAndMetadata(next));
             }
         }
+    }
+
+    /** Decodes {@code in} when the input has schemas (one that does not match is rejected), then processes it. */
+    private void process(Record in) {
+        Record decoded = in;
+        if (decoding != null) {
+            try {
+                decoded = decoding.decode(in);
+            } catch (SchemaMismatchException e) {
+                task.reject(in, e, output);
+                return;
+            }
+        }
+        task.process(decoded, sink);
     }
 
     /**
@@ -318,7 +350,7 @@ final class KafkaStreamingInput {
     private boolean commit() {
         sinceCommit = 0;
         nextCommit = System.nanoTime() + commitIntervalNanos;
-        task.flush(output);
+        task.flush(sink);
         if (keyed != null) {
             keyed.committable(pending); // before the output's flush: it acknowledges their records' output
         }

@@ -60,6 +60,8 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     static final String H_SOURCE_INDEX = "geniusrise.source.index";
     static final String H_VALUE_TRUNCATED = "geniusrise.value.truncated";
     static final String H_VALUE_BYTES = "geniusrise.value.bytes";
+    /** The registry id of the schema a dead letter's key or value did not match. */
+    static final String H_SCHEMA_ID = "geniusrise.schema.id";
     /** Longest reason or error message a dead letter carries in a header, in characters. */
     private static final int MAX_ERROR_MESSAGE_CHARS = 4096;
     /**
@@ -157,6 +159,9 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         if (error != null) {
             add(h, H_ERROR_CLASS, error.getClass().getName());
             add(h, H_ERROR_MESSAGE, capped(String.valueOf(error.getMessage())));
+            if (error instanceof SchemaMismatchException m && m.schemaId() >= 0) {
+                add(h, H_SCHEMA_ID, Integer.toString(m.schemaId()));
+            }
         }
         if (original.position() instanceof Position.InTopic p) {
             add(h, H_SOURCE_TOPIC, p.topic());
