@@ -1,7 +1,7 @@
 package ai.geniusrise.io.format;
 
 import ai.geniusrise.core.ConfigException;
-import ai.geniusrise.core.pipeline.Quantities;
+import ai.geniusrise.core.settings.Quantities;
 import org.apache.avro.Schema;
 
 import java.io.IOException;
