@@ -1,5 +1,8 @@
 package ai.geniusrise.core;
 
+import java.util.Collection;
+import java.util.Locale;
+
 /**
  * A user's configuration is wrong: a pipeline file, a task spec, a config built in code, or a
  * task class that cannot be used. The message says where (file:line:column when known, and the
@@ -68,6 +71,56 @@ public class ConfigException extends RuntimeException {
     /** What is wrong and what was expected, without the location. */
     public String problem() {
         return problem;
+    }
+
+    /**
+     * A key that is none of {@code known}, at {@code path}: "unknown {@code kind} 'key'; did you mean
+     * 'x'?" when one of them is {@linkplain #nearest close}, else listing them all.
+     */
+    public static ConfigException unknownKey(String path, String kind, String key, Collection<String> known) {
+        String near = nearest(key, known);
+        return new ConfigException(path, "unknown " + kind + " '" + key + "'" + (near != null
+                ? "; did you mean '" + near + "'?" : "; expected one of: " + String.join(", ", known)));
+    }
+
+    /**
+     * The element of {@code candidates} nearest to {@code word} (ignoring case) when it is close enough
+     * to be a slip of the keyboard, else {@code null}: the "did you mean" of an error message.
+     */
+    public static String nearest(String word, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String lower = word.toLowerCase(Locale.ROOT);
+        for (String candidate : candidates) {
+            int d = editDistance(lower, candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        int limit = word.length() <= 4 ? 1 : word.length() <= 8 ? 2 : 3;
+        return bestDistance <= limit ? best : null;
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
+    private static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static String render(String file, int line, int column, String path, String problem) {

@@ -15,9 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -64,6 +64,16 @@ final class PipelineNode {
 
     PipelineNode child(Node child, String childPath) {
         return new PipelineNode(child, childPath, file, env);
+    }
+
+    /** This node with {@code variables} set (over the environment) for the placeholders under it. */
+    PipelineNode withVariables(Map<String, String> variables) {
+        if (variables.isEmpty()) {
+            return this;
+        }
+        Map<String, String> more = new HashMap<>(env);
+        more.putAll(variables);
+        return new PipelineNode(node, path, file, more);
     }
 
     boolean isMapping() {
@@ -296,41 +306,9 @@ final class PipelineNode {
         return message + "; expected one of: " + String.join(", ", allowed);
     }
 
-    /** The element of {@code candidates} nearest to {@code word} when it is close enough, else {@code null}. */
+    /** See {@link ConfigException#nearest}. */
     static String nearest(String word, Collection<String> candidates) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        String lower = word.toLowerCase(Locale.ROOT);
-        for (String candidate : candidates) {
-            int d = editDistance(lower, candidate.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                best = candidate;
-                bestDistance = d;
-            }
-        }
-        int limit = word.length() <= 4 ? 1 : word.length() <= 8 ? 2 : 3;
-        return bestDistance <= limit ? best : null;
-    }
-
-    /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
-    static int editDistance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
+        return ConfigException.nearest(word, candidates);
     }
 
     /** This node as a list. */
