@@ -78,6 +78,7 @@ final class TargetOptions {
 
     /** The pipeline's tasks by target, in file order, each part a pipeline of its own. */
     Map<String, Pipeline> split(Pipeline pipeline) {
+        TaskManager.checkCommandLineSettings(deploy);
         Map<String, List<TaskSpec>> byTarget = new LinkedHashMap<>();
         for (TaskSpec task : pipeline.tasks()) {
             Object own = task.deployment().target().get("target");

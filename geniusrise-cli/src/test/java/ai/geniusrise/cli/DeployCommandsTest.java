@@ -17,6 +17,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -109,6 +111,47 @@ class DeployCommandsTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("k8s: would apply CronJob pipelines/seed-batch-batch-spout");
         assertThat(client.batch().v1().cronjobs().inNamespace("pipelines").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void anUnknownKeyGivenWithDeployIsReportedAsTheCommandLinesNotTheFilesByEveryCommand() {
+        String file = seed("seed-streaming").toString();
+        List<String[]> commands = List.of(new String[] {"generate", file, "-o", dir.toString()},
+                new String[] {"apply", file}, new String[] {"status", file}, new String[] {"delete", "-f", file});
+        for (String[] command : commands) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--deploy", "namespace=pipelines", "--deploy", "namespce=other"));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(command[0] + ": " + run.err()).isEqualTo(2);
+            assertThat(run.err()).as(command[0]).startsWith("error: --deploy namespce=other: unknown deploy key "
+                    + "'namespce'; did you mean 'namespace'?").doesNotContain(file).doesNotContain("Exception");
+        }
+        assertThat(client.apps().deployments().inNamespace("pipelines").list().getItems()).as("nothing applied")
+                .isEmpty();
+    }
+
+    @Test
+    void aPlaceholderOfAVariableTheTasksEnvSetsValidatesAndGeneratesUnexpanded() throws IOException {
+        Path file = dir.resolve("events.yaml");
+        Files.writeString(file, """
+                name: events
+                tasks:
+                  - name: fetch
+                    type: spout
+                    env: {EVENTS_URL: "https://example.com/events"}
+                    config:
+                      inputConfig: {type: batch, source: "${EVENTS_URL}"}
+                      outputConfig: {type: batch, destination: s3://lake/raw}
+                """);
+        CliRun validate = CliRun.of("validate", file.toString());
+        assertThat(validate.exitCode()).as(validate.err()).isZero();
+
+        CliRun generate = CliRun.of("generate", file.toString(), "-o", dir.resolve("out").toString());
+        assertThat(generate.exitCode()).as(generate.err()).isZero();
+        String manifest = Files.readString(dir.resolve("out/k8s/fetch.yaml"));
+        assertThat(manifest).as("the container's environment sets it").contains("name: EVENTS_URL")
+                .contains("value: https://example.com/events")
+                .as("its pipeline file expands it there").contains("source: \"${EVENTS_URL}\"");
     }
 
     @Test

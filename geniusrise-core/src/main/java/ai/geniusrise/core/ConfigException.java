@@ -1,5 +1,9 @@
 package ai.geniusrise.core;
 
+import ai.geniusrise.core.settings.Suggestions;
+
+import java.util.Collection;
+
 /**
  * A user's configuration is wrong: a pipeline file, a task spec, a config built in code, or a
  * task class that cannot be used. The message says where (file:line:column when known, and the
@@ -68,6 +72,16 @@ public class ConfigException extends RuntimeException {
     /** What is wrong and what was expected, without the location. */
     public String problem() {
         return problem;
+    }
+
+    /**
+     * A key that is none of {@code known}, at {@code path}: "unknown {@code kind} 'key'; did you mean
+     * 'x'?" when one of them is {@linkplain Suggestions#nearest close}, else listing them all.
+     */
+    public static ConfigException unknownKey(String path, String kind, String key, Collection<String> known) {
+        String near = Suggestions.nearest(key, known);
+        return new ConfigException(path, "unknown " + kind + " '" + key + "'" + (near != null
+                ? "; did you mean '" + near + "'?" : "; expected one of: " + String.join(", ", known)));
     }
 
     private static String render(String file, int line, int column, String path, String problem) {

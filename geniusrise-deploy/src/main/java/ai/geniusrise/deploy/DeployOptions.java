@@ -26,6 +26,8 @@ final class DeployOptions {
     static final List<String> ECS = List.of("cluster", "region", "accountId", "launchType", "subnets",
             "securityGroups", "assignPublicIp", "taskRoleArn", "executionRoleArn", "logGroup", "schedulerRoleArn",
             "targetGroupArn", "serviceConnectNamespace");
+    /** Every key a target reads. */
+    static final List<String> KNOWN = java.util.stream.Stream.of(COMMON, K8S, ECS).flatMap(List::stream).toList();
 
     private final TaskSpec task;
     private final Map<String, Object> values;
@@ -33,14 +35,23 @@ final class DeployOptions {
     DeployOptions(TaskSpec task) {
         this.task = task;
         this.values = task.deployment().target();
-        List<String> known = new ArrayList<>(COMMON);
-        known.addAll(K8S);
-        known.addAll(ECS);
         for (String key : values.keySet()) {
-            if (!known.contains(key)) {
-                throw error(key, "unknown deploy setting '" + key + "'; expected one of: " + String.join(", ", known));
+            if (!KNOWN.contains(key)) {
+                throw task.locate(ConfigException.unknownKey("deploy." + key, "deploy key", key, KNOWN));
             }
         }
+    }
+
+    /**
+     * Checks settings given on a command line, {@code --deploy KEY=VALUE}: a mistake is reported as
+     * coming from there, not from the tasks they are put over.
+     */
+    static void checkCommandLine(Map<String, String> settings) {
+        settings.forEach((key, value) -> {
+            if (!KNOWN.contains(key)) {
+                throw ConfigException.unknownKey("--deploy " + key + "=" + value, "deploy key", key, KNOWN);
+            }
+        });
     }
 
     /** The target named by {@code deploy.target}, or {@code null}. */

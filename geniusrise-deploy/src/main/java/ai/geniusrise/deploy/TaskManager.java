@@ -58,6 +58,16 @@ public interface TaskManager extends AutoCloseable {
         TaskDocument.refuseInlineSecrets(file);
     }
 
+    /**
+     * Checks deploy settings given on a command line ({@code --deploy KEY=VALUE}, put over every
+     * task's {@code deploy:}): each key must be one a target reads.
+     *
+     * @throws ConfigException naming {@code --deploy KEY=VALUE} and the nearest known key
+     */
+    static void checkCommandLineSettings(Map<String, String> settings) {
+        DeployOptions.checkCommandLine(settings);
+    }
+
     /** The target this manager deploys on: {@code k8s} or {@code ecs}, as in {@code deploy.target}. */
     String target();
 

@@ -116,7 +116,8 @@ class DeployChecksTest {
                       inputConfig: {type: streaming, source: a}
                       outputConfig: {type: streaming, destination: b}
                 """);
-        rejectedByBoth(TaskManager.load(f, Map.of()), f + ":5:24: tasks[0].deploy.namespce: unknown deploy setting");
+        rejectedByBoth(TaskManager.load(f, Map.of()),
+                f + ":5:24: tasks[0].deploy.namespce: unknown deploy key 'namespce'; did you mean 'namespace'?");
     }
 
     @Test

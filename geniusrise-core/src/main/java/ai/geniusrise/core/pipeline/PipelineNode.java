@@ -17,9 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -66,6 +66,16 @@ final class PipelineNode {
 
     PipelineNode child(Node child, String childPath) {
         return new PipelineNode(child, childPath, file, env);
+    }
+
+    /** This node with {@code variables} set (over the environment) for the placeholders under it. */
+    PipelineNode withVariables(Map<String, String> variables) {
+        if (variables.isEmpty()) {
+            return this;
+        }
+        Map<String, String> more = new HashMap<>(env);
+        more.putAll(variables);
+        return new PipelineNode(node, path, file, more);
     }
 
     boolean isMapping() {
@@ -298,7 +308,7 @@ final class PipelineNode {
         return message + "; expected one of: " + String.join(", ", allowed);
     }
 
-    /** The element of {@code candidates} nearest to {@code word} when it is close enough, else {@code null}. */
+    /** See {@link Suggestions#nearest}. */
     static String nearest(String word, Collection<String> candidates) {
         return Suggestions.nearest(word, candidates);
     }

@@ -272,8 +272,14 @@ final class PipelineParser {
     record ParsedTask(TaskSpec spec, PipelineNode node) {
     }
 
-    private ParsedTask task(PipelineNode node, Defaults d, Map<String, PipelineNode> names) {
-        Map<String, PipelineNode> f = node.mapping(TASK_KEYS, "a task");
+    private ParsedTask task(PipelineNode taskNode, Defaults d, Map<String, PipelineNode> names) {
+        Map<String, PipelineNode> f = taskNode.mapping(TASK_KEYS, "a task");
+        // what the task's env: sets is set in its container, so its own placeholders may use it; a variable
+        // of its secrets: keeps what the environment gives (the deploy commands: a stand-in, never a value)
+        Map<String, String> own = new HashMap<>(merge(d.env(), textMap(f.get("env"), "environment variables")));
+        own.keySet().removeAll(merge(d.secrets(), textMap(f.get("secrets"), "secret references")).keySet());
+        PipelineNode node = taskNode.withVariables(own);
+        f = node.mapping(TASK_KEYS, "a task");
         if (f.get("concurrency") != null) {
             // recognised so that the message can say where it goes
             throw f.get("concurrency").error("concurrency is a key of config.inputConfig (type: streaming): the "
