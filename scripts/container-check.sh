@@ -13,8 +13,10 @@
 #      commits its objects; the streaming task answers /healthz, /readyz, /metrics on the probed
 #      port, sends what it receives to Kafka, logs JSON on request and, on `podman stop`
 #      (SIGTERM), drains and exits within the grace period;
-#   4. the user-image recipe (scripts/user-image-check.sh): Jib builds an image of the examples to a
-#      tar and to a local registry; podman runs a streaming bolt of it the same way.
+#   4. the user-image recipes (scripts/user-image-check.sh): Jib builds an image of the examples to a
+#      tar and to a local registry; podman runs a streaming bolt of it the same way. Then a project
+#      generated from the archetype (this build's), built with its image profile (jib:buildTar): its
+#      task, from `geniusrise generate`, runs in podman as its Job says.
 #
 # Usage: scripts/container-check.sh [--from-source] [--no-user-image]
 # Needs root (rootful podman; scripts/container-base.sh installs and configures it). Skips with
