@@ -35,6 +35,7 @@ for arg in "$@"; do
     *) echo "usage: $0 [--examples|--archetype]" >&2; exit 2 ;;
   esac
 done
+$EXAMPLES || $ARCHETYPE || { echo "usage: $0 [--examples|--archetype] (one of them, or neither for both)" >&2; exit 2; }
 source scripts/container-lib.sh
 
 ensure_cli_jars
