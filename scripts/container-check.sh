@@ -13,10 +13,12 @@
 #      commits its objects; the streaming task answers /healthz, /readyz, /metrics on the probed
 #      port, sends what it receives to Kafka, logs JSON on request and, on `podman stop`
 #      (SIGTERM), drains and exits within the grace period;
-#   4. the user-image recipe (scripts/user-image-check.sh): Jib builds an image of the examples to a
-#      tar and to a local registry; podman runs a streaming bolt of it the same way.
+#   4. the user-image recipes (scripts/user-image-check.sh): Jib builds an image of the examples to a
+#      tar and to a local registry; podman runs a streaming bolt of it the same way. Then a project
+#      generated from the archetype (this build's), built with its image profile (jib:buildTar): its
+#      task, from `geniusrise generate`, runs in podman as its Job says.
 #
-# Usage: scripts/container-check.sh [--from-source] [--no-user-image]
+# Usage: scripts/container-check.sh [--from-source] [--no-user-image|--no-archetype]
 # Needs root (rootful podman; scripts/container-base.sh installs and configures it). Skips with
 # exit 0 and a message when podman cannot run containers on this machine. Keeps the base images
 # between runs.
@@ -26,11 +28,13 @@ ROOT=$PWD
 
 FROM_SOURCE=false
 USER_IMAGE=true
+USER_IMAGE_ARGS=()
 for arg in "$@"; do
   case $arg in
     --from-source) FROM_SOURCE=true ;;
     --no-user-image) USER_IMAGE=false ;;
-    *) echo "usage: $0 [--from-source] [--no-user-image]" >&2; exit 2 ;;
+    --no-archetype) USER_IMAGE_ARGS=(--examples) ;;
+    *) echo "usage: $0 [--from-source] [--no-user-image|--no-archetype]" >&2; exit 2 ;;
   esac
 done
 
@@ -125,7 +129,7 @@ ok "streaming task: JSON log lines with GENIUSRISE_LOG_FORMAT=json"
 podman rm gr-check-listener >/dev/null
 
 if $USER_IMAGE; then
-  scripts/user-image-check.sh
+  scripts/user-image-check.sh "${USER_IMAGE_ARGS[@]}"
 fi
 
 if $FROM_SOURCE; then

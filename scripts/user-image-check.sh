@@ -35,6 +35,7 @@ for arg in "$@"; do
     *) echo "usage: $0 [--examples|--archetype]" >&2; exit 2 ;;
   esac
 done
+$EXAMPLES || $ARCHETYPE || { echo "usage: $0 [--examples|--archetype] (one of them, or neither for both)" >&2; exit 2; }
 source scripts/container-lib.sh
 
 ensure_cli_jars
@@ -156,8 +157,38 @@ archetype_repository() {
 # Maven as a user runs it in a project of their own, on this build's artifacts
 user_mvn() { "$ROOT/mvnw" -B -ntp -Dmaven.repo.local="$ARCHETYPE_REPO" -Dmaven.repo.local.tail="$MAVEN_REPO" "$@"; }
 
+# edits a pipeline file: the python statements $2 change `pipeline`, the file as parsed
+edit_pipeline() {
+  python3 -c 'import sys, yaml
+with open(sys.argv[1], encoding="utf-8") as f:
+    pipeline = yaml.safe_load(f)
+exec(sys.argv[2])
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    yaml.safe_dump(pipeline, f, sort_keys=False)' "$1" "$2"
+}
+
+# generates the project's Kubernetes files and runs its Job's container ($1 says how) to its end:
+# exit 0 and the summary line of the project's main; sets LOG, shown below the step
+shout_job() {
+  local code
+  step "geniusrise generate pipeline.yaml; the Job's container, $1"
+  (cd "$project" && geniusrise generate pipeline.yaml) >&2
+  run_generated uppercase "$project/deploy/shout/k8s/uppercase.yaml" s3-credentials/access-key=check s3-credentials/secret-key=check-secret
+  [[ $WORKLOAD == Job ]] || fail "uppercase: expected a Job, the file has a $WORKLOAD"
+  await_exit uppercase 180
+  code=$(podman inspect -f '{{.State.ExitCode}}' gr-check-uppercase)
+  LOG=$(podman logs gr-check-uppercase 2>&1)
+  printf '%s\n' "$LOG" | sed 's/^/  | /' >&2
+  [[ $code == 0 ]] || fail "uppercase ($1) exited $code" "$LOG"
+  grep -Eq "^task 'uppercase' done in [0-9.]+ s: 2 records in, 2 out$" <<<"$LOG" \
+    && grep -q "^  output: s3://my-bucket/out (1 part)$" <<<"$LOG" \
+    || fail "uppercase ($1): no summary \"task 'uppercase' done in ... s: 2 records in, 2 out\" with its output" "$LOG"
+  podman rm gr-check-uppercase >/dev/null
+}
+
 archetype_image() {
-  local project=$WORK/shout log code parts text t0=$SECONDS
+  local parts text t0=$SECONDS
+  project=$WORK/shout
   VERSION=$(pom_value version)
   ARCHETYPE_REPO=$ROOT/geniusrise-archetype/target/local-repo
   MAVEN_REPO=${MAVEN_REPO:-$HOME/.m2/repository}
@@ -169,72 +200,43 @@ archetype_image() {
     -DinteractiveMode=false -DarchetypeGroupId=ai.geniusrise -DarchetypeArtifactId=geniusrise-archetype \
     -DarchetypeVersion="$VERSION" -DgroupId=com.acme -DartifactId=shout -Dversion=1.0.0 -Dpackage=com.acme.shout) \
     >"$WORK/generate.log" 2>&1 || fail "archetype:generate failed" "$(cat "$WORK/generate.log")"
+  ok "archetype:generate in $((SECONDS - started)) s"
+  started=$SECONDS
 
   step "mvn package -Pimage jib:buildTar -Dimage.base=tar://$BASE_TAR (in shout)"
   (cd "$project" && user_mvn -Pimage package jib:buildTar -Dimage.base="tar://$BASE_TAR" -Djib.console=plain) \
     >"$WORK/shout-build.log" 2>&1 || fail "the project's build or image failed" "$(cat "$WORK/shout-build.log")"
   grep -q 'Tests run: 1, Failures: 0' "$WORK/shout-build.log" || fail "the project's test did not run" "$(cat "$WORK/shout-build.log")"
+  grep -E '^\[INFO\] (Tests run:|Containerizing|Container entrypoint|Built image tarball)' "$WORK/shout-build.log" | sed 's/^/  | /' >&2
   IMAGES+=(localhost/shout:1.0.0)
   podman load --quiet -i "$project/target/jib-image.tar" >/dev/null
-  ok "the project from the archetype: tests pass, target/jib-image.tar loaded as shout:1.0.0 ($((SECONDS - started)) s)"
+  ok "the project from the archetype: tests pass, target/jib-image.tar loaded as shout:1.0.0 (build and image in $((SECONDS - started)) s)"
 
   # as a user deploying to an S3-compatible store: its endpoint, and credentials from a Secret
   servers
   mkdir -p "$WORK/s3/my-bucket/in"
   cp "$project/data/in/greetings.txt" "$WORK/s3/my-bucket/in/"
-  python3 - "$project/pipeline.yaml" "http://10.0.2.2:$S3_PORT" <<'PY'
-import sys, yaml
-path, endpoint = sys.argv[1:]
-with open(path, encoding="utf-8") as f:
-    pipeline = yaml.safe_load(f)
+  edit_pipeline "$project/pipeline.yaml" '
 pipeline["defaults"]["s3"] = {"endpoint": "${S3_ENDPOINT:-}"}
 task = pipeline["tasks"][0]
-task["env"] = {"S3_ENDPOINT": endpoint}
-task["secrets"] = {"AWS_ACCESS_KEY_ID": "s3-credentials/access-key", "AWS_SECRET_ACCESS_KEY": "s3-credentials/secret-key"}
-with open(path, "w", encoding="utf-8") as f:
-    yaml.safe_dump(pipeline, f, sort_keys=False)
-PY
-  (cd "$project" && geniusrise generate pipeline.yaml) >&2
-  run_generated uppercase "$project/deploy/shout/k8s/uppercase.yaml" s3-credentials/access-key=check s3-credentials/secret-key=check-secret
-  [[ $WORKLOAD == Job ]] || fail "uppercase: expected a Job, the file has a $WORKLOAD"
-  await_exit uppercase 180
-  code=$(podman inspect -f '{{.State.ExitCode}}' gr-check-uppercase)
-  log=$(podman logs gr-check-uppercase 2>&1)
-  [[ $code == 0 ]] || fail "uppercase exited $code; its log:" "$log"
-  grep -q "^task 'uppercase' done: 2 in, 2 out, 0 skipped, 0 dead-lettered; output: s3://my-bucket/out$" <<<"$log" \
-    || fail "uppercase: no summary line 'task 'uppercase' done: 2 in, 2 out, ...'" "$log"
-  grep -q "^\[INFO\] task 'uppercase': " <<<"$log" || fail "uppercase logged no [INFO] line: no logging backend in the image?" "$log"
+task["env"] = {"S3_ENDPOINT": "http://10.0.2.2:'"$S3_PORT"'"}
+task["secrets"] = {"AWS_ACCESS_KEY_ID": "s3-credentials/access-key", "AWS_SECRET_ACCESS_KEY": "s3-credentials/secret-key"}'
+  sed 's/^/  | /' "$project/pipeline.yaml" >&2
+  shout_job "as generated"
+  grep -q "^\[INFO\] task 'uppercase': " <<<"$LOG" || fail "uppercase logged no [INFO] line: no logging backend in the image?" "$LOG"
   parts=$(find "$WORK/s3/my-bucket/out" -type f -name '*.txt.gz' 2>/dev/null)
   text=$(xargs -r zcat <<<"$parts")
-  [[ $text == $'HELLO\nGENIUSRISE' ]] || fail "uppercase: expected HELLO, GENIUSRISE in s3://my-bucket/out, found: $text" "$log"
+  [[ $text == $'HELLO\nGENIUSRISE' ]] || fail "uppercase: expected HELLO, GENIUSRISE in s3://my-bucket/out, found: $text" "$LOG"
   ok "shout's task, run as its Job: exit 0, its summary line, [INFO] log lines, s3://my-bucket/out holds HELLO GENIUSRISE"
-  printf '%s\n' "$log" | sed 's/^/  | /' >&2
-  podman rm gr-check-uppercase >/dev/null
 
-  step "the same with GENIUSRISE_LOG_FORMAT=json in the task's env"
-  python3 - "$project/pipeline.yaml" <<'PY'
-import sys, yaml
-with open(sys.argv[1], encoding="utf-8") as f:
-    pipeline = yaml.safe_load(f)
-pipeline["tasks"][0]["env"]["GENIUSRISE_LOG_FORMAT"] = "json"
-with open(sys.argv[1], "w", encoding="utf-8") as f:
-    yaml.safe_dump(pipeline, f, sort_keys=False)
-PY
-  (cd "$project" && geniusrise generate pipeline.yaml) >&2
-  run_generated uppercase "$project/deploy/shout/k8s/uppercase.yaml" s3-credentials/access-key=check s3-credentials/secret-key=check-secret
-  await_exit uppercase 180
-  code=$(podman inspect -f '{{.State.ExitCode}}' gr-check-uppercase)
-  log=$(podman logs gr-check-uppercase 2>&1)
-  [[ $code == 0 ]] || fail "uppercase (JSON logs) exited $code; its log:" "$log"
-  grep -q "^task 'uppercase' done: 2 in, 2 out" <<<"$log" || fail "uppercase (JSON logs): no summary line" "$log"
+  edit_pipeline "$project/pipeline.yaml" 'pipeline["tasks"][0]["env"]["GENIUSRISE_LOG_FORMAT"] = "json"'
+  shout_job "with GENIUSRISE_LOG_FORMAT=json in the task's env"
   python3 -c '
 import json, sys
 events = [json.loads(l) for l in sys.stdin if l.startswith("{")]
-assert any(e["level"] == "INFO" and e["formattedMessage"].startswith("task '"'"'uppercase'"'"': ") for e in events), "no JSON log event of the task"
-' <<<"$log" || fail "uppercase: GENIUSRISE_LOG_FORMAT=json gave no JSON log line of the task" "$log"
+assert any(e["level"] == "INFO" and e["formattedMessage"].startswith("task '"'"'uppercase'"'"': ") for e in events)
+' <<<"$LOG" || fail "uppercase: GENIUSRISE_LOG_FORMAT=json gave no JSON log line of the task" "$LOG"
   ok "shout's task with GENIUSRISE_LOG_FORMAT=json: exit 0, its summary line, JSON log lines"
-  printf '%s\n' "$log" | sed 's/^/  | /' >&2
-  podman rm gr-check-uppercase >/dev/null
   ok "a project from the archetype, from generate to its task in a container, in $((SECONDS - t0)) s"
 }
 
