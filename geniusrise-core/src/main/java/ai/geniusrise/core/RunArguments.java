@@ -269,9 +269,15 @@ public final class RunArguments {
             return TaskRunner.logicalTimeFromEnvironment(env, Instant.now());
         }
         try {
-            return TaskRunner.parseLogicalTime(option);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(LOGICAL_TIME, e.getMessage(), e);
+            // the grammar of the variable, which the option shares (blank means unset there, not here)
+            Instant time = TaskRunner.logicalTimeFromEnvironment(Map.of(TaskRunner.LOGICAL_TIME_ENV, option), null);
+            if (time == null) {
+                throw new ConfigException(LOGICAL_TIME, "expected an ISO-8601 time such as 2024-05-01T10:00:00Z, "
+                        + "got nothing");
+            }
+            return time;
+        } catch (ConfigException e) {
+            throw new ConfigException(LOGICAL_TIME, e.problem(), e.getCause());
         }
     }
 

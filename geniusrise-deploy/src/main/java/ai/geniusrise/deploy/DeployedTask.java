@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
  * @param pipeline   the pipeline's name
  * @param spec       the task
  * @param options    its {@code deploy:} settings
- * @param streaming  whether it reads a stream and runs until stopped (else it is a batch run)
  * @param document   the pipeline file the container reads: this task only
  * @param listenPort the port a streaming spout listens on ({@code http://0.0.0.0:8080/...}), or {@code null}
  * @param httpPort   the port of the runtime's /healthz, /readyz and /metrics
@@ -41,7 +40,7 @@ import java.util.regex.Pattern;
  *                   variable its listen port is written with ({@code ${EVENTS_PORT:-8080}}), so the
  *                   container listens where the files say
  */
-record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boolean streaming, String document,
+record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, String document,
                     Integer listenPort, int httpPort, Map<String, String> env) {
 
     /** The label keys every generated object carries. */
@@ -169,11 +168,10 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         noSecretIn(spec, "image", d.image());
         d.resources().forEach((k, v) -> noSecretIn(spec, "resources." + k, v));
         d.target().forEach((k, v) -> noSecretIn(spec, "deploy." + k, v));
-        boolean streaming = spec.streaming();
         String document = documents.get(spec.name());
         java.util.SortedMap<String, String> env = new TreeMap<>(d.env());
         Integer listen = null;
-        if (streaming && spec.kind() == TaskSpec.Kind.SPOUT) {
+        if (spec.streaming() && spec.kind() == TaskSpec.Kind.SPOUT) {
             String source = ((StreamingInputConfig) spec.input()).source();
             listen = listenPort(source);
             if (listen != null && (listen < 1 || listen > 65_535)) {
@@ -190,7 +188,7 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
                 env.put(raw.group(1), Integer.toString(listen));
             }
         }
-        return new DeployedTask(pipeline.name(), spec, options, streaming, document, listen,
+        return new DeployedTask(pipeline.name(), spec, options, document, listen,
                 httpPort(options, listen), java.util.Collections.unmodifiableSortedMap(env));
     }
 
@@ -258,9 +256,14 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, boole
         return own == null || own.isBlank() ? BUILT_IN_IMAGE : own;
     }
 
+    /** Whether it reads a stream and runs until stopped (else it is a batch run): {@link TaskSpec#streaming()}. */
+    boolean streaming() {
+        return spec.streaming();
+    }
+
     /** Whether it is a batch task that runs on a cron schedule. */
     boolean scheduled() {
-        return !streaming && spec.deployment().schedule() != null;
+        return !streaming() && spec.deployment().schedule() != null;
     }
 
     /** {@code <pipeline>-<task>}, shortened to {@code max} characters with a hash when longer. */

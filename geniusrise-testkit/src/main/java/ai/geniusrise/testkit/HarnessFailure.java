@@ -28,9 +28,8 @@ public final class HarnessFailure extends RuntimeException {
                 "task '" + taskName + "' failed in " + phase + ": " + describe(cause), cause);
     }
 
-    static HarnessFailure onRecord(String taskName, Position position, Throwable cause) {
-        return new HarnessFailure(taskName, position, "task '" + taskName + "' failed processing the record at "
-                + position + " (error policy fail): " + describe(cause), cause);
+    static HarnessFailure onRecord(String taskName, Position position, String message, Throwable cause) {
+        return new HarnessFailure(taskName, position, message, cause);
     }
 
     static HarnessFailure spout(String taskName, String message) {

@@ -9,6 +9,7 @@ import ai.geniusrise.core.RecordFormatException;
 import ai.geniusrise.core.Spout;
 import ai.geniusrise.core.Task;
 import ai.geniusrise.core.TaskArgs;
+import ai.geniusrise.core.TaskFailedException;
 import ai.geniusrise.core.spi.FixedTaskContext;
 import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.TaskHandle;
@@ -16,10 +17,10 @@ import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.OutputConfig;
+import ai.geniusrise.core.runtime.Failures;
 import ai.geniusrise.core.state.InMemoryStateManager;
 import ai.geniusrise.core.state.StateManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -112,6 +113,7 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
     private final FixedTaskContext context;
     private final AtomicBoolean stopSignal = new AtomicBoolean();
     private final ErrorPolicy errors;
+    private final Failures failures;
     private final ManualClock clock;
     private final SimpleMeterRegistry metrics;
     private final Duration stopTimeout;
@@ -137,6 +139,8 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
         this.context = new FixedTaskContext(PIPELINE_NAME, taskName, TaskArgs.of(b.args),
                 backend.namespaced(PIPELINE_NAME + "/" + taskName + "/"), metrics,
                 LoggerFactory.getLogger(b.task.getClass()), clock, input, output, stopSignal::get);
+        this.failures = Failures.of(taskName, errors, (position, original, record, reason, error) ->
+                collectDeadLetter(new DeadLetter(record, reason, error)), context.logger());
     }
 
     /**
@@ -453,18 +457,14 @@ public final class TaskHarness<T extends Task> implements AutoCloseable {
         collect(out, letters);
     }
 
+    /** The task's error policy, applied by the runtime's own code: the decisions, messages and reasons of a run. */
     private void applyPolicy(Record record, Throwable e) {
-        Logger log = context.logger();
-        switch (errors) {
-            case FAIL -> throw fail(HarnessFailure.onRecord(taskName(), record.position(), e));
-            case SKIP -> {
+        try {
+            if (failures.apply(record, e) == Failures.Outcome.SKIPPED) {
                 skipped.incrementAndGet();
-                log.warn("skipped the record at {}: {}", record.position(), HarnessFailure.describe(e));
             }
-            case DEAD_LETTER -> {
-                collectDeadLetter(new DeadLetter(record, HarnessFailure.describe(e), e));
-                log.warn("dead-lettered the record at {}: {}", record.position(), HarnessFailure.describe(e));
-            }
+        } catch (TaskFailedException failed) {
+            throw fail(HarnessFailure.onRecord(taskName(), record.position(), failed.getMessage(), e));
         }
     }
 

@@ -27,8 +27,8 @@ class TaskHarnessErrorPolicyTest {
             assertThat(f.taskName()).isEqualTo("poison-bolt");
             assertThat(f.position()).isEqualTo(Position.inObject("harness", "input", 2));
             assertThat(f.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("poison");
-            assertThat(f).hasMessage("task 'poison-bolt' failed processing the record at input:2 "
-                    + "(error policy fail): java.lang.IllegalStateException: poison");
+            assertThat(f).hasMessage("task 'poison-bolt' failed on the record at input:2: IllegalStateException: "
+                    + "poison (error policy: fail; set errors: skip or errors: dead-letter to go on past bad records)");
             assertThat(h.emittedValues()).containsExactly("ok");
         }
     }
@@ -63,7 +63,7 @@ class TaskHarnessErrorPolicyTest {
             assertThat(h.deadLetters()).singleElement().satisfies(d -> {
                 assertThat(d.record().valueAsString()).isEqualTo("poison");
                 assertThat(d.position()).isEqualTo(Position.inObject("harness", "input", 2));
-                assertThat(d.reason()).isEqualTo("java.lang.IllegalStateException: poison");
+                assertThat(d.reason()).isEqualTo("IllegalStateException: poison");
                 assertThat(d.error()).isInstanceOf(IllegalStateException.class);
             });
         }
@@ -78,7 +78,7 @@ class TaskHarnessErrorPolicyTest {
             assertThat(h.deadLetters()).singleElement().satisfies(d -> {
                 assertThat(d.position()).hasToString("input:2");
                 assertThat(d.error()).isInstanceOf(RecordFormatException.class);
-                assertThat(d.reason()).startsWith("ai.geniusrise.core.RecordFormatException: input:2: value does not "
+                assertThat(d.reason()).startsWith("RecordFormatException: input:2: value does not "
                         + "bind to Reading");
             });
         }

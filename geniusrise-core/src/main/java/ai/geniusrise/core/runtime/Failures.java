@@ -13,13 +13,30 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Applies a task's error policy to a record that failed to decode or to process: fail the task,
  * skip the record (counted, logged at a bounded rate), or send it to the dead letters.
+ *
+ * <p>The runtime's own; public so that a test kit applies the policy as a run does, with the
+ * same decisions, failure messages and dead-letter reasons ({@code TaskHarness} does), rather
+ * than a copy that drifts. Task authors have no need of it. Thread-safe.
  */
-final class Failures {
+public final class Failures {
 
-    /** Where dead letters go: a batch run's {@link DeadLetters}, or a streaming engine's sink. */
-    interface Letters {
-        /** {@code record} is the failed record when known (streaming), else {@code null}. */
+    /** Where dead letters go: a batch run's {@link DeadLetters}, a streaming engine's sink, a test kit's list. */
+    public interface Letters {
+        /**
+         * Keeps one dead letter.
+         *
+         * @param record the failed record when known (streaming, a test kit), else {@code null}
+         * @param reason what {@link #describe(Throwable)} says of {@code error}
+         */
         void write(Position position, byte[] original, Record record, String reason, Throwable error);
+    }
+
+    /** What the policy did with a failed record it did not fail the task for. */
+    public enum Outcome {
+        /** Skipped: counted and logged. */
+        SKIPPED,
+        /** Written to the dead letters. */
+        DEAD_LETTERED
     }
 
     private static final long LOG_FIRST = 10;
@@ -50,6 +67,25 @@ final class Failures {
         this.log = log;
     }
 
+    /**
+     * The failures of task {@code task} under {@code policy}, whose dead letters go to
+     * {@code letters} and whose skips are logged to {@code log}.
+     */
+    public static Failures of(String task, ErrorPolicy policy, Letters letters, Logger log) {
+        return new Failures(task, policy, letters, log);
+    }
+
+    /**
+     * Applies the policy to {@code record}, which failed with {@code error}.
+     *
+     * @return whether the record was skipped or dead-lettered
+     * @throws TaskFailedException under {@link ErrorPolicy#FAIL}, naming the task, the record's
+     *                             position and the error
+     */
+    public Outcome apply(Record record, Throwable error) {
+        return handle(record.position(), record.value(), record, error);
+    }
+
     DeadLetters deadLetters() {
         return deadLetters;
     }
@@ -72,20 +108,28 @@ final class Failures {
 
     private void onFailure(Position position, byte[] original, Record record, Throwable error,
                            TaskMetrics.Tally tally) {
-        switch (policy) {
+        if (handle(position, original, record, error) == Outcome.SKIPPED) {
+            tally.skipped++;
+        } else {
+            tally.deadLettered++;
+        }
+    }
+
+    private Outcome handle(Position position, byte[] original, Record record, Throwable error) {
+        return switch (policy) {
             case FAIL -> throw new TaskFailedException("task '" + task + "' failed on the record at " + position
                     + ": " + describe(error) + " (error policy: fail; set errors: skip or errors: dead-letter to go on "
                     + "past bad records)", error);
             case SKIP -> {
-                tally.skipped++;
                 logBounded("skipped the record at {}: {}", position, error);
+                yield Outcome.SKIPPED;
             }
             case DEAD_LETTER -> {
                 letters.write(position, original, record, describe(error), error);
-                tally.deadLettered++;
                 logBounded("sent the record at {} to the dead letters: {}", position, error);
+                yield Outcome.DEAD_LETTERED;
             }
-        }
+        };
     }
 
     private void logBounded(String message, Position position, Throwable error) {
@@ -96,8 +140,11 @@ final class Failures {
         }
     }
 
-    /** The error's class and message (a Jackson exception's without the location Jackson adds to it). */
-    static String describe(Throwable error) {
+    /**
+     * The error's class and message (a Jackson exception's without the location Jackson adds to
+     * it): the reason of a dead letter and the end of a failure's message.
+     */
+    public static String describe(Throwable error) {
         String m = error instanceof JsonProcessingException ? RecordFormatException.describe(error) : error.getMessage();
         return error.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }

@@ -124,7 +124,7 @@ public final class TaskRunner {
      *
      * @throws IllegalArgumentException saying what was expected, when {@code text} is not such a time
      */
-    public static Instant parseLogicalTime(String text) {
+    static Instant parseLogicalTime(String text) {
         try {
             return OffsetDateTime.parse(text.trim()).toInstant();
         } catch (DateTimeParseException e) {

@@ -15,7 +15,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A {@link TaskContext} of values fixed when the task opens, with the stop signal read from
  * {@code stopSignal}: what the runtime and the test kit's harness hand to tasks. Thread-safe as
- * long as {@code stopSignal} is.
+ * long as {@code stopSignal} is. Not for task authors, who get their context from
+ * {@code Task.context()}; public because the runtime and the test kit are in other packages.
  *
  * @param stopSignal answers {@link #stopRequested()}
  */
