@@ -1,8 +1,10 @@
 package ai.geniusrise.io.format;
 
-import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.Compression;
 import ai.geniusrise.core.config.Format;
@@ -17,7 +19,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -60,14 +61,26 @@ public final class RecordCodec {
     public static final int DEFAULT_MAX_LINE_BYTES = 16 << 20;
     /** Default largest object of the raw format: 64 MiB. */
     public static final int DEFAULT_MAX_OBJECT_BYTES = 64 << 20;
-    /** Option key of {@link BatchInputConfig#options()} setting {@link #maxLineBytes()}. */
-    public static final String MAX_LINE_BYTES_OPTION = "maxLineBytes";
-    /** Option key of {@link BatchInputConfig#options()} setting {@link #maxObjectBytes()}. */
-    public static final String MAX_OBJECT_BYTES_OPTION = "maxObjectBytes";
-
     static final int READ_BUFFER_BYTES = 64 << 10;
     static final int WRITE_BUFFER_BYTES = 64 << 10;
     private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
+
+    /** The option setting {@link #maxLineBytes()}. */
+    public static final Setting<Long> MAX_LINE_BYTES = Setting.size("maxLineBytes", 1, MAX_ARRAY_BYTES,
+                    "Longest line (and csv row) an input reads; a longer one goes to the task's errors policy.")
+            .withDefault((long) DEFAULT_MAX_LINE_BYTES).withDefaultDescribed("16MiB");
+    /** The option setting {@link #maxObjectBytes()}. */
+    public static final Setting<Long> MAX_OBJECT_BYTES = Setting.size("maxObjectBytes", 1, MAX_ARRAY_BYTES,
+                    "Largest object the raw format reads whole; a larger one goes to the task's errors policy.")
+            .withDefault((long) DEFAULT_MAX_OBJECT_BYTES).withDefaultDescribed("64MiB");
+
+    /**
+     * The options of the record formats, which every batch store takes beside its own (a store's
+     * {@link ai.geniusrise.core.spi.BatchStorage#settings()} adds them with {@link SettingsDef#plus}):
+     * a format that needs options declares them here, once, and every store, the checks of
+     * {@code geniusrise validate} and the docs get them.
+     */
+    public static final SettingsDef OPTIONS = SettingsDef.of("format options", MAX_LINE_BYTES, MAX_OBJECT_BYTES);
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -102,16 +115,13 @@ public final class RecordCodec {
     }
 
     /**
-     * The codec of an input: its format, and the limits in its options
-     * ({@value #MAX_LINE_BYTES_OPTION}, {@value #MAX_OBJECT_BYTES_OPTION}, in bytes) or the defaults.
-     *
-     * @throws ConfigException naming the option if a limit is not a whole number in range
+     * The codec of an input: its format, and the limits {@link #MAX_LINE_BYTES} and
+     * {@link #MAX_OBJECT_BYTES} of its {@code options}, read by a definition that includes
+     * {@link #OPTIONS}.
      */
-    public static RecordCodec forInput(BatchInputConfig config) {
-        Map<String, String> options = config.options();
-        return new RecordCodec(config.format(),
-                option(options, MAX_LINE_BYTES_OPTION, DEFAULT_MAX_LINE_BYTES),
-                option(options, MAX_OBJECT_BYTES_OPTION, DEFAULT_MAX_OBJECT_BYTES), READ_BUFFER_BYTES);
+    public static RecordCodec forInput(BatchInputConfig config, Settings options) {
+        return new RecordCodec(config.format(), Math.toIntExact(options.get(MAX_LINE_BYTES)),
+                Math.toIntExact(options.get(MAX_OBJECT_BYTES)), READ_BUFFER_BYTES);
     }
 
     /** The codec of an output: its format (encoding has no limits). */
@@ -212,23 +222,6 @@ public final class RecordCodec {
                     + value);
         }
         return value;
-    }
-
-    private static int option(Map<String, String> options, String key, int defaultValue) {
-        String raw = options.get(key);
-        if (raw == null) {
-            return defaultValue;
-        }
-        try {
-            long v = Long.parseLong(raw.trim());
-            if (v >= 1 && v <= MAX_ARRAY_BYTES) {
-                return (int) v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException("options." + key, "must be a whole number of bytes between 1 and "
-                + MAX_ARRAY_BYTES + ", got '" + raw + "'");
     }
 
     @Override
