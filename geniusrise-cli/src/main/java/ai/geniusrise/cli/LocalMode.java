@@ -9,6 +9,7 @@ import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.state.FileStateManager;
+import ai.geniusrise.io.s3.S3BatchStorage;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -20,7 +21,6 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +125,7 @@ final class LocalMode implements AutoCloseable {
      */
     String whereIs(TaskSpec spec) {
         if (s3 != null && spec.output() instanceof BatchOutputConfig o && "s3".equals(o.scheme())
-                && s3.endpoint().equals(o.options().get("endpoint"))) {
+                && isAt(o.options(), s3.endpoint())) {
             // the bucket's folder, down to the first date-time field of the prefix (formatted per run)
             String bucketAndKey = o.destination().substring("s3://".length());
             int field = bucketAndKey.indexOf('{');
@@ -261,9 +261,9 @@ final class LocalMode implements AutoCloseable {
     /** A bolt's {@code s3://} batch input, or any {@code s3://} batch output, with no endpoint option. */
     static boolean lacksS3(TaskSpec spec) {
         boolean input = spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in
-                && "s3".equals(in.scheme()) && blank(in.options().get("endpoint"));
+                && "s3".equals(in.scheme()) && S3BatchStorage.endpoint(in.options()).isEmpty();
         boolean output = spec.output() instanceof BatchOutputConfig o && "s3".equals(o.scheme())
-                && blank(o.options().get("endpoint"));
+                && S3BatchStorage.endpoint(o.options()).isEmpty();
         return input || output;
     }
 
@@ -278,11 +278,11 @@ final class LocalMode implements AutoCloseable {
             output = o.toBuilder().bootstrapServers(kafka.bootstrapServers()).build();
         }
         if (s3 != null && bolt && input instanceof BatchInputConfig in && "s3".equals(in.scheme())
-                && blank(in.options().get("endpoint"))) {
+                && S3BatchStorage.endpoint(in.options()).isEmpty()) {
             input = in.toBuilder().options(withStore(in.options(), s3)).build();
         }
         if (s3 != null && output instanceof BatchOutputConfig o && "s3".equals(o.scheme())
-                && blank(o.options().get("endpoint"))) {
+                && S3BatchStorage.endpoint(o.options()).isEmpty()) {
             output = o.toBuilder().options(withStore(o.options(), s3)).build();
         }
         if (input == spec.input() && output == spec.output()) {
@@ -292,13 +292,12 @@ final class LocalMode implements AutoCloseable {
     }
 
     private static Map<String, String> withStore(Map<String, String> options, EmbeddedS3 s3) {
-        Map<String, String> merged = new HashMap<>(options);
-        merged.put("endpoint", s3.endpoint());
-        merged.put("accessKeyId", s3.accessKeyId());
-        merged.put("secretAccessKey", s3.secretAccessKey());
-        merged.put("pathStyle", "true");
-        merged.put("region", s3.region());
-        return merged;
+        return S3BatchStorage.atEndpoint(options, s3.endpoint(), s3.region(), s3.accessKeyId(), s3.secretAccessKey());
+    }
+
+    /** True when {@code options} point at the store at {@code endpoint}. */
+    private static boolean isAt(Map<String, String> options, String endpoint) {
+        return S3BatchStorage.endpoint(options).filter(endpoint::equals).isPresent();
     }
 
     /** The topics the tasks read or write on {@code servers}. */
@@ -321,10 +320,10 @@ final class LocalMode implements AutoCloseable {
         Set<String> buckets = new LinkedHashSet<>();
         for (TaskSpec spec : tasks) {
             if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in
-                    && endpoint.equals(in.options().get("endpoint")) && "s3".equals(in.scheme())) {
+                    && isAt(in.options(), endpoint) && "s3".equals(in.scheme())) {
                 buckets.add(bucketOf(in.source()));
             }
-            if (spec.output() instanceof BatchOutputConfig o && endpoint.equals(o.options().get("endpoint"))
+            if (spec.output() instanceof BatchOutputConfig o && isAt(o.options(), endpoint)
                     && "s3".equals(o.scheme())) {
                 buckets.add(bucketOf(o.destination()));
             }

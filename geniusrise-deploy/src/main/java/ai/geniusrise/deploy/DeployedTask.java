@@ -193,12 +193,12 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, Strin
     }
 
     private static int httpPort(DeployOptions options, Integer listen) {
-        if (options.text("httpPort", null) == null) {
+        if (!options.isSet(DeploySettings.HTTP_PORT)) {
             return listen != null && listen == DEFAULT_HTTP_PORT ? SECOND_HTTP_PORT : DEFAULT_HTTP_PORT;
         }
-        int port = options.integer("httpPort", DEFAULT_HTTP_PORT, 1, 65_535);
+        int port = options.get(DeploySettings.HTTP_PORT);
         if (listen != null && listen == port) {
-            throw options.error("httpPort", "is " + port + ", the port the spout listens on "
+            throw options.error(DeploySettings.HTTP_PORT, "is " + port + ", the port the spout listens on "
                     + "(config.inputConfig.source); the health server needs a port of its own");
         }
         return port;
@@ -298,24 +298,17 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, Strin
         if (env.containsKey("JAVA_TOOL_OPTIONS")) {
             return null;
         }
-        return "-XX:MaxRAMPercentage=" + options.integer("maxRAMPercentage", 75, 10, 95);
+        return "-XX:MaxRAMPercentage=" + options.get(DeploySettings.MAX_RAM_PERCENTAGE);
     }
 
     /** How long a slow start may take before the probes count: {@code deploy.startupSeconds}, 120 by default. */
     int startupSeconds() {
-        return options.integer("startupSeconds", 120, 10, 3600);
+        return options.get(DeploySettings.STARTUP_SECONDS);
     }
 
     /** The time zone of the schedule: {@code deploy.timeZone}, {@code Etc/UTC} by default. */
     String timeZone() {
-        String zone = options.text("timeZone", "Etc/UTC");
-        try {
-            java.time.ZoneId.of(zone);
-        } catch (java.time.DateTimeException e) {
-            throw options.error("timeZone", "'" + zone + "' is not a time zone of the tz database, such as Etc/UTC or "
-                    + "Europe/Berlin");
-        }
-        return zone;
+        return options.get(DeploySettings.TIME_ZONE);
     }
 
     /** The image's tag as a label value ({@code ghcr.io/acme/x:1.0.0} → {@code 1.0.0}), or {@code null}. */

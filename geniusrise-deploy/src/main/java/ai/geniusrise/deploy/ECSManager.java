@@ -2,6 +2,7 @@ package ai.geniusrise.deploy;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.pipeline.CronSchedule;
+import ai.geniusrise.core.settings.Setting;
 import ai.geniusrise.core.pipeline.Pipeline;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -44,7 +45,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -77,7 +77,7 @@ public final class ECSManager implements TaskManager {
     /** The environment variable holding the task's pipeline file in the container. */
     public static final String PIPELINE_VARIABLE = "GENIUSRISE_PIPELINE_YAML";
 
-    private static final Pattern CLUSTER_ARN = Pattern.compile("arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\\d{12}):cluster/(.+)");
+
     private static final int[][] FARGATE = {
             // cpu units, smallest memory, largest memory, memory step (MiB)
             {256, 512, 2048, 512}, {512, 1024, 4096, 1024}, {1024, 2048, 8192, 1024}, {2048, 4096, 16384, 1024},
@@ -143,23 +143,24 @@ public final class ECSManager implements TaskManager {
 
     private Plan plan(DeployedTask task) {
         DeployOptions o = task.options();
-        String cluster = require(task, "cluster", "the ECS cluster's name or ARN");
-        Matcher arn = CLUSTER_ARN.matcher(cluster);
+        String cluster = require(task, DeploySettings.CLUSTER, "the ECS cluster's name or ARN");
+        Matcher arn = DeploySettings.CLUSTER_ARN.matcher(cluster);
         String partition = arn.matches() ? arn.group(1) : "aws";
-        String region = o.text("region", arn.matches() ? arn.group(2) : null);
+        String region = o.isSet(DeploySettings.REGION) ? o.get(DeploySettings.REGION) : arn.matches() ? arn.group(2) : null;
         if (region == null) {
-            throw o.error("region", "is required for ECS (the awslogs region): set deploy.region, or give the "
+            throw o.error(DeploySettings.REGION, "is required for ECS (the awslogs region): set deploy.region, or give the "
                     + "cluster as an ARN");
         }
-        String account = o.text("accountId", arn.matches() ? arn.group(3) : null);
+        String account = o.isSet(DeploySettings.ACCOUNT_ID) ? o.get(DeploySettings.ACCOUNT_ID)
+                : arn.matches() ? arn.group(3) : null;
         String family = task.objectName(255);
         LaunchType launchType = launchType(task);
         boolean fargate = launchType == LaunchType.FARGATE;
-        String executionRole = require(task, "executionRoleArn",
+        String executionRole = require(task, DeploySettings.EXECUTION_ROLE_ARN,
                 "the IAM role ECS uses to pull the image, write logs and read secrets");
-        List<String> subnets = o.list("subnets");
+        List<String> subnets = o.get(DeploySettings.SUBNETS);
         if (subnets.isEmpty()) {
-            throw o.error("subnets", "is required for ECS (awsvpc networking): the subnets the tasks run in");
+            throw o.error(DeploySettings.SUBNETS, "is required for ECS (awsvpc networking): the subnets the tasks run in");
         }
         Integer parallelism = task.spec().deployment().parallelism();
         if (parallelism != null && parallelism > 1) {
@@ -199,7 +200,8 @@ public final class ECSManager implements TaskManager {
                     .protocol(TransportProtocol.TCP).build());
         }
         Map<String, String> logOptions = new LinkedHashMap<>();
-        logOptions.put("awslogs-group", o.text("logGroup", "/geniusrise/" + task.pipeline()));
+        logOptions.put("awslogs-group", o.isSet(DeploySettings.LOG_GROUP) ? o.get(DeploySettings.LOG_GROUP)
+                : "/geniusrise/" + task.pipeline());
         logOptions.put("awslogs-region", region);
         logOptions.put("awslogs-stream-prefix", task.name());
         logOptions.put("awslogs-create-group", "true");
@@ -223,7 +225,7 @@ public final class ECSManager implements TaskManager {
         }
         RegisterTaskDefinitionRequest.Builder td = RegisterTaskDefinitionRequest.builder()
                 .family(family)
-                .taskRoleArn(o.text("taskRoleArn", null))
+                .taskRoleArn(o.get(DeploySettings.TASK_ROLE_ARN))
                 .executionRoleArn(executionRole)
                 .networkMode(NetworkMode.AWSVPC)
                 .containerDefinitions(container.build())
@@ -239,12 +241,12 @@ public final class ECSManager implements TaskManager {
             td.requiresCompatibilities(Compatibility.EC2);
         }
 
-        boolean publicIp = o.bool("assignPublicIp", false);
+        boolean publicIp = o.get(DeploySettings.ASSIGN_PUBLIC_IP);
         if (publicIp && !fargate) {
-            throw o.error("assignPublicIp", "is for Fargate only: ECS refuses ENABLED for launch type EC2, whose tasks "
+            throw o.error(DeploySettings.ASSIGN_PUBLIC_IP, "is for Fargate only: ECS refuses ENABLED for launch type EC2, whose tasks "
                     + "in public subnets need a NAT or an instance with a public address");
         }
-        List<String> securityGroups = o.list("securityGroups");
+        List<String> securityGroups = o.get(DeploySettings.SECURITY_GROUPS);
         AwsVpcConfiguration.Builder vpc = AwsVpcConfiguration.builder().subnets(subnets)
                 .assignPublicIp(publicIp ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED);
         if (!securityGroups.isEmpty()) {
@@ -273,10 +275,10 @@ public final class ECSManager implements TaskManager {
                     .build();
         } else if (task.scheduled()) {
             if (!arn.matches() || account == null) {
-                throw o.error("cluster", "must be an ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) for a scheduled "
+                throw o.error(DeploySettings.CLUSTER, "must be an ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) for a scheduled "
                         + "task: EventBridge Scheduler targets the cluster by ARN");
             }
-            String roleArn = require(task, "schedulerRoleArn", "the IAM role EventBridge Scheduler assumes to run the task");
+            String roleArn = require(task, DeploySettings.SCHEDULER_ROLE_ARN, "the IAM role EventBridge Scheduler assumes to run the task");
             software.amazon.awssdk.services.scheduler.model.NetworkConfiguration schedulerNetwork =
                     software.amazon.awssdk.services.scheduler.model.NetworkConfiguration.builder()
                             .awsvpcConfiguration(a -> {
@@ -326,19 +328,15 @@ public final class ECSManager implements TaskManager {
      */
     private static void reachable(DeployedTask task, CreateServiceRequest.Builder service) {
         DeployOptions o = task.options();
-        String targetGroup = o.text("targetGroupArn", null);
-        String namespace = o.text("serviceConnectNamespace", null);
-        for (String key : new String[] {"targetGroupArn", "serviceConnectNamespace"}) {
-            if (o.text(key, null) != null && task.listenPort() == null) {
+        String targetGroup = o.get(DeploySettings.TARGET_GROUP_ARN);
+        String namespace = o.get(DeploySettings.SERVICE_CONNECT_NAMESPACE);
+        for (Setting<String> key : List.of(DeploySettings.TARGET_GROUP_ARN, DeploySettings.SERVICE_CONNECT_NAMESPACE)) {
+            if (o.isSet(key) && task.listenPort() == null) {
                 throw o.error(key, "is for a spout that listens (http://0.0.0.0:PORT/... or tcp://0.0.0.0:PORT); "
                         + "task '" + task.name() + "' listens on no port");
             }
         }
         if (targetGroup != null) {
-            if (!targetGroup.matches("arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/.+")) {
-                throw o.error("targetGroupArn", "expected a target group ARN "
-                        + "(arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID), got '" + targetGroup + "'");
-            }
             service.loadBalancers(b -> b.targetGroupArn(targetGroup).containerName(task.name())
                     .containerPort(task.listenPort()));
         }
@@ -349,22 +347,18 @@ public final class ECSManager implements TaskManager {
         }
     }
 
-    private static String require(DeployedTask task, String key, String what) {
-        String value = task.options().text(key, null);
+    private static String require(DeployedTask task, Setting<String> key, String what) {
+        String value = task.options().get(key);
         if (value == null) {
             throw task.options().error(key, "is required to deploy task '" + task.name() + "' on ECS: " + what
-                    + "; set deploy." + key + " in the file, or --deploy " + key + "=... on the command line");
+                    + "; set deploy." + key.name() + " in the file, or --deploy " + key.name()
+                    + "=... on the command line");
         }
         return value;
     }
 
     private static LaunchType launchType(DeployedTask task) {
-        String text = task.options().text("launchType", "FARGATE").toUpperCase(Locale.ROOT);
-        LaunchType type = LaunchType.fromValue(text);
-        if (type != LaunchType.FARGATE && type != LaunchType.EC2) {
-            throw task.options().error("launchType", "expected FARGATE or EC2, got '" + text + "'");
-        }
-        return type;
+        return LaunchType.fromValue(task.options().get(DeploySettings.LAUNCH_TYPE));
     }
 
     private static List<Tag> tags(DeployedTask task) {

@@ -128,7 +128,6 @@ public final class K8sManager implements TaskManager {
     }
 
     private List<HasMetadata> objects(DeployedTask task) {
-        checkOptions(task);
         String namespace = namespace(task);
         String name = task.objectName(task.scheduled() ? 52 : 63);
         List<HasMetadata> objects = new ArrayList<>();
@@ -147,7 +146,7 @@ public final class K8sManager implements TaskManager {
                     .withTemplate(pod)
                     .endSpec()
                     .build());
-            if (replicas > 1 && task.options().bool("podDisruptionBudget", true)) {
+            if (replicas > 1 && task.options().get(DeploySettings.POD_DISRUPTION_BUDGET)) {
                 // a drain takes one member of the consumer group at a time
                 objects.add(new PodDisruptionBudgetBuilder()
                         .withMetadata(meta(task, name, namespace, Map.of()))
@@ -180,8 +179,8 @@ public final class K8sManager implements TaskManager {
                     .withSchedule(task.spec().deployment().schedule().forKubernetes())
                     .withTimeZone(task.timeZone())
                     .withConcurrencyPolicy("Forbid")
-                    .withSuccessfulJobsHistoryLimit(o.integer("successfulJobsHistoryLimit", 3, 0))
-                    .withFailedJobsHistoryLimit(o.integer("failedJobsHistoryLimit", 1, 0))
+                    .withSuccessfulJobsHistoryLimit(o.get(DeploySettings.SUCCESSFUL_JOBS_HISTORY_LIMIT))
+                    .withFailedJobsHistoryLimit(o.get(DeploySettings.FAILED_JOBS_HISTORY_LIMIT))
                     .withNewJobTemplate()
                     .withNewMetadata().withLabels(labels(task)).endMetadata()
                     .withSpec(jobSpec(task, pod, false))
@@ -199,15 +198,15 @@ public final class K8sManager implements TaskManager {
 
     private static JobSpec jobSpec(DeployedTask task, PodTemplateSpec pod, boolean ttl) {
         DeployOptions o = task.options();
-        JobSpecBuilder spec = new JobSpecBuilder().withBackoffLimit(o.integer("backoffLimit", 3, 0))
-                .withActiveDeadlineSeconds((long) o.integer("activeDeadlineSeconds", 21_600, 1))
+        JobSpecBuilder spec = new JobSpecBuilder().withBackoffLimit(o.get(DeploySettings.BACKOFF_LIMIT))
+                .withActiveDeadlineSeconds((long) o.get(DeploySettings.ACTIVE_DEADLINE_SECONDS))
                 .withTemplate(pod);
         int parallelism = parallelism(task);
         if (parallelism > 1) {
             spec.withCompletionMode("Indexed").withCompletions(parallelism).withParallelism(parallelism);
         }
         if (ttl) {
-            spec.withTtlSecondsAfterFinished(o.integer("ttlSecondsAfterFinished", 86_400, 0));
+            spec.withTtlSecondsAfterFinished(o.get(DeploySettings.TTL_SECONDS_AFTER_FINISHED));
         }
         return spec.build();
     }
@@ -218,54 +217,19 @@ public final class K8sManager implements TaskManager {
     }
 
     private static String namespace(DeployedTask task) {
-        String ns = task.options().text("namespace", null);
-        if (ns != null && K8sNames.dns1123Label(ns) != null) {
-            throw task.options().error("namespace", K8sNames.dns1123Label(ns));
-        }
-        return ns;
-    }
-
-    /** Refuses a deploy setting the API server would refuse, located at the setting. */
-    private static void checkOptions(DeployedTask task) {
-        DeployOptions o = task.options();
-        for (String key : List.of("labels", "nodeSelector")) {
-            o.map(key).forEach((k, v) -> {
-                String problem = K8sNames.qualifiedName(k);
-                if (problem == null) {
-                    problem = K8sNames.labelValue(v);
-                }
-                if (problem != null) {
-                    throw o.error(key + "." + k, problem);
-                }
-            });
-        }
-        o.map("annotations").forEach((k, v) -> {
-            String problem = K8sNames.qualifiedName(k);
-            if (problem != null) {
-                throw o.error("annotations." + k, problem);
-            }
-        });
-        String account = o.text("serviceAccount", null);
-        if (account != null && K8sNames.dns1123Subdomain(account) != null) {
-            throw o.error("serviceAccount", K8sNames.dns1123Subdomain(account));
-        }
-        String policy = o.text("imagePullPolicy", null);
-        if (policy != null && !List.of("Always", "IfNotPresent", "Never").contains(policy)) {
-            throw o.error("imagePullPolicy", "expected Always, IfNotPresent or Never (as written, capitalised), got '"
-                    + policy + "'");
-        }
+        return task.options().get(DeploySettings.NAMESPACE);
     }
 
     /** The task's labels, then {@code deploy.labels} (ours win on conflict). */
     private static Map<String, String> labels(DeployedTask task) {
         Map<String, String> labels = new LinkedHashMap<>(task.labels());
-        task.options().map("labels").forEach(labels::putIfAbsent);
+        task.options().get(DeploySettings.LABELS).forEach(labels::putIfAbsent);
         return labels;
     }
 
     private static ObjectMeta meta(DeployedTask task, String name, String namespace, Map<String, String> annotations) {
         Map<String, String> labels = labels(task);
-        Map<String, String> notes = new LinkedHashMap<>(task.options().map("annotations"));
+        Map<String, String> notes = new LinkedHashMap<>(task.options().get(DeploySettings.ANNOTATIONS));
         notes.putAll(annotations);
         return new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels)
                 .withAnnotations(notes.isEmpty() ? null : notes).build();
@@ -280,16 +244,16 @@ public final class K8sManager implements TaskManager {
         annotations.put("geniusrise.ai/pipeline-sha256", DeployedTask.sha256(task.document()));
         Map<String, String> labels = labels(task);
         PodSpecBuilder spec = new PodSpecBuilder()
-                .withServiceAccountName(o.text("serviceAccount", null))
+                .withServiceAccountName(o.get(DeploySettings.SERVICE_ACCOUNT))
                 .withRestartPolicy(task.streaming() ? "Always" : "Never")
                 .withTerminationGracePeriodSeconds(45L)
-                .withAutomountServiceAccountToken(o.bool("automountServiceAccountToken", false))
+                .withAutomountServiceAccountToken(o.get(DeploySettings.AUTOMOUNT_SERVICE_ACCOUNT_TOKEN))
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(runAsUser(o))
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .withContainers(container(task))
                 .addNewVolume().withName("pipeline").withNewConfigMap().withName(configMap).endConfigMap().endVolume()
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume();
-        Map<String, String> nodeSelector = o.map("nodeSelector");
+        Map<String, String> nodeSelector = o.get(DeploySettings.NODE_SELECTOR);
         if (!nodeSelector.isEmpty()) {
             spec.withNodeSelector(nodeSelector);
         }
@@ -301,8 +265,8 @@ public final class K8sManager implements TaskManager {
     }
 
     private static Long runAsUser(DeployOptions o) {
-        int user = o.integer("runAsUser", -1, 1);
-        return user < 0 ? null : (long) user;
+        Integer user = o.get(DeploySettings.RUN_AS_USER);
+        return user == null ? null : (long) user;
     }
 
     private static Container container(DeployedTask task) {
@@ -345,7 +309,7 @@ public final class K8sManager implements TaskManager {
         ContainerBuilder c = new ContainerBuilder()
                 .withName(task.name())
                 .withImage(task.image())
-                .withImagePullPolicy(task.options().text("imagePullPolicy", null))
+                .withImagePullPolicy(task.options().get(DeploySettings.IMAGE_PULL_POLICY))
                 .withArgs(task.args(DeployedTask.PIPELINE_PATH))
                 .addNewPort().withName("http").withContainerPort(task.httpPort()).withProtocol("TCP").endPort()
                 .withEnv(env.isEmpty() ? null : env)
@@ -354,7 +318,7 @@ public final class K8sManager implements TaskManager {
                 .endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .withNewSecurityContext().withAllowPrivilegeEscalation(false).withRunAsNonRoot(true)
-                .withReadOnlyRootFilesystem(task.options().bool("readOnlyRootFilesystem", true))
+                .withReadOnlyRootFilesystem(task.options().get(DeploySettings.READ_ONLY_ROOT_FILESYSTEM))
                 .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .endSecurityContext();
         if (task.listenPort() != null) {

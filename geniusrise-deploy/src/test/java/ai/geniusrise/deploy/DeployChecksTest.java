@@ -116,8 +116,8 @@ class DeployChecksTest {
                       inputConfig: {type: streaming, source: a}
                       outputConfig: {type: streaming, destination: b}
                 """);
-        rejectedByBoth(TaskManager.load(f, Map.of()),
-                f + ":5:24: tasks[0].deploy.namespce: unknown deploy key 'namespce'; did you mean 'namespace'?");
+        rejectedByBoth(TaskManager.load(f, Map.of()), f + ":5:24: tasks[0].deploy.namespce: unknown key 'namespce' in "
+                + "deploy settings; did you mean 'namespace'?");
     }
 
     @Test
@@ -226,7 +226,7 @@ class DeployChecksTest {
                 """);
         assertThatThrownBy(() -> new ECSManager().render(TaskManager.load(f, Map.of())))
                 .hasMessageContaining(f + ":3:5: tasks[0].deploy.executionRoleArn: is required to deploy task 'bolt' on ECS");
-        Path g = file(Files.readString(f).replace("subnets: [s]", "subnets: [s], executionRoleArn: r")
+        Path g = file(Files.readString(f).replace("subnets: [s]", "subnets: [s], executionRoleArn: 'arn:aws:iam::123456789012:role/r'")
                 .replace("    type: bolt\n", "    type: bolt\n    parallelism: 3\n"));
         assertThatThrownBy(() -> new ECSManager().render(TaskManager.load(g, Map.of())))
                 .hasMessageContaining(g + ":5:18: tasks[0].parallelism: is not supported on ECS");

@@ -145,7 +145,8 @@ class PlatformDefaultsTest {
                     .isEqualTo("Europe/Berlin");
         }
         assertThatThrownBy(() -> objects(load("timeZone: Mars/Olympus")))
-                .hasMessageContaining("tasks[1].deploy.timeZone: 'Mars/Olympus' is not a time zone");
+                .hasMessageContaining("defaults.deploy.timeZone: expected a time zone of the tz database, such as "
+                        + "Etc/UTC or Europe/Berlin, got 'Mars/Olympus' (inherited from defaults by task 'listener')");
     }
 
     @Test

@@ -378,11 +378,13 @@ class PlatformRulesTest {
                       outputConfig: {type: streaming, destination: b}
                 """;
         Map<String, String> refused = Map.of(
-                "imagePullPolicy: always", ":5:31: tasks[0].deploy.imagePullPolicy: expected Always, IfNotPresent or Never",
+                "imagePullPolicy: always", ":5:31: tasks[0].deploy.imagePullPolicy: expected one of Always, IfNotPresent, "
+                        + "Never, got 'always' (did you mean 'Always'?)",
                 "httpPort: 70000", ":5:24: tasks[0].deploy.httpPort: expected a whole number from 1 to 65535",
-                "labels: {team: data team}", ":5:29: tasks[0].deploy.labels.team: 'data team' is not a valid label value",
-                "labels: {-team: data}", ":5:30: tasks[0].deploy.labels.-team: '-team' is not a valid key",
-                "annotations: {example.com/: x}", "tasks[0].deploy.annotations.example.com/: 'example.com/' is not a valid key",
+                "labels: {team: data team}", ":5:22: tasks[0].deploy.labels: key 'team': 'data team' is not a valid "
+                        + "label value",
+                "labels: {-team: data}", ":5:22: tasks[0].deploy.labels: '-team' is not a valid key",
+                "annotations: {example.com/: x}", "tasks[0].deploy.annotations: 'example.com/' is not a valid key",
                 "serviceAccount: Robot", ":5:30: tasks[0].deploy.serviceAccount: 'Robot' is not a DNS-1123 subdomain");
         for (Map.Entry<String, String> e : refused.entrySet()) {
             Path f = file(bolt.replace("SETTING", e.getKey()));

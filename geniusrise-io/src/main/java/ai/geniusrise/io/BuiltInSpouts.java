@@ -4,7 +4,13 @@ import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.spi.BuiltInTasks;
+import ai.geniusrise.io.file.FileBatchStorage;
+import ai.geniusrise.io.http.HttpFetchSpout;
+import ai.geniusrise.io.http.HttpListenerSpout;
+import ai.geniusrise.io.kafka.KafkaStreamingEngine;
+import ai.geniusrise.io.tcp.TcpListenerSpout;
 
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +70,21 @@ public final class BuiltInSpouts implements BuiltInTasks {
             };
         }
         return null;
+    }
+
+    @Override
+    public SettingsDef settings(TaskSpec.Kind kind, InputConfig input) {
+        String className = classFor(kind, input);
+        if (className == null) {
+            return null;
+        }
+        return switch (className) {
+            case "ai.geniusrise.io.http.HttpListenerSpout" -> HttpListenerSpout.SETTINGS;
+            case "ai.geniusrise.io.tcp.TcpListenerSpout" -> TcpListenerSpout.SETTINGS;
+            case "ai.geniusrise.io.kafka.KafkaBridgeSpout" -> KafkaStreamingEngine.PROPERTIES;
+            case "ai.geniusrise.io.file.FileSourceSpout" -> new FileBatchStorage().settings();
+            default -> HttpFetchSpout.SETTINGS;
+        };
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
 import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.spi.BatchStorage;
 import ai.geniusrise.core.spi.BuiltInTasks;
@@ -95,7 +96,7 @@ final class SettingsCheck {
                 check(p.settings(), values, stateNode, "", spec.name());
             });
         }
-        deploy(merged(d.nodes("deploy"), fields.get("deploy")), node, spec.name());
+        deploy(merged(d.nodes("deploy"), fields.get("deploy")), node, spec);
     }
 
     private static Optional<SettingsDef> builtIn(TaskSpec spec) {
@@ -107,34 +108,20 @@ final class SettingsCheck {
      * pipeline's defaults may carry both), or, with no target named, each key against the target
      * that declares it.
      */
-    private void deploy(Map<String, PipelineNode> values, PipelineNode task, String taskName) {
-        List<DeployTarget> targets = DeployTarget.all();
-        if (values.isEmpty() || targets.isEmpty()) {
+    private void deploy(Map<String, PipelineNode> values, PipelineNode task, TaskSpec spec) {
+        if (values.isEmpty() || DeployTarget.all().isEmpty()) {
             return;
         }
         PipelineNode targetNode = values.get("target");
         String target = targetNode == null || targetNode.isNull() ? null : targetNode.text().trim();
-        SettingsDef all = SettingsDef.of("deploy settings");
-        for (DeployTarget t : targets) {
-            for (Setting<?> s : t.settings().settings()) {
-                if (all.setting(s.name()) == null) {
-                    all = all.with(s);
-                }
+        Settings settings = check(DeployTarget.definitionFor(target), values, task, "deploy", spec.name());
+        DeployTarget.find(target).ifPresent(t -> {
+            try {
+                t.check(spec, settings);
+            } catch (ConfigException e) {
+                throw located(e, values, task, "deploy", spec.name());
             }
-        }
-        for (DeployTarget t : targets) {
-            if (t.target().equals(target)) {
-                Map<String, PipelineNode> own = new LinkedHashMap<>();
-                for (Map.Entry<String, PipelineNode> e : values.entrySet()) {
-                    if (t.settings().setting(e.getKey()) != null || all.setting(e.getKey()) == null) {
-                        own.put(e.getKey(), e.getValue());
-                    }
-                }
-                check(t.settings(), own, task, "deploy", taskName);
-                return;
-            }
-        }
-        check(all, values, task, "deploy", taskName);
+        });
     }
 
     private static void streamName(Setting<String> rule, PipelineNode config, String key) {
@@ -153,8 +140,8 @@ final class SettingsCheck {
      * Reads {@code values} (each at its node) with {@code def}; a mistake is located at the node
      * of its key, or at {@code parent}'s {@code key} for a missing one.
      */
-    private void check(SettingsDef def, Map<String, PipelineNode> values, PipelineNode parent, String key,
-                       String taskName) {
+    private Settings check(SettingsDef def, Map<String, PipelineNode> values, PipelineNode parent, String key,
+                           String taskName) {
         Map<String, Object> raw = new LinkedHashMap<>();
         values.forEach((k, node) -> {
             if (!node.isNull()) {
@@ -162,20 +149,26 @@ final class SettingsCheck {
             }
         });
         try {
-            def.parse(raw, "", (k, warning) -> warnings.add(located(values.get(k), taskName, warning)));
+            return def.parse(raw, "", (k, warning) -> warnings.add(located(values.get(k), taskName, warning)));
         } catch (ConfigException e) {
-            String at = e.path() == null ? "" : e.path();
-            int dot = at.indexOf('.');
-            PipelineNode node = values.get(at);
-            if (node == null && dot > 0) {
-                node = values.get(at.substring(0, dot));
-            }
-            if (node != null) {
-                throw node.error(e.problem() + inherited(node, taskName));
-            }
-            String relative = key.isEmpty() ? at : key + (at.isEmpty() ? "" : "." + at);
-            throw parent.relocate(new ConfigException(relative, e.problem(), e.getCause()));
+            throw located(e, values, parent, key, taskName);
         }
+    }
+
+    /** {@code e} (its path a key of {@code values}) located at the node of that key, or at {@code parent}'s {@code key}. */
+    private static ConfigException located(ConfigException e, Map<String, PipelineNode> values, PipelineNode parent,
+                                           String key, String taskName) {
+        String at = e.path() == null ? "" : e.path();
+        int dot = at.indexOf('.');
+        PipelineNode node = values.get(at);
+        if (node == null && dot > 0) {
+            node = values.get(at.substring(0, dot));
+        }
+        if (node != null) {
+            return node.error(e.problem() + inherited(node, taskName));
+        }
+        String relative = key.isEmpty() ? at : key + (at.isEmpty() ? "" : "." + at);
+        return parent.relocate(new ConfigException(relative, e.problem(), e.getCause()));
     }
 
     private static String located(PipelineNode node, String taskName, String message) {

@@ -111,7 +111,7 @@ public final class Setting<T> {
                 throw new IllegalArgumentException("expected " + expected + ", got '" + t + "'");
             }
             if (v < min || v > max) {
-                throw new IllegalArgumentException("expected " + expected + ", got " + v);
+                throw new IllegalArgumentException("expected " + expected + ", got '" + v + "'");
             }
             return v;
         }, v -> null);
@@ -275,6 +275,18 @@ public final class Setting<T> {
                 return problem;
             }
             return valid.test(v) ? null : "expected " + what + ", got '" + redacted(v) + "'";
+        });
+    }
+
+    /**
+     * This setting, with one more check: {@code problem} returns what is wrong with a value (such
+     * as "must be a DNS-1123 label: ..."), or {@code null} when it is valid.
+     */
+    public Setting<T> validate(Function<T, String> problem) {
+        Function<T, String> before = validator;
+        return new Setting<>(name, type, defaultValue, defaultDoc, required, doc, expected, parser, v -> {
+            String first = before.apply(v);
+            return first != null ? first : problem.apply(v);
         });
     }
 

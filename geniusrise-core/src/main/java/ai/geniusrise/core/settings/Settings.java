@@ -78,10 +78,10 @@ public final class Settings {
         return def;
     }
 
-    /** Keys and values written, secrets referenced by variable name only. */
+    /** The keys written, never their values (one may be a credential). */
     @Override
     public String toString() {
-        return "Settings{" + def.owner() + ": " + values + (passThrough.isEmpty() ? "" : ", " + passThrough.keySet())
-                + "}";
+        return "Settings{" + def.owner() + ": " + values.keySet() + (passThrough.isEmpty() ? "" : " + "
+                + passThrough.keySet()) + "}";
     }
 }

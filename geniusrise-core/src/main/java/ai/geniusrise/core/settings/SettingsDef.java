@@ -49,9 +49,17 @@ public final class SettingsDef {
     private final Predicate<String> passThroughKnown;
     private final String passThroughKnownBy;
     private final boolean declared;
+    private final java.util.Set<String> ignored;
 
     private SettingsDef(String owner, Map<String, Setting<?>> settings, Map<String, String> refused, List<Rule> rules,
                         Predicate<String> passThroughKnown, String passThroughKnownBy, boolean declared) {
+        this(owner, settings, refused, rules, passThroughKnown, passThroughKnownBy, declared, java.util.Set.of());
+    }
+
+    private SettingsDef(String owner, Map<String, Setting<?>> settings, Map<String, String> refused, List<Rule> rules,
+                        Predicate<String> passThroughKnown, String passThroughKnownBy, boolean declared,
+                        java.util.Set<String> ignored) {
+        this.ignored = ignored;
         this.owner = Objects.requireNonNull(owner, "owner");
         this.settings = settings;
         this.refused = refused;
@@ -131,6 +139,15 @@ public final class SettingsDef {
         return new SettingsDef(owner, settings, refused, rules, known, knownBy, declared);
     }
 
+    /**
+     * This definition accepting {@code keys} without reading them (the keys another deploy target
+     * reads, which a pipeline's defaults may carry beside this target's).
+     */
+    public SettingsDef ignoring(Collection<String> keys) {
+        return new SettingsDef(owner, settings, refused, rules, passThroughKnown, passThroughKnownBy, declared,
+                java.util.Set.copyOf(keys));
+    }
+
     /** Where these settings are written, in words. */
     public String owner() {
         return owner;
@@ -181,6 +198,9 @@ public final class SettingsDef {
                 continue;
             }
             Setting<?> s = settings.get(key);
+            if (s == null && ignored.contains(key)) {
+                continue;
+            }
             if (s == null) {
                 String why = refused.get(key);
                 if (why != null) {

@@ -54,7 +54,7 @@ class SettingsDefTest {
             timeout     | ten           | options.timeout: expected a duration such as 500ms, 90s, 5m, 1h30m, 2d or ISO-8601 PT5M, got 'ten'
             timeout     | 500           | options.timeout: expected a duration such as 500ms, 90s, 5m, 1h30m, 2d or ISO-8601 PT5M, got '500': a bare number has no unit; write 500ms or 500s
             timeout     | 0s            | options.timeout: must be a positive duration, got '0s'
-            maxAttempts | 0             | options.maxAttempts: expected a whole number from 1 to 20, got 0
+            maxAttempts | 0             | options.maxAttempts: expected a whole number from 1 to 20, got '0'
             maxAttempts | three         | options.maxAttempts: expected a whole number from 1 to 20, got 'three'
             partSize    | 1MiB          | options.partSize: expected a size from 5242880 to 1073741824 bytes, got 1048576
             partSize    | 5 parsecs     | options.partSize: expected a size such as 65536, 512KiB, 64MiB, 1GiB or 1GB, got '5 parsecs' (unknown unit 'parsecs'

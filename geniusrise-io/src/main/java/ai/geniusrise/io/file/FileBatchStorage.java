@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.BatchOutput;
 import ai.geniusrise.core.spi.BatchStorage;
@@ -65,9 +66,17 @@ public final class FileBatchStorage implements BatchStorage {
     public FileBatchStorage() {
     }
 
+    /** The options of a file location: the formats' alone. */
+    static final SettingsDef DEFINITION = RecordCodec.OPTIONS.ownedBy("the options of a file location");
+
     @Override
     public Set<String> schemes() {
         return Set.of("file");
+    }
+
+    @Override
+    public SettingsDef settings() {
+        return DEFINITION;
     }
 
     /**
@@ -79,7 +88,8 @@ public final class FileBatchStorage implements BatchStorage {
      */
     @Override
     public BatchInput openInput(BatchInputConfig config, TaskContext context) {
-        return new FileBatchInput(config, resolve(config.source(), "source"), RecordCodec.forInput(config));
+        return new FileBatchInput(config, resolve(config.source(), "source"), RecordCodec.forInput(config,
+                DEFINITION.parse(config.options(), "options.")));
     }
 
     /**

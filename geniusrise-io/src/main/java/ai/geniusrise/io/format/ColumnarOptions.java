@@ -1,7 +1,8 @@
 package ai.geniusrise.io.format;
 
 import ai.geniusrise.core.ConfigException;
-import ai.geniusrise.core.settings.Quantities;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
 import org.apache.avro.Schema;
 
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /**
  * The settings of the parquet and avro formats, read from a batch output's {@code options}
- * (keys declared on {@link RecordCodec}): the schema (inline or from a file, else inferred), the
+ * (declared here, part of {@link RecordCodec#OPTIONS}): the schema (inline or from a file, else inferred), the
  * row-group size and the memory budget of the open parquet parts.
  *
  * @param schema         the schema given, or {@code null} to infer it from the first records
@@ -22,48 +23,83 @@ import java.util.Map;
  */
 record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long memoryBudget) {
 
-    static final ColumnarOptions DEFAULTS = new ColumnarOptions(null, RecordCodec.DEFAULT_INFER_RECORDS,
-            RecordCodec.DEFAULT_ROW_GROUP_BYTES, RecordCodec.DEFAULT_MEMORY_BUDGET_BYTES);
+    /** Parquet and avro outputs: the records' Avro schema, inline. */
+    static final Setting<String> SCHEMA = Setting.string("schema", "Parquet and avro outputs: the records' Avro "
+            + "record schema, inline as JSON; without it or schemaFile, it is inferred from the first records.");
+    /** Parquet and avro outputs: a file holding the records' Avro schema. */
+    static final Setting<String> SCHEMA_FILE = Setting.string("schemaFile", "Parquet and avro outputs: the path of "
+            + "a file (.avsc) holding the records' Avro record schema.");
+    /** How many first records an inferred schema is drawn from. */
+    static final Setting<Integer> INFER_RECORDS = Setting.integer("inferRecords", 1, 1_000_000, "Parquet and avro "
+            + "outputs without a schema: how many first records the inferred schema is drawn from.").withDefault(100);
+    /** Parquet: buffered bytes after which a part writes its row group. */
+    static final Setting<Long> ROW_GROUP_SIZE = Setting.size("rowGroupSize", 64 << 10, Long.MAX_VALUE, "Parquet "
+            + "outputs: the bytes a part buffers before it writes a row group.")
+            .withDefault(32L << 20).withDefaultDescribed("32MiB");
+    /** Parquet: the buffered bytes of all the open parts of an output together. */
+    static final Setting<Long> MEMORY_BUDGET = Setting.size("memoryBudget", 1 << 20, Long.MAX_VALUE, "Parquet "
+            + "outputs: the bytes all open parts of a task's output buffer together; when reached, the largest "
+            + "writes its row group early.").withDefault(256L << 20).withDefaultDescribed("256MiB");
+
+    static final ColumnarOptions DEFAULTS = new ColumnarOptions(null, INFER_RECORDS.defaultValue(),
+            ROW_GROUP_SIZE.defaultValue(), MEMORY_BUDGET.defaultValue());
+
+    /** The rules across these options, checked when the pipeline file is loaded. */
+    static void checkCombination(Settings options) {
+        if (options.isSet(SCHEMA) && options.isSet(SCHEMA_FILE)) {
+            throw options.error(SCHEMA, "cannot be combined with schemaFile; give the schema one way");
+        }
+        if (options.isSet(MEMORY_BUDGET) && options.get(MEMORY_BUDGET) < options.get(ROW_GROUP_SIZE)) {
+            throw options.error(MEMORY_BUDGET, "must be at least the row-group size (" + options.get(ROW_GROUP_SIZE)
+                    + " bytes), got " + options.get(MEMORY_BUDGET));
+        }
+    }
 
     /**
-     * The settings in {@code options}.
+     * The settings in {@code options} (checked already when the pipeline was loaded; checked again
+     * here for outputs configured in code).
      *
      * @throws ConfigException naming the option at fault
      */
     static ColumnarOptions from(Map<String, String> options) {
-        String inline = options.get(RecordCodec.SCHEMA_OPTION);
-        String file = options.get(RecordCodec.SCHEMA_FILE_OPTION);
+        String inline = options.get(SCHEMA.name());
+        String file = options.get(SCHEMA_FILE.name());
         if (inline != null && file != null) {
-            throw new ConfigException("options." + RecordCodec.SCHEMA_OPTION, "cannot be combined with options."
-                    + RecordCodec.SCHEMA_FILE_OPTION + "; give the schema one way");
+            throw new ConfigException("options." + SCHEMA.name(), "cannot be combined with options."
+                    + SCHEMA_FILE.name() + "; give the schema one way");
         }
         Schema schema = null;
         if (inline != null) {
-            schema = parse(inline, "options." + RecordCodec.SCHEMA_OPTION, "");
+            schema = parse(inline, "options." + SCHEMA.name(), "");
         } else if (file != null) {
             String text;
             try {
                 text = Files.readString(Path.of(file.trim()));
             } catch (IOException | RuntimeException e) {
-                throw new ConfigException("options." + RecordCodec.SCHEMA_FILE_OPTION, "cannot read the Avro schema "
+                throw new ConfigException("options." + SCHEMA_FILE.name(), "cannot read the Avro schema "
                         + "file '" + file + "': " + e);
             }
-            schema = parse(text, "options." + RecordCodec.SCHEMA_FILE_OPTION, " in " + file);
+            schema = parse(text, "options." + SCHEMA_FILE.name(), " in " + file);
         }
-        long rowGroup = size(options, RecordCodec.ROW_GROUP_SIZE_OPTION, RecordCodec.DEFAULT_ROW_GROUP_BYTES,
-                64 << 10);
-        long budget = size(options, RecordCodec.MEMORY_BUDGET_OPTION, RecordCodec.DEFAULT_MEMORY_BUDGET_BYTES,
-                1 << 20);
-        if (budget < rowGroup && options.containsKey(RecordCodec.MEMORY_BUDGET_OPTION)) {
-            throw new ConfigException("options." + RecordCodec.MEMORY_BUDGET_OPTION, "must be at least the row-group "
+        long rowGroup = value(options, ROW_GROUP_SIZE);
+        long budget = value(options, MEMORY_BUDGET);
+        if (budget < rowGroup && options.containsKey(MEMORY_BUDGET.name())) {
+            throw new ConfigException("options." + MEMORY_BUDGET.name(), "must be at least the row-group "
                     + "size (" + rowGroup + " bytes), got " + budget);
         }
-        long infer = size(options, RecordCodec.INFER_RECORDS_OPTION, RecordCodec.DEFAULT_INFER_RECORDS, 1);
-        if (infer > 1_000_000) {
-            throw new ConfigException("options." + RecordCodec.INFER_RECORDS_OPTION, "must be at most 1000000, got "
-                    + infer);
+        return new ColumnarOptions(schema, value(options, INFER_RECORDS), rowGroup, Math.max(budget, rowGroup));
+    }
+
+    private static <T> T value(Map<String, String> options, Setting<T> setting) {
+        String raw = options.get(setting.name());
+        if (raw == null) {
+            return setting.defaultValue();
         }
-        return new ColumnarOptions(schema, (int) infer, rowGroup, Math.max(budget, rowGroup));
+        try {
+            return setting.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("options." + setting.name(), e.getMessage());
+        }
     }
 
     private static Schema parse(String text, String key, String where) {
@@ -78,22 +114,5 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
                     + "\"fields\":[...]})" + where + ", got a " + s.getType().getName());
         }
         return s;
-    }
-
-    private static long size(Map<String, String> options, String key, long defaultValue, long min) {
-        String raw = options.get(key);
-        if (raw == null) {
-            return defaultValue;
-        }
-        long v;
-        try {
-            v = Quantities.bytes(raw);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("options." + key, e.getMessage());
-        }
-        if (v < min) {
-            throw new ConfigException("options." + key, "must be at least " + min + ", got '" + raw + "'");
-        }
-        return v;
     }
 }

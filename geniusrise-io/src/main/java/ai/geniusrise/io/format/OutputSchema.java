@@ -127,7 +127,7 @@ final class OutputSchema {
                 if (!NAME.matcher(e.getKey()).matches()) {
                     throw new RecordFormatException("field name '" + p + "' cannot be a parquet or avro field name "
                             + "(letters, digits and _, not starting with a digit); give a schema in the output's "
-                            + "options (" + RecordCodec.SCHEMA_OPTION + " or " + RecordCodec.SCHEMA_FILE_OPTION
+                            + "options (" + ColumnarOptions.SCHEMA.name() + " or " + ColumnarOptions.SCHEMA_FILE.name()
                             + ") or rename the field in the bolt", position, null);
                 }
                 fields.put(e.getKey(), shapeOf(e.getValue(), p, position));
@@ -166,7 +166,7 @@ final class OutputSchema {
         throw new RecordFormatException("field '" + (path.isEmpty() ? "(the record)" : path) + "' is "
                 + article(b.kind) + " in this record but " + article(a.kind) + " in the records before it; a "
                 + "schema inferred from the first records cannot hold both: give a schema in the output's options ("
-                + RecordCodec.SCHEMA_OPTION + " or " + RecordCodec.SCHEMA_FILE_OPTION + ")", position, null);
+                + ColumnarOptions.SCHEMA.name() + " or " + ColumnarOptions.SCHEMA_FILE.name() + ")", position, null);
     }
 
     private static String article(Kind k) {

@@ -1,8 +1,10 @@
 package ai.geniusrise.io.format;
 
-import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.BatchInputConfig;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.config.Compression;
 import ai.geniusrise.core.config.Format;
@@ -20,7 +22,6 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -70,32 +71,29 @@ public final class RecordCodec {
     public static final int DEFAULT_MAX_LINE_BYTES = 16 << 20;
     /** Default largest object of the raw format: 64 MiB. */
     public static final int DEFAULT_MAX_OBJECT_BYTES = 64 << 20;
-    /** Option key of {@link BatchInputConfig#options()} setting {@link #maxLineBytes()}. */
-    public static final String MAX_LINE_BYTES_OPTION = "maxLineBytes";
-    /** Option key of {@link BatchInputConfig#options()} setting {@link #maxObjectBytes()}. */
-    public static final String MAX_OBJECT_BYTES_OPTION = "maxObjectBytes";
-
-    // ---- the settings of the parquet and avro formats, in an output's options (see ColumnarOptions)
-    /** Option key: an output's Avro record schema, inline as JSON text. */
-    public static final String SCHEMA_OPTION = "schema";
-    /** Option key: a file holding an output's Avro record schema ({@code .avsc}). */
-    public static final String SCHEMA_FILE_OPTION = "schemaFile";
-    /** Option key: how many first records an inferred schema is drawn from; default {@value #DEFAULT_INFER_RECORDS}. */
-    public static final String INFER_RECORDS_OPTION = "inferRecords";
-    /** Option key: parquet row-group size (a size such as 64MiB); default 32 MiB. */
-    public static final String ROW_GROUP_SIZE_OPTION = "rowGroupSize";
-    /** Option key: parquet memory budget of all the open parts of a task's output; default 256 MiB. */
-    public static final String MEMORY_BUDGET_OPTION = "memoryBudget";
-    /** Default of {@value #INFER_RECORDS_OPTION}. */
-    public static final int DEFAULT_INFER_RECORDS = 100;
-    /** Default of {@value #ROW_GROUP_SIZE_OPTION}: 32 MiB. */
-    public static final long DEFAULT_ROW_GROUP_BYTES = 32L << 20;
-    /** Default of {@value #MEMORY_BUDGET_OPTION}: 256 MiB. */
-    public static final long DEFAULT_MEMORY_BUDGET_BYTES = 256L << 20;
-
     static final int READ_BUFFER_BYTES = 64 << 10;
     static final int WRITE_BUFFER_BYTES = 64 << 10;
     private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
+
+    /** The option setting {@link #maxLineBytes()}. */
+    public static final Setting<Long> MAX_LINE_BYTES = Setting.size("maxLineBytes", 1, MAX_ARRAY_BYTES,
+                    "Longest line (and csv row) an input reads; a longer one goes to the task's errors policy.")
+            .withDefault((long) DEFAULT_MAX_LINE_BYTES).withDefaultDescribed("16MiB");
+    /** The option setting {@link #maxObjectBytes()}. */
+    public static final Setting<Long> MAX_OBJECT_BYTES = Setting.size("maxObjectBytes", 1, MAX_ARRAY_BYTES,
+                    "Largest object the raw format reads whole; a larger one goes to the task's errors policy.")
+            .withDefault((long) DEFAULT_MAX_OBJECT_BYTES).withDefaultDescribed("64MiB");
+
+    /**
+     * The options of the record formats, which every batch store takes beside its own (a store's
+     * {@link ai.geniusrise.core.spi.BatchStorage#settings()} adds them with {@link SettingsDef#plus}):
+     * a format that needs options declares them here, once, and every store, the checks of
+     * {@code geniusrise validate} and the docs get them.
+     */
+    public static final SettingsDef OPTIONS = SettingsDef.of("format options", MAX_LINE_BYTES, MAX_OBJECT_BYTES)
+            .with(ColumnarOptions.SCHEMA, ColumnarOptions.SCHEMA_FILE, ColumnarOptions.INFER_RECORDS,
+                    ColumnarOptions.ROW_GROUP_SIZE, ColumnarOptions.MEMORY_BUDGET)
+            .withRule(ColumnarOptions::checkCombination);
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -139,16 +137,13 @@ public final class RecordCodec {
     }
 
     /**
-     * The codec of an input: its format, and the limits in its options
-     * ({@value #MAX_LINE_BYTES_OPTION}, {@value #MAX_OBJECT_BYTES_OPTION}, in bytes) or the defaults.
-     *
-     * @throws ConfigException naming the option if a limit is not a whole number in range
+     * The codec of an input: its format, and the limits {@link #MAX_LINE_BYTES} and
+     * {@link #MAX_OBJECT_BYTES} of its {@code options}, read by a definition that includes
+     * {@link #OPTIONS}.
      */
-    public static RecordCodec forInput(BatchInputConfig config) {
-        Map<String, String> options = config.options();
-        return new RecordCodec(config.format(),
-                option(options, MAX_LINE_BYTES_OPTION, DEFAULT_MAX_LINE_BYTES),
-                option(options, MAX_OBJECT_BYTES_OPTION, DEFAULT_MAX_OBJECT_BYTES), READ_BUFFER_BYTES);
+    public static RecordCodec forInput(BatchInputConfig config, Settings options) {
+        return new RecordCodec(config.format(), Math.toIntExact(options.get(MAX_LINE_BYTES)),
+                Math.toIntExact(options.get(MAX_OBJECT_BYTES)), READ_BUFFER_BYTES);
     }
 
     /**
@@ -301,23 +296,6 @@ public final class RecordCodec {
                     + value);
         }
         return value;
-    }
-
-    private static int option(Map<String, String> options, String key, int defaultValue) {
-        String raw = options.get(key);
-        if (raw == null) {
-            return defaultValue;
-        }
-        try {
-            long v = Long.parseLong(raw.trim());
-            if (v >= 1 && v <= MAX_ARRAY_BYTES) {
-                return (int) v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException("options." + key, "must be a whole number of bytes between 1 and "
-                + MAX_ARRAY_BYTES + ", got '" + raw + "'");
     }
 
     @Override

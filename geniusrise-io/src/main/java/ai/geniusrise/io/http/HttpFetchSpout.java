@@ -6,6 +6,7 @@ import ai.geniusrise.core.Record;
 import ai.geniusrise.core.Spout;
 import ai.geniusrise.core.TaskArgs;
 import ai.geniusrise.core.TaskContext;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.InputConfig;
 import com.fasterxml.jackson.core.JsonParser;
@@ -52,6 +53,11 @@ import java.util.OptionalLong;
  * {@link #open(TaskContext)}.
  */
 public class HttpFetchSpout extends Spout {
+
+    /** The {@code options} of its batch input: none (its limits are task {@code args}). */
+    public static final SettingsDef SETTINGS = SettingsDef.of("the options of the HTTP fetch spout (it takes none; "
+            + "its limits are args: maxBytes, maxAttempts, timeoutSeconds, backoffMillis)");
+
 
     /** Default largest body: 64 MiB. */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;

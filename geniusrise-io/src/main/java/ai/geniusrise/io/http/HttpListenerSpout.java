@@ -6,6 +6,9 @@ import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.Spout;
 import ai.geniusrise.core.TaskContext;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,7 +21,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +54,20 @@ import java.util.concurrent.TimeoutException;
  */
 public class HttpListenerSpout extends Spout {
 
+    static final Setting<String> TOKEN = Setting.string("token",
+            "A client must send Authorization: Bearer <token>; write it as ${VARIABLE}.")
+            .withDefaultDescribed("none: any client");
+    static final Setting<Long> MAX_BYTES = Setting.size("maxBytes", 1, Integer.MAX_VALUE - 16,
+            "Largest body accepted; a larger one is answered 413.").withDefault(1L << 20).withDefaultDescribed("1MiB");
+    static final Setting<Integer> QUEUE_CAPACITY = Setting.integer("queueCapacity", 1, 10_000_000,
+            "Bodies received but not yet written; when full, POSTs are answered 503 with Retry-After.")
+            .withDefault(10_000);
+
+    /** The {@code properties} of its streaming input. */
+    public static final SettingsDef SETTINGS = SettingsDef.of("the properties of the HTTP listener spout", TOKEN,
+            MAX_BYTES, QUEUE_CAPACITY);
+
+
     private static final int BATCH = 500;
     private static final long ACK_TIMEOUT_SECONDS = 30;
 
@@ -84,10 +100,10 @@ public class HttpListenerSpout extends Spout {
             throw new ConfigException("config.inputConfig.source", "expected an address to listen on such as "
                     + "http://0.0.0.0:8080/events (scheme http, a host and a port), got '" + source + "'");
         }
-        Map<String, String> options = context.input().options();
-        token = options.get("token");
-        maxBytes = positive(options, "maxBytes", 1 << 20);
-        queue = new ArrayBlockingQueue<>((int) positive(options, "queueCapacity", 10_000));
+        Settings options = SETTINGS.parse(context.input().options(), "config.inputConfig.properties.");
+        token = options.get(TOKEN);
+        maxBytes = options.get(MAX_BYTES);
+        queue = new ArrayBlockingQueue<>(options.get(QUEUE_CAPACITY));
         path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
         try {
             server = HttpServer.create(new InetSocketAddress(uri.getHost(), uri.getPort()), 128);
@@ -106,24 +122,6 @@ public class HttpListenerSpout extends Spout {
         server.start();
         context.logger().info("task '{}': listening for POSTs on http://{}:{}{}", context.taskName(), uri.getHost(),
                 server.getAddress().getPort(), path);
-    }
-
-    private static long positive(Map<String, String> options, String key, long defaultValue) {
-        String v = options.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            throw new ConfigException("config.inputConfig.properties." + key, "must be a whole number above 0, got '"
-                    + v + "'");
-        }
-        throw new ConfigException("config.inputConfig.properties." + key, "must be a whole number above 0, got '"
-                + v + "'");
     }
 
     /** The port listened on (useful when the source says port 0), or -1 before {@link #open}. */

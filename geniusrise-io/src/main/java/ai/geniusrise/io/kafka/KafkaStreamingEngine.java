@@ -11,6 +11,11 @@ import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.spi.StreamingEngine;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.SettingsDef;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import ai.geniusrise.core.spi.StreamingTask;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,6 +55,21 @@ import java.util.function.BooleanSupplier;
  */
 public final class KafkaStreamingEngine implements StreamingEngine {
 
+    /** Kafka's rule for a topic name, which a stream's {@code source} (of a bolt) and {@code destination} follow. */
+    public static final Setting<String> TOPIC = Setting.string("topic", "A Kafka topic.")
+            .check(t -> t.length() <= 249 && t.matches("[a-zA-Z0-9._-]+") && !t.equals(".") && !t.equals(".."),
+                    "a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-' (a location such as "
+                            + "s3://bucket/prefix is written by an outputConfig of type: batch)");
+
+    /**
+     * The {@code properties} of a Kafka stream: the clients' own properties, passed through as
+     * written; a key none of Kafka's producer, consumer and admin configs knows gets a warning.
+     */
+    public static final SettingsDef PROPERTIES = SettingsDef.of("the properties of a Kafka stream")
+            .passingThrough(key -> ProducerConfig.configNames().contains(key)
+                    || ConsumerConfig.configNames().contains(key) || AdminClientConfig.configNames().contains(key),
+                    "Kafka's producer, consumer or admin client");
+
     /** For {@link java.util.ServiceLoader}. */
     public KafkaStreamingEngine() {
     }
@@ -57,6 +77,16 @@ public final class KafkaStreamingEngine implements StreamingEngine {
     @Override
     public String name() {
         return "kafka";
+    }
+
+    @Override
+    public SettingsDef properties() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public Setting<String> streamName() {
+        return TOPIC;
     }
 
     @Override

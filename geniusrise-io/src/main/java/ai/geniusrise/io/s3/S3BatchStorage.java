@@ -4,18 +4,20 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.TaskContext;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.spi.BatchInput;
 import ai.geniusrise.core.spi.BatchOutput;
 import ai.geniusrise.core.spi.BatchStorage;
 import ai.geniusrise.io.format.RecordCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,15 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * open part.
  *
  * <h2>Options</h2>
- * Read from the config's {@code options} (in YAML, {@code defaults.s3} is merged under them):
- * {@code endpoint} (an S3-compatible store's URL; path-style access and "when required"
- * checksums then apply by default), {@code region} (else the SDK's default region chain; with an
- * endpoint, {@code us-east-1}), {@code pathStyle} ({@code true}/{@code false}),
- * {@code accessKeyId} and {@code secretAccessKey} (both or neither; else the SDK's default
- * credentials chain: environment, system properties, profile, container and instance roles),
- * {@code partSizeMb} (multipart part size, 5–512, default 8), {@code maxAttempts} (per request,
- * default 3), {@code connectTimeoutSeconds} (default 5) and {@code requestTimeoutSeconds} (per
- * attempt, default 60). Failures name the operation, the bucket and the endpoint.
+ * Declared in {@link #settings()} (in YAML, {@code defaults.s3} is merged under the config's
+ * {@code options}): {@code endpoint}, {@code region}, {@code pathStyle}, {@code accessKeyId} and
+ * {@code secretAccessKey}, {@code partSizeMb}, {@code maxAttempts}, {@code connectTimeoutSeconds},
+ * {@code requestTimeoutSeconds}, and the {@linkplain RecordCodec#OPTIONS format options}; the
+ * generated table in {@code docs/pipeline-yaml.md} lists them. Failures name the operation, the
+ * bucket and the endpoint.
  *
  * <h2>Inputs</h2>
  * The objects under {@code prefix/}, listed page by page, named relative to the prefix, sorted.
@@ -81,7 +80,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class S3BatchStorage implements BatchStorage {
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3BatchStorage.class);
     private static final Map<S3Settings, S3Client> CLIENTS = new ConcurrentHashMap<>();
     private static final ExecutorService UPLOADER = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
@@ -103,6 +101,37 @@ public final class S3BatchStorage implements BatchStorage {
         return Set.of("s3");
     }
 
+    @Override
+    public SettingsDef settings() {
+        return S3Settings.DEFINITION;
+    }
+
+    /**
+     * {@code options} with the settings that reach an S3-compatible store at {@code endpoint} in
+     * {@code region} with static credentials (path-style): how another module (the CLI's local
+     * mode) points a config at a store without writing this adapter's keys itself.
+     */
+    public static Map<String, String> atEndpoint(Map<String, String> options, String endpoint, String region,
+                                                 String accessKeyId, String secretAccessKey) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(options);
+        out.put(S3Settings.ENDPOINT.name(), endpoint);
+        out.put(S3Settings.REGION.name(), region);
+        out.put(S3Settings.ACCESS_KEY_ID.name(), accessKeyId);
+        out.put(S3Settings.SECRET_ACCESS_KEY.name(), secretAccessKey);
+        out.put(S3Settings.PATH_STYLE.name(), "true");
+        return out;
+    }
+
+    /**
+     * The S3-compatible endpoint {@code options} name, if any.
+     *
+     * @throws ai.geniusrise.core.ConfigException if the options are not valid
+     */
+    public static Optional<String> endpoint(Map<String, String> options) {
+        return Optional.ofNullable(S3Settings.DEFINITION.parse(options, "options.").get(S3Settings.ENDPOINT))
+                .map(URI::toString);
+    }
+
     /**
      * An input over {@code config.source()}. Nothing is requested yet: a missing bucket or denied
      * credentials are reported by {@link BatchInput#objects()}.
@@ -113,8 +142,9 @@ public final class S3BatchStorage implements BatchStorage {
     @Override
     public BatchInput openInput(BatchInputConfig config, TaskContext context) {
         S3Location location = S3Location.parse(config.source(), "source");
-        S3Settings settings = settings(config.options());
-        return new S3BatchInput(config, location, client(settings), settings, RecordCodec.forInput(config));
+        Settings options = S3Settings.DEFINITION.parse(config.options(), "options.");
+        S3Settings settings = S3Settings.from(options);
+        return new S3BatchInput(config, location, client(settings), settings, RecordCodec.forInput(config, options));
     }
 
     /**
@@ -129,7 +159,7 @@ public final class S3BatchStorage implements BatchStorage {
     @Override
     public BatchOutput openOutput(BatchOutputConfig config, TaskContext context) throws IOException {
         S3Location location = S3Location.parse(config.destination(), "destination");
-        S3Settings settings = settings(config.options());
+        S3Settings settings = S3Settings.from(S3Settings.DEFINITION.parse(config.options(), "options."));
         S3Client s3 = client(settings);
         try {
             s3.headBucket(r -> r.bucket(location.bucket()));
@@ -139,15 +169,6 @@ public final class S3BatchStorage implements BatchStorage {
         }
         Clock clock = context == null ? Clock.systemUTC() : context.clock();
         return new S3BatchOutput(config, location, s3, settings, UPLOADER, RecordCodec.forOutput(config), clock);
-    }
-
-    private static S3Settings settings(Map<String, String> options) {
-        S3Settings settings = S3Settings.from(options);
-        Set<String> unknown = S3Settings.unknownKeys(options);
-        if (!unknown.isEmpty()) {
-            LOG.warn("S3 options {} were supplied but are not used (known: {})", unknown, S3Settings.KEYS);
-        }
-        return settings;
     }
 
     private static S3Client client(S3Settings settings) {

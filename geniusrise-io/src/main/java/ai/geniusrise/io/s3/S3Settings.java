@@ -1,6 +1,10 @@
 package ai.geniusrise.io.s3;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
+import ai.geniusrise.io.format.RecordCodec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -16,113 +20,62 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The S3 client settings of a batch config, read from its {@code options} (see
- * {@link S3BatchStorage} for the keys). Immutable; equal settings share one client.
+ * The S3 client settings of a batch config, declared in {@link #DEFINITION} and read from its
+ * {@code options} (with the {@linkplain RecordCodec#OPTIONS format options}). Immutable; equal
+ * settings share one client.
  */
 record S3Settings(String endpoint, String region, boolean pathStyle, String accessKeyId, String secretAccessKey,
                   int partSizeBytes, int maxAttempts, Duration connectTimeout, Duration requestTimeout) {
 
-    static final String ENDPOINT = "endpoint";
-    static final String REGION = "region";
-    static final String PATH_STYLE = "pathStyle";
-    static final String ACCESS_KEY_ID = "accessKeyId";
-    static final String SECRET_ACCESS_KEY = "secretAccessKey";
-    static final String PART_SIZE_MB = "partSizeMb";
-    static final String MAX_ATTEMPTS = "maxAttempts";
-    static final String CONNECT_TIMEOUT_SECONDS = "connectTimeoutSeconds";
-    static final String REQUEST_TIMEOUT_SECONDS = "requestTimeoutSeconds";
+    static final Setting<URI> ENDPOINT = Setting.location("endpoint", Set.of("http", "https"),
+            "an endpoint URL http(s)://host[:port], such as http://localhost:9000",
+            "An S3-compatible store's URL (MinIO, S3Proxy, Ceph, R2); path-style access and \"when required\" "
+                    + "checksums then apply by default.");
+    static final Setting<String> REGION = Setting.string("region", "AWS region.")
+            .withDefaultDescribed("the SDK's region chain; us-east-1 with an endpoint");
+    static final Setting<Boolean> PATH_STYLE = Setting.bool("pathStyle", "Path-style requests (host/bucket/key).")
+            .withDefaultDescribed("true with an endpoint, else false");
+    static final Setting<String> ACCESS_KEY_ID = Setting.string("accessKeyId",
+            "Static credentials, with secretAccessKey (both or neither); for local stores. Prefer the default chain.")
+            .withDefaultDescribed("the SDK's default credentials chain");
+    static final Setting<String> SECRET_ACCESS_KEY = Setting.string("secretAccessKey",
+            "The secret of accessKeyId; write it as ${VARIABLE}, never inline.")
+            .withDefaultDescribed("the SDK's default credentials chain");
+    static final Setting<Integer> PART_SIZE_MB = Setting.integer("partSizeMb", 5, 512,
+            "Multipart part size in MiB (S3 parts are at least 5 MiB).").withDefault(8);
+    static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("maxAttempts", 1, 20,
+            "Attempts per request, the first included.").withDefault(3);
+    static final Setting<Integer> CONNECT_TIMEOUT_SECONDS = Setting.integer("connectTimeoutSeconds", 1, 600,
+            "Connect timeout in seconds.").withDefault(5);
+    static final Setting<Integer> REQUEST_TIMEOUT_SECONDS = Setting.integer("requestTimeoutSeconds", 1, 3600,
+            "Timeout of one attempt of a request, in seconds.").withDefault(60);
 
-    /** Every option this adapter reads, besides the format's ({@code maxLineBytes}, {@code maxObjectBytes}). */
-    static final List<String> KEYS = List.of(ENDPOINT, REGION, PATH_STYLE, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
-            PART_SIZE_MB, MAX_ATTEMPTS, CONNECT_TIMEOUT_SECONDS, REQUEST_TIMEOUT_SECONDS);
-
-    static final int DEFAULT_PART_SIZE_MB = 8;
-    static final int DEFAULT_MAX_ATTEMPTS = 3;
-    static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
-    static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
-
-    /**
-     * The settings in {@code options}.
-     *
-     * @throws ConfigException naming {@code options.<key>} for a value that is not valid
-     */
-    static S3Settings from(Map<String, String> options) {
-        String endpoint = blankToNull(options.get(ENDPOINT));
-        if (endpoint != null) {
-            try {
-                URI uri = new URI(endpoint);
-                if (uri.getScheme() == null || uri.getHost() == null
-                        || !Set.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
-                    throw new ConfigException("options." + ENDPOINT, "'" + endpoint
-                            + "' is not an endpoint URL; expected http(s)://host[:port], such as http://localhost:9000");
-                }
-            } catch (URISyntaxException e) {
-                throw new ConfigException("options." + ENDPOINT, "'" + endpoint + "' is not a URL: " + e.getReason(), e);
-            }
-        }
-        String region = blankToNull(options.get(REGION));
-        String pathStyleText = blankToNull(options.get(PATH_STYLE));
-        boolean pathStyle;
-        if (pathStyleText == null) {
-            pathStyle = endpoint != null;
-        } else if (pathStyleText.equalsIgnoreCase("true") || pathStyleText.equalsIgnoreCase("false")) {
-            pathStyle = Boolean.parseBoolean(pathStyleText);
-        } else {
-            throw new ConfigException("options." + PATH_STYLE, "must be true or false, got '" + pathStyleText + "'");
-        }
-        String keyId = blankToNull(options.get(ACCESS_KEY_ID));
-        String secret = blankToNull(options.get(SECRET_ACCESS_KEY));
-        if ((keyId == null) != (secret == null)) {
-            throw new ConfigException("options." + (keyId == null ? ACCESS_KEY_ID : SECRET_ACCESS_KEY),
-                    "is required with options." + (keyId == null ? SECRET_ACCESS_KEY : ACCESS_KEY_ID)
+    /** Every option of an {@code s3://} location: the client's and the formats'. */
+    static final SettingsDef DEFINITION = SettingsDef.of("the options of an s3:// location", ENDPOINT, REGION,
+                    PATH_STYLE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, PART_SIZE_MB, MAX_ATTEMPTS, CONNECT_TIMEOUT_SECONDS,
+                    REQUEST_TIMEOUT_SECONDS)
+            .plus(RecordCodec.OPTIONS)
+            .withRule(s -> {
+                if (s.isSet(ACCESS_KEY_ID) != s.isSet(SECRET_ACCESS_KEY)) {
+                    Setting<String> missing = s.isSet(ACCESS_KEY_ID) ? SECRET_ACCESS_KEY : ACCESS_KEY_ID;
+                    Setting<String> given = s.isSet(ACCESS_KEY_ID) ? ACCESS_KEY_ID : SECRET_ACCESS_KEY;
+                    throw s.error(missing, "is required with options." + given.name()
                             + "; give both, or neither to use the default credentials chain");
-        }
-        int partSizeMb = intOption(options, PART_SIZE_MB, DEFAULT_PART_SIZE_MB, 5, 512,
-                "S3 multipart parts are at least 5 MiB");
-        int maxAttempts = intOption(options, MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS, 1, 20, "attempts per request");
-        int connect = intOption(options, CONNECT_TIMEOUT_SECONDS, DEFAULT_CONNECT_TIMEOUT_SECONDS, 1, 600, "seconds");
-        int request = intOption(options, REQUEST_TIMEOUT_SECONDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3600, "seconds");
-        return new S3Settings(endpoint, region, pathStyle, keyId, secret, partSizeMb << 20, maxAttempts,
-                Duration.ofSeconds(connect), Duration.ofSeconds(request));
-    }
+                }
+            });
 
-    /** The option keys of {@code options} that neither this adapter nor the format layer reads. */
-    static Set<String> unknownKeys(Map<String, String> options) {
-        Set<String> unknown = new LinkedHashSet<>(options.keySet());
-        KEYS.forEach(unknown::remove);
-        unknown.remove("maxLineBytes");
-        unknown.remove("maxObjectBytes");
-        return unknown;
-    }
-
-    private static int intOption(Map<String, String> options, String key, int dflt, int min, int max, String what) {
-        String raw = blankToNull(options.get(key));
-        if (raw == null) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(raw);
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException("options." + key, "must be a whole number between " + min + " and " + max + " ("
-                + what + "), got '" + raw + "'");
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
+    /** The client settings in {@code settings}, read by {@link #DEFINITION}. */
+    static S3Settings from(Settings settings) {
+        URI endpoint = settings.get(ENDPOINT);
+        boolean pathStyle = settings.isSet(PATH_STYLE) ? settings.get(PATH_STYLE) : endpoint != null;
+        return new S3Settings(endpoint == null ? null : endpoint.toString(), settings.get(REGION), pathStyle,
+                settings.get(ACCESS_KEY_ID), settings.get(SECRET_ACCESS_KEY), settings.get(PART_SIZE_MB) << 20,
+                settings.get(MAX_ATTEMPTS), Duration.ofSeconds(settings.get(CONNECT_TIMEOUT_SECONDS)),
+                Duration.ofSeconds(settings.get(REQUEST_TIMEOUT_SECONDS)));
     }
 
     /**
@@ -141,7 +94,7 @@ record S3Settings(String endpoint, String region, boolean pathStyle, String acce
                 resolved = DefaultAwsRegionProviderChain.builder().build().getRegion();
             } catch (SdkClientException e) {
                 if (endpoint == null) {
-                    throw new ConfigException("options." + REGION, "no AWS region is configured: set it here (or "
+                    throw new ConfigException("options." + REGION.name(), "no AWS region is configured: set it here (or "
                             + "defaults.s3.region), or AWS_REGION, or a profile's region", e);
                 }
                 // S3-compatible stores mostly ignore the region; it is still part of the signature

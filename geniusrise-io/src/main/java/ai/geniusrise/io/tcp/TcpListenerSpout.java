@@ -8,6 +8,9 @@ import ai.geniusrise.core.Record;
 import ai.geniusrise.core.RecordFormatException;
 import ai.geniusrise.core.Spout;
 import ai.geniusrise.core.TaskContext;
+import ai.geniusrise.core.settings.Setting;
+import ai.geniusrise.core.settings.Settings;
+import ai.geniusrise.core.settings.SettingsDef;
 import io.micrometer.core.instrument.Gauge;
 
 import java.io.ByteArrayOutputStream;
@@ -22,7 +25,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -88,6 +90,26 @@ public class TcpListenerSpout extends Spout {
     /** Default longest time a stop spends reading what clients still send: 10 s. */
     public static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 
+    static final Setting<Long> MAX_LINE_BYTES = Setting.size("maxLineBytes", 1, Integer.MAX_VALUE - 8,
+                    "A longer line is read to its end and handed to the task's `errors` policy with its first "
+                            + "`maxLineBytes` bytes: `fail` stops the task, `skip` counts it, `dead-letter` sends it "
+                            + "to `<topic>.dlq` (or `deadLetter`). The connection goes on.")
+            .withDefault((long) DEFAULT_MAX_LINE_BYTES).withDefaultDescribed("1MiB");
+    static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("maxConnections", 1, Integer.MAX_VALUE - 8,
+            "Connections read at once; more wait in the listen backlog until one closes.").withDefault(DEFAULT_MAX_CONNECTIONS);
+    static final Setting<Integer> QUEUE_CAPACITY = Setting.integer("queueCapacity", 1, Integer.MAX_VALUE - 8,
+            "Lines read but not yet written. When it is full (Kafka is slower than the clients) the connections "
+                    + "stop being read and TCP slows the clients down.")
+            .withDefault(DEFAULT_QUEUE_CAPACITY);
+    static final Setting<Integer> DRAIN_TIMEOUT_SECONDS = Setting.integer("drainTimeoutSeconds", 1, 3600,
+            "The longest a stop spends reading what the clients still send; keep it below the shutdown timeout "
+                    + "(`--shutdown-timeout`, Kubernetes' `terminationGracePeriodSeconds`).")
+            .withDefault(DEFAULT_DRAIN_TIMEOUT_SECONDS);
+
+    /** The {@code properties} of its streaming input. */
+    public static final SettingsDef SETTINGS = SettingsDef.of("the properties of the TCP listener spout",
+            MAX_LINE_BYTES, MAX_CONNECTIONS, QUEUE_CAPACITY, DRAIN_TIMEOUT_SECONDS);
+
     private static final int BATCH = 500;
     /** How often an idle connection thread (and the acceptor) checks whether the spout is stopping. */
     private static final int IDLE_CHECK_MILLIS = 200;
@@ -143,11 +165,11 @@ public class TcpListenerSpout extends Spout {
             throw new ConfigException("config.inputConfig.source", "expected an address to listen on such as "
                     + "tcp://0.0.0.0:9000 (scheme tcp, a host and a port, no path), got '" + source + "'");
         }
-        Map<String, String> options = context.input().options();
-        maxLineBytes = positive(options, "maxLineBytes", DEFAULT_MAX_LINE_BYTES);
-        int maxConnections = positive(options, "maxConnections", DEFAULT_MAX_CONNECTIONS);
-        queue = new ArrayBlockingQueue<>(positive(options, "queueCapacity", DEFAULT_QUEUE_CAPACITY));
-        drainNanos = TimeUnit.SECONDS.toNanos(positive(options, "drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT_SECONDS));
+        Settings options = SETTINGS.parse(context.input().options(), "config.inputConfig.properties.");
+        maxLineBytes = Math.toIntExact(options.get(MAX_LINE_BYTES));
+        int maxConnections = options.get(MAX_CONNECTIONS);
+        queue = new ArrayBlockingQueue<>(options.get(QUEUE_CAPACITY));
+        drainNanos = TimeUnit.SECONDS.toNanos(options.get(DRAIN_TIMEOUT_SECONDS));
         slots = new Semaphore(maxConnections);
         ServerSocket socket = new ServerSocket();
         try {
@@ -173,23 +195,6 @@ public class TcpListenerSpout extends Spout {
         active.incrementAndGet();
         acceptor.start();
         context.logger().info("task '{}': listening for lines on {}", context.taskName(), address);
-    }
-
-    private static int positive(Map<String, String> options, String key, int defaultValue) {
-        String v = options.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n > 0 && n <= Integer.MAX_VALUE - 8) {
-                return (int) n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException("config.inputConfig.properties." + key, "must be a whole number from 1 to "
-                + (Integer.MAX_VALUE - 8) + ", got '" + v + "'");
     }
 
     /** The port listened on (useful when the source says port 0), or -1 before {@link #open}. */

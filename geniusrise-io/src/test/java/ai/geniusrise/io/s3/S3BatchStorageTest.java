@@ -161,7 +161,7 @@ class S3BatchStorageTest {
     @Test
     @Timeout(120)
     void emptyObjectsWrittenByConcurrentWritersAllArrive() throws Exception {
-        S3Settings settings = S3Settings.from(s3.options());
+        S3Settings settings = S3Settings.from(S3Settings.DEFINITION.parse(s3.options(), "options."));
         int writers = 4;
         int perWriter = 400;
         ExecutorService uploader = Executors.newCachedThreadPool();
