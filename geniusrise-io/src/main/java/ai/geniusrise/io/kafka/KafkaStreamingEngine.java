@@ -42,8 +42,10 @@ import java.util.function.BooleanSupplier;
  * {@link java.util.ServiceLoader}; users never call it.
  *
  * <p>Delivery: at-least-once by default (offsets committed after the records produced from them are
- * acknowledged, at every {@code commitInterval}, on rebalance and on stop); exactly-once for bolts
- * with {@code guarantee: exactly_once} (Kafka transactions with {@code sendOffsetsToTransaction}).
+ * acknowledged, at every {@code commitInterval}, after {@code commitRecords} records, when the input
+ * goes idle, on rebalance and on stop); exactly-once for bolts with {@code guarantee: exactly_once}
+ * (Kafka transactions with {@code sendOffsetsToTransaction}, committed at those points and as soon as
+ * the member has caught up with its input).
  * A spout's records are acknowledged before {@link #run} returns. Dead letters go to the task's
  * {@code deadLetter} topic, default {@code <input topic>.dlq} (a spout: {@code <output topic>.dlq}),
  * created if missing; input and output topics must exist. Each {@link #run} call uses its own
