@@ -23,7 +23,12 @@ import java.util.Map;
 record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long memoryBudget) {
 
     static final ColumnarOptions DEFAULTS = new ColumnarOptions(null, RecordCodec.DEFAULT_INFER_RECORDS,
-            RecordCodec.DEFAULT_ROW_GROUP_BYTES, RecordCodec.DEFAULT_MEMORY_BUDGET_BYTES);
+            Math.min(RecordCodec.DEFAULT_ROW_GROUP_BYTES, defaultBudget()), defaultBudget());
+
+    /** 256 MiB, or a quarter of the heap if that is less (64 MiB under -Xmx256m). */
+    static long defaultBudget() {
+        return Math.min(RecordCodec.DEFAULT_MEMORY_BUDGET_BYTES, Runtime.getRuntime().maxMemory() / 4);
+    }
 
     /**
      * The settings in {@code options}.
@@ -50,10 +55,9 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
             }
             schema = parse(text, "options." + RecordCodec.SCHEMA_FILE_OPTION, " in " + file);
         }
-        long rowGroup = size(options, RecordCodec.ROW_GROUP_SIZE_OPTION, RecordCodec.DEFAULT_ROW_GROUP_BYTES,
-                64 << 10);
-        long budget = size(options, RecordCodec.MEMORY_BUDGET_OPTION, RecordCodec.DEFAULT_MEMORY_BUDGET_BYTES,
-                1 << 20);
+        long budget = size(options, RecordCodec.MEMORY_BUDGET_OPTION, defaultBudget(), 1 << 20);
+        long rowGroup = size(options, RecordCodec.ROW_GROUP_SIZE_OPTION,
+                Math.min(RecordCodec.DEFAULT_ROW_GROUP_BYTES, budget), 64 << 10);
         if (budget < rowGroup && options.containsKey(RecordCodec.MEMORY_BUDGET_OPTION)) {
             throw new ConfigException("options." + RecordCodec.MEMORY_BUDGET_OPTION, "must be at least the row-group "
                     + "size (" + rowGroup + " bytes), got " + budget);
@@ -63,7 +67,8 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
             throw new ConfigException("options." + RecordCodec.INFER_RECORDS_OPTION, "must be at most 1000000, got "
                     + infer);
         }
-        return new ColumnarOptions(schema, (int) infer, rowGroup, Math.max(budget, rowGroup));
+        // a row-group size above the default budget is honoured where memory allows: the budget cuts it
+        return new ColumnarOptions(schema, (int) infer, rowGroup, budget);
     }
 
     private static Schema parse(String text, String key, String where) {

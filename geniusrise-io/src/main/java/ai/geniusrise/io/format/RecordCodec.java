@@ -82,15 +82,15 @@ public final class RecordCodec {
     public static final String SCHEMA_FILE_OPTION = "schemaFile";
     /** Option key: how many first records an inferred schema is drawn from; default {@value #DEFAULT_INFER_RECORDS}. */
     public static final String INFER_RECORDS_OPTION = "inferRecords";
-    /** Option key: parquet row-group size (a size such as 64MiB); default 32 MiB. */
+    /** Option key: parquet row-group size (a size such as 64MiB); default 32 MiB, at most the budget. */
     public static final String ROW_GROUP_SIZE_OPTION = "rowGroupSize";
-    /** Option key: parquet memory budget of all the open parts of a task's output; default 256 MiB. */
+    /** Option key: parquet memory budget of all the open parts of an output; default 256 MiB or a quarter of the heap. */
     public static final String MEMORY_BUDGET_OPTION = "memoryBudget";
     /** Default of {@value #INFER_RECORDS_OPTION}. */
     public static final int DEFAULT_INFER_RECORDS = 100;
     /** Default of {@value #ROW_GROUP_SIZE_OPTION}: 32 MiB. */
     public static final long DEFAULT_ROW_GROUP_BYTES = 32L << 20;
-    /** Default of {@value #MEMORY_BUDGET_OPTION}: 256 MiB. */
+    /** Default of {@value #MEMORY_BUDGET_OPTION}: 256 MiB, or a quarter of the heap when that is less. */
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 256L << 20;
 
     static final int READ_BUFFER_BYTES = 64 << 10;
@@ -108,6 +108,7 @@ public final class RecordCodec {
     private final int readBufferBytes;
     private final ColumnarOptions columnar;
     private final OutputSchema schemas;
+    private final ParquetMemory memory;
 
     private RecordCodec(Format format, int maxLineBytes, int maxObjectBytes, int readBufferBytes) {
         this(format, maxLineBytes, maxObjectBytes, readBufferBytes, ColumnarOptions.DEFAULTS);
@@ -121,6 +122,7 @@ public final class RecordCodec {
         this.readBufferBytes = readBufferBytes;
         this.columnar = columnar;
         this.schemas = new OutputSchema(columnar.schema(), columnar.inferRecords());
+        this.memory = new ParquetMemory(columnar.memoryBudget());
     }
 
     /** The codec of {@code format} with the default limits. */
@@ -169,6 +171,11 @@ public final class RecordCodec {
     /** A codec like this one reading in chunks of {@code bytes}; for tests of bounded memory. */
     RecordCodec withReadBuffer(int bytes) {
         return new RecordCodec(format, maxLineBytes, maxObjectBytes, bytes);
+    }
+
+    /** The memory budget of this output's open parquet parts; for tests. */
+    ParquetMemory parquetMemory() {
+        return memory;
     }
 
     /** The format. */
@@ -259,7 +266,7 @@ public final class RecordCodec {
             AvroJson avro = new AvroJson(JSON_FACTORY);
             return format == Format.PARQUET
                     ? new ParquetEncoder(buffered, "parquet part", schemas, parquetCodec(compression),
-                            columnar.rowGroupBytes(), JSON, avro)
+                            columnar.rowGroupBytes(), memory, JSON, avro)
                     : new AvroEncoder(buffered, schemas, avroCodec(compression), JSON, avro);
         }
         OutputStream sink = switch (compression) {
