@@ -65,7 +65,7 @@ public final class ParquetChild {
         Files.createDirectories(folder);
         long written = 0;
         long id = 0;
-        String pad = "x".repeat(60);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
         for (int f = 0; f < files; f++) {
             try (BufferedWriter w = Files.newBufferedWriter(folder.resolve(String.format("events-%03d.jsonl", f)),
                     StandardCharsets.UTF_8)) {
@@ -73,7 +73,8 @@ public final class ParquetChild {
                     String line = "{\"id\":" + id + ",\"day\":\"2026-11-" + String.format("%02d", 1 + id % 16)
                             + "\",\"user\":\"u" + (id * 7919 % 100_000) + "\",\"amount\":" + (id % 1000) / 4.0
                             + ",\"ok\":" + (id % 3 == 0) + ",\"tags\":[\"t" + id % 5 + "\",\"all\"],\"note\":\""
-                            + pad + (id % 97) + "\"}\n";
+                            + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong())
+                            + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()) + "\"}\n";
                     w.write(line);
                     written += line.length();
                     id++;
