@@ -35,21 +35,28 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
     /** Parquet: buffered bytes after which a part writes its row group. */
     static final Setting<Long> ROW_GROUP_SIZE = Setting.size("rowGroupSize", 64 << 10, Long.MAX_VALUE, "Parquet "
             + "outputs: the bytes a part buffers before it writes a row group.")
-            .withDefault(32L << 20).withDefaultDescribed("32MiB");
+            .withDefault(32L << 20).withDefaultDescribed("32MiB, at most the memory budget");
     /** Parquet: the buffered bytes of all the open parts of an output together. */
     static final Setting<Long> MEMORY_BUDGET = Setting.size("memoryBudget", 1 << 20, Long.MAX_VALUE, "Parquet "
             + "outputs: the bytes all open parts of a task's output buffer together; when reached, the largest "
-            + "writes its row group early.").withDefault(256L << 20).withDefaultDescribed("256MiB");
+            + "writes its row group early.").withDefault(256L << 20)
+            .withDefaultDescribed("256MiB, or a quarter of the heap when that is less");
 
     static final ColumnarOptions DEFAULTS = new ColumnarOptions(null, INFER_RECORDS.defaultValue(),
-            ROW_GROUP_SIZE.defaultValue(), MEMORY_BUDGET.defaultValue());
+            Math.min(ROW_GROUP_SIZE.defaultValue(), defaultBudget()), defaultBudget());
+
+    /** 256 MiB, or a quarter of the heap if that is less (64 MiB under -Xmx256m). */
+    static long defaultBudget() {
+        return Math.min(MEMORY_BUDGET.defaultValue(), Runtime.getRuntime().maxMemory() / 4);
+    }
 
     /** The rules across these options, checked when the pipeline file is loaded. */
     static void checkCombination(Settings options) {
         if (options.isSet(SCHEMA) && options.isSet(SCHEMA_FILE)) {
             throw options.error(SCHEMA, "cannot be combined with schemaFile; give the schema one way");
         }
-        if (options.isSet(MEMORY_BUDGET) && options.get(MEMORY_BUDGET) < options.get(ROW_GROUP_SIZE)) {
+        if (options.isSet(MEMORY_BUDGET) && options.isSet(ROW_GROUP_SIZE)
+                && options.get(MEMORY_BUDGET) < options.get(ROW_GROUP_SIZE)) {
             throw options.error(MEMORY_BUDGET, "must be at least the row-group size (" + options.get(ROW_GROUP_SIZE)
                     + " bytes), got " + options.get(MEMORY_BUDGET));
         }
@@ -81,13 +88,15 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
             }
             schema = parse(text, "options." + SCHEMA_FILE.name(), " in " + file);
         }
-        long rowGroup = value(options, ROW_GROUP_SIZE);
-        long budget = value(options, MEMORY_BUDGET);
+        long budget = options.containsKey(MEMORY_BUDGET.name()) ? value(options, MEMORY_BUDGET) : defaultBudget();
+        long rowGroup = options.containsKey(ROW_GROUP_SIZE.name()) ? value(options, ROW_GROUP_SIZE)
+                : Math.min(ROW_GROUP_SIZE.defaultValue(), budget);
         if (budget < rowGroup && options.containsKey(MEMORY_BUDGET.name())) {
             throw new ConfigException("options." + MEMORY_BUDGET.name(), "must be at least the row-group "
                     + "size (" + rowGroup + " bytes), got " + budget);
         }
-        return new ColumnarOptions(schema, value(options, INFER_RECORDS), rowGroup, Math.max(budget, rowGroup));
+        // a row-group size above the default budget is honoured where memory allows: the budget cuts it
+        return new ColumnarOptions(schema, value(options, INFER_RECORDS), rowGroup, budget);
     }
 
     private static <T> T value(Map<String, String> options, Setting<T> setting) {

@@ -106,6 +106,7 @@ public final class RecordCodec {
     private final int readBufferBytes;
     private final ColumnarOptions columnar;
     private final OutputSchema schemas;
+    private final ParquetMemory memory;
 
     private RecordCodec(Format format, int maxLineBytes, int maxObjectBytes, int readBufferBytes) {
         this(format, maxLineBytes, maxObjectBytes, readBufferBytes, ColumnarOptions.DEFAULTS);
@@ -119,6 +120,7 @@ public final class RecordCodec {
         this.readBufferBytes = readBufferBytes;
         this.columnar = columnar;
         this.schemas = new OutputSchema(columnar.schema(), columnar.inferRecords());
+        this.memory = new ParquetMemory(columnar.memoryBudget());
     }
 
     /** The codec of {@code format} with the default limits. */
@@ -164,6 +166,11 @@ public final class RecordCodec {
     /** A codec like this one reading in chunks of {@code bytes}; for tests of bounded memory. */
     RecordCodec withReadBuffer(int bytes) {
         return new RecordCodec(format, maxLineBytes, maxObjectBytes, bytes);
+    }
+
+    /** The memory budget of this output's open parquet parts; for tests. */
+    ParquetMemory parquetMemory() {
+        return memory;
     }
 
     /** The format. */
@@ -254,7 +261,7 @@ public final class RecordCodec {
             AvroJson avro = new AvroJson(JSON_FACTORY);
             return format == Format.PARQUET
                     ? new ParquetEncoder(buffered, "parquet part", schemas, parquetCodec(compression),
-                            columnar.rowGroupBytes(), JSON, avro)
+                            columnar.rowGroupBytes(), memory, JSON, avro)
                     : new AvroEncoder(buffered, schemas, avroCodec(compression), JSON, avro);
         }
         OutputStream sink = switch (compression) {
