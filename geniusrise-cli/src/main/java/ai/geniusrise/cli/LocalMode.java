@@ -12,6 +12,7 @@ import ai.geniusrise.core.state.FileStateManager;
 import ai.geniusrise.io.s3.S3BatchStorage;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
+import ai.geniusrise.testkit.schemaregistry.EmbeddedSchemaRegistry;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,10 @@ import java.util.function.Predicate;
  * name no Kafka brokers (none in their configs, none in {@code KAFKA_BOOTSTRAP_SERVERS}), starts
  * the test kit's {@link EmbeddedKafka} and points them at it, creating the topics they name; when
  * an {@code s3://} location has no {@code endpoint} option, starts an {@link EmbeddedS3} and
- * points those configs at it, creating the buckets they name. Both keep their data under
+ * points those configs at it, creating the buckets they name; when a Kafka input or output has a
+ * {@code keyFormat} or {@code valueFormat} and its {@code schemaRegistry} names no URL (nor does
+ * {@code SCHEMA_REGISTRY_URL}), starts an {@link EmbeddedSchemaRegistry} and points them at it.
+ * All keep their data under
  * {@code .geniusrise/} beside the pipeline file, so a second run resumes; so does the state of
  * tasks with {@code stateConfig: {type: memory}}, which local mode keeps in
  * {@code .geniusrise/state} (a {@link FileStateManager}). It works by rewriting
@@ -44,17 +48,21 @@ import java.util.function.Predicate;
 final class LocalMode implements AutoCloseable {
 
     static final String ENV_BOOTSTRAP = "KAFKA_BOOTSTRAP_SERVERS";
+    static final String ENV_REGISTRY = "SCHEMA_REGISTRY_URL";
 
     private final List<TaskSpec> tasks;
     private final EmbeddedKafka kafka;
     private final EmbeddedS3 s3;
     private final Path s3Folder;
+    private final EmbeddedSchemaRegistry registry;
 
-    private LocalMode(List<TaskSpec> tasks, EmbeddedKafka kafka, EmbeddedS3 s3, Path s3Folder) {
+    private LocalMode(List<TaskSpec> tasks, EmbeddedKafka kafka, EmbeddedS3 s3, Path s3Folder,
+                      EmbeddedSchemaRegistry registry) {
         this.tasks = tasks;
         this.kafka = kafka;
         this.s3 = s3;
         this.s3Folder = s3Folder;
+        this.registry = registry;
     }
 
     /**
@@ -62,14 +70,16 @@ final class LocalMode implements AutoCloseable {
      * server started to {@code out}.
      *
      * @param dataRoot the {@code .geniusrise} folder the servers keep their data in
-     * @param env      the environment, for {@code KAFKA_BOOTSTRAP_SERVERS}
+     * @param env      the environment, for {@code KAFKA_BOOTSTRAP_SERVERS} and {@code SCHEMA_REGISTRY_URL}
      */
     static LocalMode start(List<TaskSpec> tasks, Path dataRoot, Map<String, String> env, PrintWriter out) {
         String envServers = env.get(ENV_BOOTSTRAP);
         boolean needsKafka = (envServers == null || envServers.isBlank()) && tasks.stream().anyMatch(LocalMode::lacksKafka);
         boolean needsS3 = tasks.stream().anyMatch(LocalMode::lacksS3);
+        boolean needsRegistry = blank(env.get(ENV_REGISTRY)) && tasks.stream().anyMatch(LocalMode::lacksRegistry);
         EmbeddedKafka kafka = null;
         EmbeddedS3 s3 = null;
+        EmbeddedSchemaRegistry registry = null;
         try {
             if (needsKafka) {
                 Path folder = dataRoot.resolve("kafka");
@@ -84,11 +94,17 @@ final class LocalMode implements AutoCloseable {
                         + s3.accessKeyId() + ")");
                 out.flush();
             }
+            if (needsRegistry) {
+                Path folder = dataRoot.resolve("schema-registry");
+                registry = EmbeddedSchemaRegistry.builder().dataDir(folder).build().start();
+                out.println("local mode: schema registry at " + registry.url() + " (schemas in " + folder + ")");
+                out.flush();
+            }
             List<TaskSpec> rewritten = new ArrayList<>();
             StateConfig keptState = new StateConfig("file", Map.of(FileStateManager.Provider.PATH.name(),
                     dataRoot.resolve("state").toString()));
             for (TaskSpec spec : tasks) {
-                TaskSpec local = rewrite(spec, kafka, s3);
+                TaskSpec local = withRegistry(rewrite(spec, kafka, s3), registry);
                 rewritten.add(isMemory(local) ? local.toBuilder().state(keptState).build() : local);
             }
             if (tasks.stream().anyMatch(LocalMode::isMemory)) {
@@ -106,9 +122,9 @@ final class LocalMode implements AutoCloseable {
                     createBucket(s3, bucket);
                 }
             }
-            return new LocalMode(List.copyOf(rewritten), kafka, s3, dataRoot.resolve("s3"));
+            return new LocalMode(List.copyOf(rewritten), kafka, s3, dataRoot.resolve("s3"), registry);
         } catch (RuntimeException e) {
-            stopBoth(kafka, s3, e);
+            stopAll(kafka, s3, registry, e);
             throw e;
         }
     }
@@ -145,17 +161,21 @@ final class LocalMode implements AutoCloseable {
 
     /** True when this run started anything. */
     boolean startedAnything() {
-        return kafka != null || s3 != null;
+        return kafka != null || s3 != null || registry != null;
     }
 
     /** Stops the servers started, keeping their data. */
     @Override
     public void close() {
-        stopBoth(kafka, s3, null);
+        stopAll(kafka, s3, registry, null);
     }
 
-    private static void stopBoth(EmbeddedKafka kafka, EmbeddedS3 s3, RuntimeException pending) {
+    private static void stopAll(EmbeddedKafka kafka, EmbeddedS3 s3, EmbeddedSchemaRegistry registry,
+                                RuntimeException pending) {
         RuntimeException failure = pending;
+        if (registry != null) {
+            failure = attempt(failure, registry::close);
+        }
         if (s3 != null) {
             failure = attempt(failure, s3::close);
         }
@@ -256,6 +276,33 @@ final class LocalMode implements AutoCloseable {
                 && blank(in.bootstrapServers());
         boolean output = spec.output() instanceof StreamingOutputConfig o && blank(o.bootstrapServers());
         return input || output;
+    }
+
+    /** A bolt's Kafka input, or any Kafka output, with a key or value format and no registry URL. */
+    static boolean lacksRegistry(TaskSpec spec) {
+        boolean input = spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof StreamingInputConfig in
+                && in.schemaRegistry() != null && in.schemaRegistry().url() == null;
+        boolean output = spec.output() instanceof StreamingOutputConfig o && o.schemaRegistry() != null
+                && o.schemaRegistry().url() == null;
+        return input || output;
+    }
+
+    /** {@code spec} with the configs that {@link #lacksRegistry lack a registry} pointed at {@code registry}. */
+    private static TaskSpec withRegistry(TaskSpec spec, EmbeddedSchemaRegistry registry) {
+        if (registry == null || !lacksRegistry(spec)) {
+            return spec;
+        }
+        InputConfig input = spec.input();
+        OutputConfig output = spec.output();
+        if (spec.kind() == TaskSpec.Kind.BOLT && input instanceof StreamingInputConfig in
+                && in.schemaRegistry() != null && in.schemaRegistry().url() == null) {
+            input = in.toBuilder().schemaRegistry(in.schemaRegistry().withUrl(registry.url())).build();
+        }
+        if (output instanceof StreamingOutputConfig o && o.schemaRegistry() != null
+                && o.schemaRegistry().url() == null) {
+            output = o.toBuilder().schemaRegistry(o.schemaRegistry().withUrl(registry.url())).build();
+        }
+        return spec.toBuilder().input(input).output(output).build();
     }
 
     /** A bolt's {@code s3://} batch input, or any {@code s3://} batch output, with no endpoint option. */

@@ -9,7 +9,8 @@ import java.util.Map;
  * <ol>
  *   <li>{@link #EXISTING}: the server an environment variable names
  *   ({@code GENIUSRISE_TEST_REDIS_URL}, {@code GENIUSRISE_TEST_POSTGRES_URL},
- *   {@code GENIUSRISE_TEST_DYNAMODB_ENDPOINT}, {@code GENIUSRISE_TEST_KAFKA_BOOTSTRAP});</li>
+ *   {@code GENIUSRISE_TEST_DYNAMODB_ENDPOINT}, {@code GENIUSRISE_TEST_KAFKA_BOOTSTRAP},
+ *   {@code GENIUSRISE_TEST_SCHEMA_REGISTRY_URL});</li>
  *   <li>{@link #CONTAINER}: a Testcontainers container, only when asked for with
  *   {@value #CONTAINERS_ENV}{@code =true} (or the system property {@value #CONTAINERS_PROPERTY}),
  *   when {@code org.testcontainers:testcontainers} is on the test classpath (the test kit declares it

@@ -95,6 +95,9 @@ class SchemaRegistryKeysTest {
                       inputConfig: {type: streaming, source: clicks, valueFormat: protobuf}
                 """).getMessage()).contains(":8:").contains("valueFormat").contains("protobuf is not supported yet");
         assertThat(rejection("""
+                      inputConfig: {type: streaming, source: clicks, keyFormat: json-schema}
+                """).getMessage()).contains(":8:").contains("keyFormat").contains("json-schema is not supported yet");
+        assertThat(rejection("""
                       inputConfig: {type: streaming, source: clicks, schemaRegistry: {url: "http://r:1"}}
                 """).getMessage()).contains("schemaRegistry").contains("neither is set");
         assertThat(rejection("""
