@@ -145,7 +145,8 @@ archetype_repository() {
   local jar=$ARCHETYPE_REPO/ai/geniusrise/geniusrise-archetype/$VERSION/geniusrise-archetype-$VERSION.jar m
   if [[ -f $jar ]]; then
     for m in core io state testkit archetype bom; do
-      [[ -z $(find "$ROOT/geniusrise-$m/src" "$ROOT/geniusrise-$m/pom.xml" "$ROOT/pom.xml" -newer "$jar" -print -quit 2>/dev/null) ]] || { jar=; break; }
+      [[ -z $(find "$ROOT/geniusrise-$m/src" "$ROOT/geniusrise-$m/pom.xml" "$ROOT/pom.xml" \
+        "$ROOT/geniusrise-cli/src/main/resources/logback.xml" -newer "$jar" -print -quit 2>/dev/null) ]] || { jar=; break; }
     done
   fi
   [[ -n $jar && -f $jar ]] && return
