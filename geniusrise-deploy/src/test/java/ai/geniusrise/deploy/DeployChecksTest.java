@@ -116,8 +116,9 @@ class DeployChecksTest {
                       inputConfig: {type: streaming, source: a}
                       outputConfig: {type: streaming, destination: b}
                 """);
-        rejectedByBoth(TaskManager.load(f, Map.of()), f + ":5:24: tasks[0].deploy.namespce: unknown key 'namespce' in "
-                + "deploy settings; did you mean 'namespace'?");
+        assertThatThrownBy(() -> TaskManager.load(f, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessage(f + ":5:24: tasks[0].deploy.namespce: unknown key 'namespce' in deploy settings; did you "
+                        + "mean 'namespace'?");
     }
 
     @Test
