@@ -132,6 +132,13 @@ public final class KafkaBenchmark implements Callable<Integer> {
             label(name);
         }
         work = Files.createTempDirectory("bench-kafka");
+        // interrupted (Ctrl-C, SIGTERM): no broker or contender JVM outlives the benchmark
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Client.RUNNING.forEach(Process::destroyForcibly);
+            if (broker != null) {
+                broker.destroyForcibly();
+            }
+        }, "stop-children"));
         startBroker();
         try {
             createTopic("bench-in");
@@ -314,6 +321,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
         record Result(long wallNanos, double steady, long cpuNanos, long brokerCpuAtProcessed) {
         }
 
+        /** Contender JVMs started and not yet finished. */
+        static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         private final Process process;
         private final boolean stopOnProcessed;
         private final java.util.function.LongSupplier brokerCpu;
@@ -326,6 +336,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
 
         private Client(Process process, boolean stopOnProcessed, java.util.function.LongSupplier brokerCpu) {
             this.process = process;
+            RUNNING.add(process);
             this.stopOnProcessed = stopOnProcessed;
             this.brokerCpu = brokerCpu;
             this.reader = new Thread(this::read, "client-output");
@@ -373,6 +384,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
         Result finish(String label) throws InterruptedException {
             boolean ended = process.waitFor(20, TimeUnit.MINUTES);
             exited = System.nanoTime();
+            RUNNING.remove(process);
             reader.join(10_000);
             int status = ended ? process.exitValue() : -1;
             // 143: stopped by our SIGTERM after it processed everything
