@@ -295,7 +295,10 @@ public final class KafkaBenchmark implements Callable<Integer> {
         return String.join(File.pathSeparator, cp);
     }
 
-    /** The pipeline file our bolt's container would be given: one bolt, everything else its defaults. */
+    /**
+     * The pipeline file our bolt's container would be given: one bolt, everything else its defaults
+     * but the wait of the up-front checks ({@code default.api.timeout.ms}, which no record waits for).
+     */
     private Path pipeline(String name, String task, String in, String out, String group) throws IOException {
         Path file = work.resolve(task + ".yaml");
         Files.writeString(file, String.format(Locale.ROOT, """
@@ -306,7 +309,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
                     class: %s
                     guarantee: %s
                     config:
-                      inputConfig: {type: streaming, source: %s, bootstrapServers: "%s", groupId: %s%s}
+                      # the up-front topic checks wait 15 s by default: too short on a loaded machine
+                      inputConfig: {type: streaming, source: %s, bootstrapServers: "%s", groupId: %s%s,
+                                    properties: {default.api.timeout.ms: "120000"}}
                       outputConfig: {type: streaming, destination: %s, bootstrapServers: "%s"}
                 """, task, UppercaseBolt.class.getName(), name.endsWith("eos") ? "exactly_once" : "at_least_once",
                 in, bootstrap, group, name.equals(INTERVAL_ONLY) ? ", commitRecords: 1000000000" : "", out, bootstrap));
