@@ -132,6 +132,13 @@ public final class KafkaBenchmark implements Callable<Integer> {
             label(name);
         }
         work = Files.createTempDirectory("bench-kafka");
+        // interrupted (Ctrl-C, SIGTERM): no broker or contender JVM outlives the benchmark
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Client.RUNNING.forEach(Process::destroyForcibly);
+            if (broker != null) {
+                broker.destroyForcibly();
+            }
+        }, "stop-children"));
         startBroker();
         try {
             createTopic("bench-in");
@@ -288,7 +295,10 @@ public final class KafkaBenchmark implements Callable<Integer> {
         return String.join(File.pathSeparator, cp);
     }
 
-    /** The pipeline file our bolt's container would be given: one bolt, everything else its defaults. */
+    /**
+     * The pipeline file our bolt's container would be given: one bolt, everything else its defaults
+     * but the wait of the up-front checks ({@code default.api.timeout.ms}, which no record waits for).
+     */
     private Path pipeline(String name, String task, String in, String out, String group) throws IOException {
         Path file = work.resolve(task + ".yaml");
         Files.writeString(file, String.format(Locale.ROOT, """
@@ -299,7 +309,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
                     class: %s
                     guarantee: %s
                     config:
-                      inputConfig: {type: streaming, source: %s, bootstrapServers: "%s", groupId: %s%s}
+                      # the up-front topic checks wait 15 s by default: too short on a loaded machine
+                      inputConfig: {type: streaming, source: %s, bootstrapServers: "%s", groupId: %s%s,
+                                    properties: {default.api.timeout.ms: "120000"}}
                       outputConfig: {type: streaming, destination: %s, bootstrapServers: "%s"}
                 """, task, UppercaseBolt.class.getName(), name.endsWith("eos") ? "exactly_once" : "at_least_once",
                 in, bootstrap, group, name.equals(INTERVAL_ONLY) ? ", commitRecords: 1000000000" : "", out, bootstrap));
@@ -314,6 +326,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
         record Result(long wallNanos, double steady, long cpuNanos, long brokerCpuAtProcessed) {
         }
 
+        /** Contender JVMs started and not yet finished. */
+        static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         private final Process process;
         private final boolean stopOnProcessed;
         private final java.util.function.LongSupplier brokerCpu;
@@ -326,6 +341,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
 
         private Client(Process process, boolean stopOnProcessed, java.util.function.LongSupplier brokerCpu) {
             this.process = process;
+            RUNNING.add(process);
             this.stopOnProcessed = stopOnProcessed;
             this.brokerCpu = brokerCpu;
             this.reader = new Thread(this::read, "client-output");
@@ -373,6 +389,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
         Result finish(String label) throws InterruptedException {
             boolean ended = process.waitFor(20, TimeUnit.MINUTES);
             exited = System.nanoTime();
+            RUNNING.remove(process);
             reader.join(10_000);
             int status = ended ? process.exitValue() : -1;
             // 143: stopped by our SIGTERM after it processed everything

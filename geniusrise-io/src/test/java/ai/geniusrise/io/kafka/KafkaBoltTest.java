@@ -73,8 +73,21 @@ class KafkaBoltTest {
                 .output(StreamingOutputConfig.builder(out).bootstrapServers(KAFKA.bootstrapServers()).build());
     }
 
+    /**
+     * A bolt whose {@code commitInterval}, 10 minutes, is far longer than the test may run: whatever it
+     * commits while the test runs, it commits before the interval.
+     */
+    private static TaskSpec.Builder longIntervalBolt(String name, String in, String out) {
+        return bolt(name, in, out).input(StreamingInputConfig.builder(in).bootstrapServers(KAFKA.bootstrapServers())
+                .commitInterval(Duration.ofMinutes(10)).build());
+    }
+
     private static void awaitCommitted(String group, long total) throws Exception {
-        topics.awaitCommitted(group, total, Duration.ofSeconds(30));
+        awaitCommitted(group, total, Duration.ofSeconds(30));
+    }
+
+    private static void awaitCommitted(String group, long total, Duration timeout) throws Exception {
+        topics.awaitCommitted(group, total, timeout);
     }
 
     @Test
@@ -237,17 +250,16 @@ class KafkaBoltTest {
     }
 
     @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void exactlyOnceOutputIsVisibleSoonAfterTheInputGoesQuietWhateverTheCommitInterval() throws Exception {
         String[] t = newTopics(2);
-        TaskSpec spec = bolt("eos-quiet", t[0], t[1]).guarantee(Guarantee.EXACTLY_ONCE)
-                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
-                        .commitInterval(Duration.ofSeconds(60)).build()).build();
+        TaskSpec spec = longIntervalBolt("eos-quiet", t[0], t[1]).guarantee(Guarantee.EXACTLY_ONCE).build();
         try (RunningTask task = RunningTask.start(spec, new UppercaseBolt())) {
             // a trickle: each record is written once the previous one is visible, far below commitRecords
             for (int i = 0; i < 3; i++) {
                 topics.produce(t[0], i, 1, n -> "v" + n);
-                assertThat(KafkaTopics.values(topics.read(t[1], true, i + 1, Duration.ofSeconds(10))))
-                        .as("visible to read_committed well before the 60 s commitInterval")
+                assertThat(KafkaTopics.values(topics.read(t[1], true, i + 1, Duration.ofSeconds(30))))
+                        .as("visible to read_committed long before the 10 min commitInterval")
                         .hasSize(i + 1).contains("V" + i);
             }
             task.stop(Duration.ofSeconds(20));
@@ -257,11 +269,10 @@ class KafkaBoltTest {
     }
 
     @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void exactlyOnceCommitsOnceCaughtUpUnderASteadyTrickleThatNeverLetsAPollComeBackEmpty() throws Exception {
         String[] t = newTopics(1);
-        TaskSpec spec = bolt("eos-trickle", t[0], t[1]).guarantee(Guarantee.EXACTLY_ONCE)
-                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
-                        .commitInterval(Duration.ofSeconds(60)).build()).build();
+        TaskSpec spec = longIntervalBolt("eos-trickle", t[0], t[1]).guarantee(Guarantee.EXACTLY_ONCE).build();
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> {
             // a record every 10 ms: each poll (which waits up to 100 ms) finds something, so only the
@@ -277,12 +288,12 @@ class KafkaBoltTest {
         }, "trickle");
         try (RunningTask task = RunningTask.start(spec, new UppercaseBolt())) {
             writer.start();
-            assertThat(topics.read(t[1], true, 200, Duration.ofSeconds(15))).as("visible to read_committed while "
-                    + "the trickle goes on, well before the 60 s commitInterval").hasSizeGreaterThanOrEqualTo(200);
+            assertThat(topics.read(t[1], true, 200, Duration.ofSeconds(40))).as("visible to read_committed while "
+                    + "the trickle goes on, long before the 10 min commitInterval").hasSizeGreaterThanOrEqualTo(200);
             writing.set(false);
             writer.join(10_000);
             int written = (int) topics.endOffsets(t[0]);
-            List<String> out = KafkaTopics.values(topics.read(t[1], true, written, Duration.ofSeconds(15)));
+            List<String> out = KafkaTopics.values(topics.read(t[1], true, written, Duration.ofSeconds(30)));
             assertThat(out).as("everything, once the trickle stopped").hasSize(written).doesNotHaveDuplicates();
             task.stop(Duration.ofSeconds(20));
         } finally {
@@ -291,21 +302,14 @@ class KafkaBoltTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void atLeastOnceCommitsItsOffsetsSoonAfterTheInputGoesQuietWhateverTheCommitInterval() throws Exception {
         String[] t = newTopics(2);
         topics.produce(t[0], 0, 100, i -> "v" + i);
-        TaskSpec spec = bolt("alos-quiet", t[0], t[1])
-                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
-                        .commitInterval(Duration.ofSeconds(60)).build()).build();
+        TaskSpec spec = longIntervalBolt("alos-quiet", t[0], t[1]).build();
         try (RunningTask task = RunningTask.start(spec, new UppercaseBolt())) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            long committed = 0;
-            while (committed < 100 && System.nanoTime() < deadline) {
-                committed = topics.committed("test.alos-quiet").values().stream().mapToLong(Long::longValue).sum();
-                Thread.sleep(50);
-            }
-            assertThat(committed).as("offsets committed once the input is idle, before the 60 s commitInterval")
-                    .isEqualTo(100);
+            // committed once the input is idle, long before the 10 min commitInterval
+            awaitCommitted("test.alos-quiet", 100, Duration.ofSeconds(60));
             task.stop(Duration.ofSeconds(20));
         }
     }
