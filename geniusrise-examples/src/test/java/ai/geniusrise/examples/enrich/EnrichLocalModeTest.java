@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ordering: key} many calls are pending at once (one call at a time would be one), the
  * progress lines show the enricher's rate, and every event is enriched.
  */
-@Timeout(value = 400, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class EnrichLocalModeTest {
 
     /** A progress line of the running enricher with its rate ({@code 850/s}, {@code 4.2k/s}). */
@@ -38,7 +38,7 @@ class EnrichLocalModeTest {
         Path log = dir.resolve("run.log");
         try (LocalRun run = LocalRun.command("run", file.toString(), "--until-idle", "30s", "--progress-interval", "1s")
                 .without("KAFKA_BOOTSTRAP_SERVERS").env("USERS_EVENTS", 3000).start(log)) {
-            assertThat(run.awaitExit(Duration.ofSeconds(330))).as("the run stops once idle; log:%n%s", run.output())
+            assertThat(run.awaitExit(Duration.ofSeconds(540))).as("the run stops once idle; log:%n%s", run.output())
                     .isTrue();
             assertThat(run.exitValue()).as(run.output()).isZero();
         }
