@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Adds to each user event the {@code score} a remote API gives its user, calling the API with the
@@ -33,6 +34,8 @@ public final class Enricher extends AsyncBolt {
     private HttpClient http;
     private URI service;
     private SlowService ownService;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger mostPending = new AtomicInteger();
 
     /** For the runtime. */
     public Enricher() {
@@ -57,7 +60,9 @@ public final class Enricher extends AsyncBolt {
         String user = event.path("user").asText();
         HttpRequest request = HttpRequest.newBuilder(service.resolve("/score?user="
                 + URLEncoder.encode(user, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenAccept(response -> {
+        mostPending.accumulateAndGet(pending.incrementAndGet(), Math::max);
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) ->
+                pending.decrementAndGet()).thenAccept(response -> {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("the scoring API answered " + response.statusCode() + " for " + user);
             }
@@ -73,6 +78,7 @@ public final class Enricher extends AsyncBolt {
 
     @Override
     public void close() {
+        context().logger().info("at most {} calls to the scoring API were pending at once", mostPending.get());
         if (ownService != null) {
             ownService.close();
         }

@@ -192,7 +192,9 @@ final class KeyedDispatcher implements AutoCloseable {
                 }
             }
         }
-        notifyAll();
+        if (running == 0 || window <= maxInFlight / 2) {
+            notifyAll(); // the loop waits for half the window free (or a drain for nothing running): fewer wake-ups
+        }
     }
 
     /** The first failure of a record's processing (fail policy, or the output failed), else null. */
@@ -202,8 +204,9 @@ final class KeyedDispatcher implements AutoCloseable {
 
     /**
      * Before each poll, on the loop's thread: fills the window from the backlog; while it stays full,
-     * pauses every assigned partition (for at most one poll timeout waiting for room), and resumes
-     * them once there is room unless {@code outputPaused} (the loop paused them for a slow output).
+     * pauses every assigned partition (waiting at most one poll timeout for half the window to free
+     * up), and resumes them once there is room unless {@code outputPaused} (the loop paused them for
+     * a slow output).
      * Returns how long the poll may wait: zero after waiting here, else {@code poll}.
      */
     Duration beforePoll(Consumer<byte[], byte[]> consumer, boolean outputPaused, Duration poll) {
@@ -220,7 +223,8 @@ final class KeyedDispatcher implements AutoCloseable {
             pausedByUs = true;
             long until = System.nanoTime() + poll.toNanos();
             try {
-                for (long left = poll.toNanos(); full() && failure == null && left > 0; left = until - System.nanoTime()) {
+                for (long left = poll.toNanos(); window > maxInFlight / 2 && failure == null && left > 0;
+                     left = until - System.nanoTime()) {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 }
             } catch (InterruptedException e) {
