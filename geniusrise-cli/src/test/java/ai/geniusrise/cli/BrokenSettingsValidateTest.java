@@ -1,5 +1,7 @@
 package ai.geniusrise.cli;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -51,5 +53,31 @@ class BrokenSettingsValidateTest {
         assertThat(first).startsWith("error: " + file + ":" + expect.group(1) + ":" + expect.group(2) + ": ")
                 .contains(expect.group(3));
         assertThat(run.err()).doesNotContain("Exception").doesNotContain("hunter2");
+    }
+
+    @Test
+    void aKafkaPropertyTheClientDoesNotKnowPassesThroughWithALocatedWarning(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("p.yaml");
+        Files.writeString(file, """
+                version: 1
+                name: p
+                defaults:
+                  kafka: {properties: {linger.msx: "5", acks: all}}
+                tasks:
+                  - name: t
+                    type: bolt
+                    config:
+                      inputConfig: {type: streaming, source: in}
+                      outputConfig: {type: streaming, destination: out}
+                """);
+
+        CliRun run = CliRun.of("validate", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String warning = "warning: " + file + ":4:36: defaults.kafka.properties.linger.msx: 'linger.msx' is not a "
+                + "property Kafka's producer, consumer or admin client knows; it is passed on as written (inherited "
+                + "from defaults by task 't')";
+        assertThat(run.err().lines().filter(warning::equals)).as(run.err()).hasSize(1);
+        assertThat(run.err()).doesNotContain("'acks'");
     }
 }

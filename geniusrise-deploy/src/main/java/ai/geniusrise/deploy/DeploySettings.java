@@ -30,7 +30,7 @@ public final class DeploySettings {
     // ---------------------------------------------------------------- every target
 
     static final Setting<String> TARGET = Setting.string("target", "Where the task is deployed: k8s or ecs "
-            + "(`generate --target` and `apply --target` override it).");
+            + "(`generate --target` and `apply --target` override it).").withDefaultDescribed("k8s");
     static final Setting<Integer> HTTP_PORT = Setting.integer("httpPort", 1, 65_535,
             "Port of the health and metrics server in the container.")
             .withDefaultDescribed("8080 (8081 for a spout listening on 8080)");

@@ -12,7 +12,9 @@ import ai.geniusrise.io.http.HttpListenerSpout;
 import ai.geniusrise.io.kafka.KafkaStreamingEngine;
 import ai.geniusrise.io.tcp.TcpListenerSpout;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -85,6 +87,15 @@ public final class BuiltInSpouts implements BuiltInTasks {
             case "ai.geniusrise.io.file.FileSourceSpout" -> new FileBatchStorage().settings();
             default -> HttpFetchSpout.SETTINGS;
         };
+    }
+
+    @Override
+    public Map<String, SettingsDef> allSettings() {
+        Map<String, SettingsDef> all = new LinkedHashMap<>();
+        all.put("http-listener", HttpListenerSpout.SETTINGS);
+        all.put("tcp-listener", TcpListenerSpout.SETTINGS);
+        all.put("http-fetch", HttpFetchSpout.SETTINGS);
+        return all;
     }
 
     @Override

@@ -14,12 +14,13 @@ import ai.geniusrise.core.spi.DeployTarget;
 import ai.geniusrise.core.spi.StreamingEngine;
 import ai.geniusrise.core.state.StateManagerProvider;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks the settings of a parsed task as written — batch {@code options}, streaming
@@ -32,11 +33,12 @@ import java.util.Optional;
  */
 final class SettingsCheck {
 
-    private final List<String> warnings = new ArrayList<>();
+    /** A value inherited by an input and an output (or by several tasks) is warned of once. */
+    private final Set<String> warnings = new LinkedHashSet<>();
 
     /** Located warnings: passed-through keys the client does not know. */
     List<String> warnings() {
-        return warnings;
+        return List.copyOf(warnings);
     }
 
     /**

@@ -269,7 +269,8 @@ public final class Setting<T> {
      */
     public Setting<T> check(Predicate<T> valid, String what) {
         Function<T, String> before = validator;
-        return new Setting<>(name, type, defaultValue, defaultDoc, required, doc, expected, parser, v -> {
+        String narrowed = type == Type.STRING && expected.equals("text") ? what : expected;
+        return new Setting<>(name, type, defaultValue, defaultDoc, required, doc, narrowed, parser, v -> {
             String problem = before.apply(v);
             if (problem != null) {
                 return problem;

@@ -9,6 +9,7 @@ import ai.geniusrise.core.settings.SettingsDef;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -46,6 +47,14 @@ public interface BuiltInTasks {
      */
     default SettingsDef settings(TaskSpec.Kind kind, InputConfig input) {
         return null;
+    }
+
+    /**
+     * The settings of every built-in of this provider that declares some, by a short name such
+     * as {@code tcp-listener}: what the reference docs list.
+     */
+    default Map<String, SettingsDef> allSettings() {
+        return Map.of();
     }
 
     /** The settings of the built-in task serving {@code kind} and {@code input}, if a provider on the classpath declares them. */

@@ -13,6 +13,8 @@ import ai.geniusrise.core.config.Ordering;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -530,26 +532,38 @@ class PipelineParserTest {
         assertThat(p.warnings()).as("file:///data/out is the same location as /data/out").hasSize(1);
     }
 
-    @Test
-    void durationsAndSizesAcceptTheDocumentedForms() {
-        assertThat(Quantities.duration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(Quantities.duration("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Quantities.duration("1h30m")).isEqualTo(Duration.ofMinutes(90));
-        assertThat(Quantities.duration("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(Quantities.duration("PT5M")).isEqualTo(Duration.ofMinutes(5));
-        assertThatThrownBy(() -> Quantities.duration("5")).hasMessageContaining("expected a duration");
-        assertThatThrownBy(() -> Quantities.duration("5 m")).hasMessageContaining("got '5 m'");
-        assertThatThrownBy(() -> Quantities.duration("PTfoo")).hasMessageContaining("got 'PTfoo'");
+    @ParameterizedTest(name = "{0} = {1} ms")
+    @CsvSource({"250ms, 250", "30s, 30000", "1h30m, 5400000", "2d, 172800000", "PT5M, 300000"})
+    void durationsAcceptTheDocumentedForms(String text, long millis) {
+        assertThat(Quantities.duration(text)).isEqualTo(Duration.ofMillis(millis));
+    }
 
-        assertThat(Quantities.bytes("4096")).isEqualTo(4096);
-        assertThat(Quantities.bytes("512KiB")).isEqualTo(512L << 10);
-        assertThat(Quantities.bytes("64 MiB")).isEqualTo(64L << 20);
-        assertThat(Quantities.bytes("512Mi")).isEqualTo(512L << 20);
-        assertThat(Quantities.bytes("1GB")).isEqualTo(1_000_000_000L);
-        assertThat(Quantities.bytes("1.5KiB")).isEqualTo(1536);
-        assertThatThrownBy(() -> Quantities.bytes("-1")).hasMessageContaining("expected a size");
-        assertThatThrownBy(() -> Quantities.bytes("0.5B")).hasMessageContaining("not a whole number of bytes");
-        assertThatThrownBy(() -> Quantities.bytes("99999999999TiB")).hasMessageContaining("too large");
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            5     | a bare number has no unit; write 5ms or 5s
+            5 m   | got '5 m'
+            PTfoo | got 'PTfoo'
+            """)
+    void durationsRefuseOtherForms(String text, String message) {
+        assertThatThrownBy(() -> Quantities.duration(text)).hasMessageContaining("expected a duration")
+                .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0} = {1} bytes")
+    @CsvSource({"4096, 4096", "512KiB, 524288", "64 MiB, 67108864", "512Mi, 536870912", "1GB, 1000000000",
+            "1.5KiB, 1536"})
+    void sizesAcceptTheDocumentedForms(String text, long bytes) {
+        assertThat(Quantities.bytes(text)).isEqualTo(bytes);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            -1             | expected a size
+            0.5B           | not a whole number of bytes
+            99999999999TiB | too large
+            """)
+    void sizesRefuseOtherForms(String text, String message) {
+        assertThatThrownBy(() -> Quantities.bytes(text)).hasMessageContaining(message);
     }
 
     @Test
