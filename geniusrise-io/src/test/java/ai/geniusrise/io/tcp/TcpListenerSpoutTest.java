@@ -336,6 +336,24 @@ class TcpListenerSpoutTest {
         }
     }
 
+    /** Waits until the client is done; fails once it has sent nothing for {@code stuck}. */
+    private static void awaitSent(AtomicLong sent, CompletableFuture<Void> client, Duration stuck)
+            throws InterruptedException {
+        long seen = sent.get();
+        long since = System.nanoTime();
+        while (!client.isDone()) {
+            long now = sent.get();
+            if (now != seen) {
+                seen = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > stuck.toNanos()) {
+                throw new AssertionError("the client sent nothing for " + stuck + " once Kafka was back: "
+                        + now + " bytes sent");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static void awaitRecordsOut(Running running, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (running.runner().progress().recordsOut() < expected && System.nanoTime() < deadline) {
@@ -416,7 +434,7 @@ class TcpListenerSpoutTest {
     }
 
     @Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS) // two broker starts and 19 MB through a loaded machine
+    @Timeout(value = 600, unit = TimeUnit.SECONDS) // two broker starts and 19 MB through a loaded machine
     void whenKafkaIsDownTheSocketsStopBeingReadAndNothingIsLostOnceItIsBack() throws Exception {
         try (EmbeddedKafka own = EmbeddedKafka.builder().build().start()) {
             own.createTopic("pressed", 1);
@@ -461,9 +479,10 @@ class TcpListenerSpoutTest {
             assertThat(sent.get()).as("bytes the client sent while Kafka is down").isLessThan(lines * 96L / 2);
 
             own.start();
-            // 19 MB through a 1 MiB producer buffer and a broker that has just started: a minute on a quiet
-            // machine, more at a load average of 60 (seen)
-            client.get(150, TimeUnit.SECONDS);
+            // 19 MB through a 1 MiB producer buffer and a broker that has just started: seconds on a quiet
+            // machine, minutes at a load average of 60 (seen); stuck is no byte sent for 60 s
+            awaitSent(sent, client, Duration.ofSeconds(60));
+            client.get();
             List<String> values = values(EmbeddedKafka.read(own.bootstrapServers(), "pressed", lines,
                     Duration.ofSeconds(60)));
             RunSummary summary = running.stop();
