@@ -237,6 +237,7 @@ final class TaskDocument {
                 throw new ConfigException(null, "cannot find task '" + spec.name() + "' written as a plain name in "
                         + label + " (deployment copies each task's part of the file)");
             }
+            inlineSchemaFiles(item, pipeline.file().toAbsolutePath().getParent(), label);
             Node document = document(root, item, pipeline.name());
             Set<String> secrets = spec.deployment().secrets().keySet();
             for (Node holder : java.util.Arrays.asList(item, child(root, "defaults"))) {
@@ -259,6 +260,39 @@ final class TaskDocument {
             out.put(pipeline.tasks().get(i).name(), texts.get(i));
         }
         return out;
+    }
+
+    /**
+     * The container gets the pipeline file only: a {@code keySchema}/{@code valueSchema} naming a
+     * schema file (relative to the pipeline file) is written into the task's document as the
+     * schema's text, which the runtime reads as an inline schema.
+     */
+    private static void inlineSchemaFiles(Node task, java.nio.file.Path folder, String label) {
+        if (!(task instanceof MappingNode t) || !(child(t, "config") instanceof MappingNode config)) {
+            return;
+        }
+        for (String side : List.of("inputConfig", "outputConfig")) {
+            if (!(child(config, side) instanceof MappingNode io)) {
+                continue;
+            }
+            List<NodeTuple> tuples = new ArrayList<>(io.getValue());
+            for (int i = 0; i < tuples.size(); i++) {
+                NodeTuple tuple = tuples.get(i);
+                if (tuple.getKeyNode() instanceof ScalarNode k && List.of("keySchema", "valueSchema")
+                        .contains(k.getValue()) && tuple.getValueNode() instanceof ScalarNode v
+                        && !v.getValue().isBlank() && !v.getValue().trim().startsWith("{")) {
+                    java.nio.file.Path file = folder.resolve(v.getValue().trim());
+                    String schema;
+                    try {
+                        schema = Files.readString(file, StandardCharsets.UTF_8).trim();
+                    } catch (IOException e) {
+                        throw located(v, label, "cannot read the schema file " + file + ": " + e.getMessage());
+                    }
+                    tuples.set(i, new NodeTuple(k, new ScalarNode(Tag.STR, schema, ScalarStyle.LITERAL)));
+                }
+            }
+            io.setValue(tuples);
+        }
     }
 
     private static Node child(MappingNode mapping, String key) {

@@ -47,6 +47,42 @@ class DeployChecksTest {
     }
 
     @Test
+    void aSchemaFileTravelsInsideTheTasksPipelineFileSinceThePodGetsNoOtherFile() throws IOException {
+        Files.createDirectories(dir.resolve("schemas"));
+        Files.writeString(dir.resolve("schemas/click.avsc"), """
+                {"type": "record", "name": "Click", "fields": [{"name": "user", "type": "string"}]}
+                """);
+        Path f = file("""
+                defaults:
+                  image: acme/x:1
+                """ + ECS_DEFAULTS + """
+                tasks:
+                  - name: cleaner
+                    type: bolt
+                    class: com.acme.Cleaner
+                    config:
+                      inputConfig: {type: streaming, source: clicks, valueFormat: avro}
+                      outputConfig:
+                        type: streaming
+                        destination: clean
+                        valueFormat: avro
+                        valueSchema: schemas/click.avsc
+                        schemaRegistry: {url: "http://registry:8081"}
+                """);
+        Pipeline pipeline = TaskManager.load(f, Map.of());
+        String document = TaskDocument.perTask(pipeline).get("cleaner");
+        assertThat(document).contains("\"name\": \"Click\"").doesNotContain("schemas/click.avsc");
+        Path pod = Files.createDirectories(dir.resolve("pod"));
+        Path mounted = Files.writeString(pod.resolve("pipeline.yaml"), document);
+        assertThat(TaskManager.load(mounted, Map.of()).tasks()).as("the task's file loads where no schema file is")
+                .hasSize(1);
+        for (TaskManager m : managers()) {
+            assertThat(m.render(pipeline)).as(m.target()).allSatisfy(file -> assertThat(file.content())
+                    .doesNotContain("schemas/click.avsc"));
+        }
+    }
+
+    @Test
     void missingImageOfATaskWithItsOwnClassIsALocatedError() throws IOException {
         Path f = file("""
                 tasks:

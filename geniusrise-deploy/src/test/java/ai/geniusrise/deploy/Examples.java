@@ -74,6 +74,16 @@ final class Examples {
                     task.put("deadLetter", "s3://examples/" + dl.replace("../", ""));
                 }
             }
+            Path schemas = example.resolveSibling("schemas"); // schema files the examples name, relative to them
+            if (Files.isDirectory(schemas)) {
+                Files.createDirectories(dir.resolve("schemas"));
+                try (Stream<Path> each = Files.list(schemas)) {
+                    for (Path schema : each.toList()) {
+                        Files.copy(schema, dir.resolve("schemas").resolve(schema.getFileName()),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
             Path copy = dir.resolve(example.getFileName());
             Files.writeString(copy, new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build())
                     .dumpToString(doc), StandardCharsets.UTF_8);
@@ -84,9 +94,12 @@ final class Examples {
     }
 
     private static void remote(Map<String, Object> io, String key) {
-        if (io != null && "batch".equals(io.get("type")) && io.get(key) instanceof String location
-                && !location.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") && !location.startsWith("${")) {
-            io.put(key, "s3://examples/" + location.replace("../", ""));
+        if (io != null && "batch".equals(io.get("type")) && io.get(key) instanceof String written) {
+            // a local default behind a variable, ${OUT:-../out}, is a local path too
+            String location = written.replaceFirst("^\\$\\{[A-Za-z_][A-Za-z0-9_]*:-(.*)}$", "$1");
+            if (!location.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") && !location.startsWith("${")) {
+                io.put(key, "s3://examples/" + location.replace("../", ""));
+            }
         }
     }
 }
