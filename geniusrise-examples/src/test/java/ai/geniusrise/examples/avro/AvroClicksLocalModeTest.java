@@ -1,6 +1,8 @@
 package ai.geniusrise.examples.avro;
 
 import ai.geniusrise.examples.LocalRun;
+import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import ai.geniusrise.testkit.schemaregistry.EmbeddedSchemaRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
@@ -45,8 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs pipelines/avro-clicks.yaml as written, in local mode with no Kafka and no registry
  * configured: local mode starts both; the test writes Avro clicks in the wire format with plain Avro
- * (the schema registered through the registry's REST API), reads the cleaned topic back the same
- * independent way, and finds the record that is not Avro in the dead letters.
+ * (the schema registered through the registry's REST API), and once the run stopped by itself reads
+ * the cleaned topic back the same independent way from servers started on the folders the run kept
+ * (so the schema ids in the topic are still known), finding the record that is not Avro in the
+ * dead letters.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class AvroClicksLocalModeTest {
@@ -68,33 +72,35 @@ class AvroClicksLocalModeTest {
         Path log = dir.resolve("run.log");
         List<ConsumerRecord<byte[], byte[]>> clean;
         List<ConsumerRecord<byte[], byte[]>> letters;
-        String registry;
         List<String> read = new ArrayList<>();
-        try (LocalRun run = LocalRun.command("run", file.toString(), "--until-idle", "30s")
+        try (LocalRun run = LocalRun.command("run", file.toString(), "--until-idle", "60s")
                 .without("KAFKA_BOOTSTRAP_SERVERS").without("SCHEMA_REGISTRY_URL").start(log)) {
             String bootstrap = run.awaitLine(LocalRun.KAFKA_LINE).group(1);
             var started = run.awaitLine(REGISTRY_LINE);
-            registry = started.group(1);
             assertThat(Path.of(started.group(2))).isEqualTo(dir.resolve(".geniusrise").resolve("schema-registry"));
-            int id = register(registry, "clicks-avro-value", click);
+            int id = register(started.group(1), "clicks-avro-value", click);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000),
-                    new ByteArraySerializer(),
-                    new ByteArraySerializer())) {
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>("clicks-avro", null, wire(id, click("ada", "CLICK", "/home"))));
                 producer.send(new ProducerRecord<>("clicks-avro", null, "{\"user\":\"json\"}".getBytes(StandardCharsets.UTF_8)));
                 producer.send(new ProducerRecord<>("clicks-avro", null, wire(id, click("bob", "View", null))));
                 producer.flush();
             }
-            clean = read(bootstrap, "clicks-avro-clean", 2);
-            assertThat(clean).as(run.output()).hasSize(2);
-            letters = read(bootstrap, "clicks-avro.dlq", 1);
+            assertThat(run.awaitExit(Duration.ofSeconds(120))).as("the run stops once idle").isTrue();
+            assertThat(run.exitValue()).as(run.output()).isZero();
+        }
+        // what the run kept, read back with servers started on its folders, as a second run would find it
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(dir.resolve(".geniusrise").resolve("kafka")).build()
+                .start();
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+                     .dataDir(dir.resolve(".geniusrise").resolve("schema-registry")).build().start()) {
+            clean = read(kafka.bootstrapServers(), "clicks-avro-clean", 2);
+            letters = read(kafka.bootstrapServers(), "clicks-avro.dlq", 1);
             for (ConsumerRecord<byte[], byte[]> r : clean) {
-                GenericRecord g = deserialize(registry, r.value());
+                GenericRecord g = deserialize(registry.url(), r.value());
                 read.add(new String(r.key(), StandardCharsets.UTF_8) + " " + g.get("type") + " " + g.get("page"));
             }
-            assertThat(run.awaitExit(Duration.ofSeconds(90))).as("the run stops once idle").isTrue();
-            assertThat(run.exitValue()).as(run.output()).isZero();
         }
         assertThat(read).containsExactly("ada click /home", "bob view null");
         assertThat(letters).hasSize(1);

@@ -1,6 +1,7 @@
 package ai.geniusrise.io.kafka;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.Position;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.SchemaFormat;
 import ai.geniusrise.core.config.SchemaRegistryConfig;
@@ -88,14 +89,7 @@ final class TopicSchemas {
      * @throws SchemaMismatchException when one is not in the wire format or does not match its schema
      */
     Record decode(Record raw) {
-        Record r = raw;
-        if (key != null && raw.key() != null) {
-            r = r.withKey(key.decode(raw.key(), raw.position()));
-        }
-        if (value != null && !raw.isTombstone()) {
-            r = r.withValue(value.decode(raw.value(), raw.position()));
-        }
-        return r;
+        return convert(raw, RegistryCodec::decode);
     }
 
     /**
@@ -104,14 +98,24 @@ final class TopicSchemas {
      * @throws SchemaMismatchException when one does not match its schema
      */
     Record encode(Record json) {
-        Record r = json;
-        if (key != null && json.key() != null) {
-            r = r.withKey(key.encode(json.key(), json.position()));
+        return convert(json, RegistryCodec::encode);
+    }
+
+    /** One codec's decode or encode. */
+    private interface Conversion {
+        byte[] apply(RegistryCodec codec, byte[] bytes, Position at);
+    }
+
+    /** {@code r} with its key and value (not a tombstone's) converted by their codecs, if they have one. */
+    private Record convert(Record r, Conversion conversion) {
+        Record out = r;
+        if (key != null && r.key() != null) {
+            out = out.withKey(conversion.apply(key, r.key(), r.position()));
         }
-        if (value != null && !json.isTombstone()) {
-            r = r.withValue(value.encode(json.value(), json.position()));
+        if (value != null && !r.isTombstone()) {
+            out = out.withValue(conversion.apply(value, r.value(), r.position()));
         }
-        return r;
+        return out;
     }
 
     /**

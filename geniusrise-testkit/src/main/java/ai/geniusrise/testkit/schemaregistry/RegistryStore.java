@@ -219,24 +219,25 @@ final class RegistryStore {
                 return "version " + v.version() + " is of type " + s.type();
             }
             Schema existing = new Schema.Parser().parse(s.schema());
+            String problem = null;
             if (level.startsWith("BACKWARD") || level.startsWith("FULL")) {
-                SchemaCompatibility.SchemaPairCompatibility c =
-                        SchemaCompatibility.checkReaderWriterCompatibility(proposed, existing);
-                if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                    return "the new schema cannot read version " + v.version() + " (" + level + "): "
-                            + c.getDescription();
-                }
+                problem = unreadable(proposed, existing, "the new schema cannot read version " + v.version());
             }
-            if (level.startsWith("FORWARD") || level.startsWith("FULL")) {
-                SchemaCompatibility.SchemaPairCompatibility c =
-                        SchemaCompatibility.checkReaderWriterCompatibility(existing, proposed);
-                if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                    return "version " + v.version() + " cannot read the new schema (" + level + "): "
-                            + c.getDescription();
-                }
+            if (problem == null && (level.startsWith("FORWARD") || level.startsWith("FULL"))) {
+                problem = unreadable(existing, proposed, "version " + v.version() + " cannot read the new schema");
+            }
+            if (problem != null) {
+                return problem + " (" + level + ")";
             }
         }
         return null;
+    }
+
+    /** {@code what} and why, when {@code reader} cannot read what {@code writer} wrote; else null. */
+    private static String unreadable(Schema reader, Schema writer, String what) {
+        SchemaCompatibility.SchemaPairCompatibility c = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+        return c.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE ? null
+                : what + ": " + c.getDescription();
     }
 
     // ------------------------------------------------------------------ helpers
