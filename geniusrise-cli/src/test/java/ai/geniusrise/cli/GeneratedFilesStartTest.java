@@ -234,6 +234,15 @@ class GeneratedFilesStartTest {
             ArrayNode tasks = (ArrayNode) root.get("tasks");
             taskChange.accept((ObjectNode) tasks.get(tasks.size() - 1));
         }
+        Path schemas = pipeline.resolveSibling("schemas"); // schema files an example names, relative to it
+        if (Files.isDirectory(schemas) && !Files.isDirectory(dir.resolve("schemas"))) {
+            Files.createDirectories(dir.resolve("schemas"));
+            try (Stream<Path> each = Files.list(schemas)) {
+                for (Path schema : each.toList()) {
+                    Files.copy(schema, dir.resolve("schemas").resolve(schema.getFileName()));
+                }
+            }
+        }
         Path copy = dir.resolve(name + "-deployable.yaml");
         YAML.writeValue(copy.toFile(), root);
         return copy;

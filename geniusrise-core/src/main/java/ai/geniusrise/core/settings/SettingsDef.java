@@ -182,7 +182,8 @@ public final class SettingsDef {
     /**
      * Reads and checks {@code raw} (key to text, or to a list, mapping, number or boolean as
      * written in YAML): each value by its setting, then missing required keys, then the rules.
-     * Keys absent from {@code raw} take their defaults.
+     * Keys absent from {@code raw}, or given an empty value (as {@code ${VAR:-}} expands to when
+     * the variable is unset), take their defaults.
      *
      * @param pathPrefix prefixed to the key in the exceptions' paths, such as {@code "stateConfig."}
      * @param warnings   receives (key, message) for a passed-through key the client does not know
@@ -194,8 +195,8 @@ public final class SettingsDef {
         for (Map.Entry<String, ?> e : raw.entrySet()) {
             String key = e.getKey();
             Object value = e.getValue();
-            if (value == null) {
-                continue;
+            if (value == null || value instanceof CharSequence text && text.toString().isBlank()) {
+                continue; // an empty value is as if the key were not written: "${VAR:-}" leaves the default
             }
             Setting<?> s = settings.get(key);
             if (s == null && ignored.contains(key)) {

@@ -75,6 +75,18 @@ class SettingsDefTest {
     }
 
     @Test
+    void anEmptyValueIsAsIfTheKeyWereNotWrittenSoAnUnsetVariableLeavesTheDefault() {
+        // "${S3_ENDPOINT:-}" with the variable unset: the setting keeps its default (AWS's own endpoint)
+        Settings s = DEF.parse(Map.of("name", "n", "url", "", "timeout", "  "), "options.");
+        assertThat(s.isSet(URL)).isFalse();
+        assertThat(s.get(URL)).isNull();
+        assertThat(s.get(TIMEOUT)).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> DEF.parse(Map.of("name", ""), "deploy."))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("deploy.name: is required in a test adapter: Name.");
+    }
+
+    @Test
     void aMissingRequiredSettingSaysWhatItIs() {
         assertThatThrownBy(() -> DEF.parse(Map.of(), "deploy."))
                 .isInstanceOf(ConfigException.class)
