@@ -111,6 +111,21 @@ final class KafkaClients {
     }
 
     /**
+     * The producer of a spout: {@link #producer} without a transaction, and waiting for Kafka as long as it
+     * takes ({@code delivery.timeout.ms} and {@code max.block.ms} unlimited unless {@code user} sets them),
+     * as Kafka Connect's source tasks do. A spout's input cannot be read again, so a send that gave up
+     * while Kafka is away would lose what was received; waiting holds the sources back instead (the
+     * listeners stop reading their sockets, the HTTP listener answers 503), and a stop stays bounded by
+     * the runtime's shutdown timeout.
+     */
+    static Map<String, Object> spoutProducer(String bootstrap, String clientId, Map<String, String> user) {
+        Map<String, Object> p = producer(bootstrap, clientId, null, user);
+        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+        return p;
+    }
+
+    /**
      * The in-flight bound of a loop writing through a producer with these settings: half its
      * {@code buffer.memory} (default 32 MiB), so that the loop pauses its input before a full buffer
      * would block it in {@code send}.

@@ -115,7 +115,7 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             if (task.errors() == ErrorPolicy.DEAD_LETTER) {
                 topics.put(dlq, "deadLetter");
             }
-            Map<String, Object> producerProps = KafkaClients.producer(outBootstrap, id + "-producer", null,
+            Map<String, Object> producerProps = KafkaClients.spoutProducer(outBootstrap, id + "-producer",
                     out.properties());
             int maxRequest = KafkaClients.maxRequestSize(producerProps);
             Map<String, Integer> limits = KafkaClients.checkTopics(outBootstrap, out.properties(),

@@ -336,6 +336,19 @@ class TcpListenerSpoutTest {
         }
     }
 
+    /**
+     * Lets the outage that began at {@code down} (a {@link System#nanoTime()}) last {@code outage}, failing
+     * as soon as the task ends or the client gives up meanwhile.
+     */
+    private static void awaitOutage(Running running, CompletableFuture<Void> client, long down, Duration outage)
+            throws InterruptedException {
+        while (System.nanoTime() - down < outage.toNanos()) {
+            assertThat(running.result()).as("the task while Kafka is down").isNotDone();
+            assertThat(client).as("the client while Kafka is down").isNotDone();
+            Thread.sleep(200);
+        }
+    }
+
     /** Waits until the client is done; fails once it has sent nothing for {@code stuck}. */
     private static void awaitSent(AtomicLong sent, CompletableFuture<Void> client, Duration stuck)
             throws InterruptedException {
@@ -433,8 +446,11 @@ class TcpListenerSpoutTest {
         }
     }
 
+    /** Longer than both of the producer's time limits by Kafka's defaults (60 s blocked, 120 s to deliver). */
+    private static final Duration KAFKA_OUTAGE = Duration.ofSeconds(125);
+
     @Test
-    @Timeout(value = 600, unit = TimeUnit.SECONDS) // two broker starts and 19 MB through a loaded machine
+    @Timeout(value = 720, unit = TimeUnit.SECONDS) // a 125 s outage, two broker starts, 19 MB on a loaded machine
     void whenKafkaIsDownTheSocketsStopBeingReadAndNothingIsLostOnceItIsBack() throws Exception {
         try (EmbeddedKafka own = EmbeddedKafka.builder().build().start()) {
             own.createTopic("pressed", 1);
@@ -449,6 +465,7 @@ class TcpListenerSpoutTest {
             int port = awaitPort(spout, running);
             awaitReady(running); // its topic checked and its producer open: only then may Kafka go away
             own.stop();
+            long down = System.nanoTime();
 
             int lines = 200_000;
             String pad = "y".repeat(90);
@@ -477,6 +494,9 @@ class TcpListenerSpoutTest {
             awaitStalled(sent, client);
             assertThat(client).as("the client is held back while Kafka is down").isNotDone();
             assertThat(sent.get()).as("bytes the client sent while Kafka is down").isLessThan(lines * 96L / 2);
+            // an outage longer than the producer's own limits (max.block.ms 60 s, delivery.timeout.ms 120 s by
+            // Kafka's defaults): a spout waits for Kafka instead of giving up on what it received
+            awaitOutage(running, client, down, KAFKA_OUTAGE);
 
             own.start();
             // 19 MB through a 1 MiB producer buffer and a broker that has just started: seconds on a quiet
