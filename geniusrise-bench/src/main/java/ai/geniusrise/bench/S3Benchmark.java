@@ -1,5 +1,6 @@
 package ai.geniusrise.bench;
 
+import ai.geniusrise.io.s3.S3BatchStorage;
 import ai.geniusrise.core.Bolt;
 import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
@@ -105,8 +106,7 @@ public final class S3Benchmark implements Callable<Integer> {
         Path storeDir = dir.resolve("store").toAbsolutePath();
         BatchFileBenchmark.deleteRecursively(storeDir);
         String endpoint = startStore(storeDir);
-        options = Map.of("endpoint", endpoint, "region", "us-east-1", "pathStyle", "true",
-                "accessKeyId", "bench", "secretAccessKey", "bench-secret");
+        options = S3BatchStorage.atEndpoint(Map.of(), endpoint, "us-east-1", "bench", "bench-secret");
         client = S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench-secret")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)))

@@ -3,6 +3,9 @@ package ai.geniusrise.bench;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.state.StateManager;
 import ai.geniusrise.core.state.Versioned;
+import ai.geniusrise.state.dynamodb.DynamoDBStateManager;
+import ai.geniusrise.state.postgres.PostgresStateManager;
+import ai.geniusrise.state.redis.RedisStateManager;
 import ai.geniusrise.testkit.dynamodb.EmbeddedDynamoDB;
 import ai.geniusrise.testkit.postgres.EmbeddedPostgres;
 import ai.geniusrise.testkit.redis.EmbeddedRedis;
@@ -135,22 +138,23 @@ public final class StateBenchmark implements Callable<Integer> {
             switch (backend) {
                 case "redis" -> {
                     try (EmbeddedRedis redis = EmbeddedRedis.builder().setting("appendonly no").build().start();
-                         Store raw = rawRedis(redis); Store ours = ours(new StateConfig("redis", Map.of("url", redis.url(),
-                                 "keyPrefix", "ours:")))) {
+                         Store raw = rawRedis(redis); Store ours = ours(new StateConfig("redis", Map.of(RedisStateManager.URL.name(),
+                                 redis.url(), RedisStateManager.KEY_PREFIX.name(), "ours:")))) {
                         table.addAll(compare("Redis", raw, ours, value, ops));
                     }
                     if (redisScript) {
                         try (EmbeddedRedis redis = EmbeddedRedis.builder().setting("appendonly no").build().start();
                              Store raw = rawRedisScript(redis); Store ours = ours(new StateConfig("redis", Map.of(
-                                     "url", redis.url(), "keyPrefix", "ours:")))) {
+                                     RedisStateManager.URL.name(), redis.url(), RedisStateManager.KEY_PREFIX.name(), "ours:")))) {
                             table.addAll(compare("Redis, raw runs our Lua put and HMGET", raw, ours, value, ops));
                         }
                     }
                 }
                 case "postgres" -> {
                     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().serverConfig("synchronous_commit", "off").build().start();
-                         Store raw = rawPostgres(pg); Store ours = ours(new StateConfig("postgres", Map.of("url", pg.jdbcUrl(),
-                                 "user", pg.user(), "table", "bench_ours")))) {
+                         Store raw = rawPostgres(pg); Store ours = ours(new StateConfig("postgres", Map.of(
+                                 PostgresStateManager.URL.name(), pg.jdbcUrl(), PostgresStateManager.USER.name(), pg.user(),
+                                 PostgresStateManager.TABLE.name(), "bench_ours")))) {
                         table.addAll(compare("PostgreSQL", raw, ours, value, ops));
                     }
                 }
@@ -159,8 +163,9 @@ public final class StateBenchmark implements Callable<Integer> {
                     System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "bench"));
                     try (EmbeddedDynamoDB dynamo = EmbeddedDynamoDB.builder().inMemory().build().start();
                          Store raw = rawDynamoDB(dynamo); Store ours = ours(new StateConfig("dynamodb", Map.of(
-                                 "endpoint", dynamo.endpoint(), "region", EmbeddedDynamoDB.REGION, "table", "bench_ours",
-                                 "createTable", "true")))) {
+                                 DynamoDBStateManager.ENDPOINT.name(), dynamo.endpoint(),
+                                 DynamoDBStateManager.REGION.name(), EmbeddedDynamoDB.REGION,
+                                 DynamoDBStateManager.TABLE.name(), "bench_ours", DynamoDBStateManager.CREATE_TABLE.name(), "true")))) {
                         table.addAll(compare("DynamoDB Local", raw, ours, value, dynamodbOps != null ? dynamodbOps : ops));
                     }
                 }

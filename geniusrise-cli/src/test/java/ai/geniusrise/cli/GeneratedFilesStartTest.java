@@ -3,6 +3,7 @@ package ai.geniusrise.cli;
 import ai.geniusrise.cli.fixtures.UppercaseBolt;
 import ai.geniusrise.core.Geniusrise;
 import ai.geniusrise.core.pipeline.Pipeline;
+import ai.geniusrise.deploy.DeploySettings;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -218,17 +219,17 @@ class GeneratedFilesStartTest {
             defaults.put("image", "ghcr.io/acme/pipelines:1.0.0");
         }
         ObjectNode deploy = defaults.has("deploy") ? (ObjectNode) defaults.get("deploy") : defaults.putObject("deploy");
-        Map<String, Object> ecs = Map.of("cluster", "arn:aws:ecs:eu-west-1:123456789012:cluster/pipelines",
-                "region", "eu-west-1",
-                "executionRoleArn", "arn:aws:iam::123456789012:role/geniusrise-execution",
-                "schedulerRoleArn", "arn:aws:iam::123456789012:role/geniusrise-scheduler");
+        Map<String, Object> ecs = Map.of(DeploySettings.CLUSTER.name(), "arn:aws:ecs:eu-west-1:123456789012:cluster/pipelines",
+                DeploySettings.REGION.name(), "eu-west-1",
+                DeploySettings.EXECUTION_ROLE_ARN.name(), "arn:aws:iam::123456789012:role/geniusrise-execution",
+                DeploySettings.SCHEDULER_ROLE_ARN.name(), "arn:aws:iam::123456789012:role/geniusrise-scheduler");
         ecs.forEach((k, v) -> {
             if (!deploy.has(k)) {
                 deploy.put(k, v.toString());
             }
         });
-        if (!deploy.has("subnets")) {
-            deploy.putArray("subnets").add("subnet-0a1b2c3d");
+        if (!deploy.has(DeploySettings.SUBNETS.name())) {
+            deploy.putArray(DeploySettings.SUBNETS.name()).add("subnet-0a1b2c3d");
         }
         if (taskChange != null) {
             ArrayNode tasks = (ArrayNode) root.get("tasks");

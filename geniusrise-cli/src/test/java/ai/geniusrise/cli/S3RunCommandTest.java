@@ -2,6 +2,7 @@ package ai.geniusrise.cli;
 
 import ai.geniusrise.cli.fixtures.TagJsonBolt;
 import ai.geniusrise.cli.fixtures.UppercaseBolt;
+import ai.geniusrise.io.s3.S3BatchStorage;
 import ai.geniusrise.testkit.s3.S3Endpoint;
 import ai.geniusrise.testkit.s3.S3Extension;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -164,8 +165,8 @@ class S3RunCommandTest {
 
     @Test
     void deniedCredentialsFailTheTaskNamingTheBucket() throws IOException {
-        Map<String, String> wrong = new java.util.HashMap<>(s3.options());
-        wrong.put("secretAccessKey", "not-the-secret");
+        Map<String, String> wrong = S3BatchStorage.atEndpoint(Map.of(), s3.endpoint(), s3.region(), s3.accessKeyId(),
+                "not-the-secret");
         Path file = pipeline(wrong, bolt(TagJsonBolt.class.getName(), "fail", "s3://" + bucket + "/in",
                 "s3://" + bucket + "/out", ""));
 
@@ -183,8 +184,8 @@ class S3RunCommandTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Map<String, String> nowhere = new java.util.HashMap<>(s3.options());
-        nowhere.put("endpoint", "http://127.0.0.1:" + closedPort);
+        Map<String, String> nowhere = S3BatchStorage.atEndpoint(Map.of(), "http://127.0.0.1:" + closedPort, s3.region(),
+                s3.accessKeyId(), s3.secretAccessKey());
         Path file = pipeline(nowhere, bolt(TagJsonBolt.class.getName(), "fail", "s3://" + bucket + "/in",
                 "s3://" + bucket + "/out", ""));
 

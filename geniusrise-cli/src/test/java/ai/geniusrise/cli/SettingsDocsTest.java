@@ -1,5 +1,6 @@
 package ai.geniusrise.cli;
 
+import ai.geniusrise.core.pipeline.Pipeline;
 import ai.geniusrise.core.settings.Setting;
 import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.spi.BatchStorage;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The reference tables of the settings in {@code docs/pipeline-yaml.md} and {@code docs/deploy.md}
- * are generated from the declarations ({@link SettingsDef}) of the providers on the classpath:
+ * are generated from the declarations ({@link SettingsDef}): the pipeline file's own keys
+ * ({@link Pipeline#fileKeys()}) and those of the providers on the classpath;
  * each lies between {@code <!-- settings:ID -->} and {@code <!-- /settings -->}. This test fails
  * when a table differs from what the declarations give, when a declaration has no table, or when
  * a table names no declaration; run it with {@code -Dgeniusrise.docs.write=true} to rewrite them.
@@ -42,7 +44,7 @@ class SettingsDocsTest {
 
     /** Every declared definition, by the id of its table in the docs. */
     static Map<String, SettingsDef> definitions() {
-        Map<String, SettingsDef> all = new LinkedHashMap<>();
+        Map<String, SettingsDef> all = new LinkedHashMap<>(Pipeline.fileKeys());
         for (BatchStorage s : Providers.load(BatchStorage.class)) {
             all.put("options:" + String.join("-", new TreeSet<>(s.schemes())), s.settings());
         }

@@ -29,17 +29,17 @@ public final class DeploySettings {
 
     // ---------------------------------------------------------------- every target
 
-    static final Setting<String> TARGET = Setting.string("target", "Where the task is deployed: k8s or ecs "
+    public static final Setting<String> TARGET = Setting.string("target", "Where the task is deployed: k8s or ecs "
             + "(`generate --target` and `apply --target` override it).").withDefaultDescribed("k8s");
-    static final Setting<Integer> HTTP_PORT = Setting.integer("httpPort", 1, 65_535,
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("httpPort", 1, 65_535,
             "Port of the health and metrics server in the container.")
             .withDefaultDescribed("8080 (8081 for a spout listening on 8080)");
-    static final Setting<Integer> MAX_RAM_PERCENTAGE = Setting.integer("maxRAMPercentage", 10, 95,
+    public static final Setting<Integer> MAX_RAM_PERCENTAGE = Setting.integer("maxRAMPercentage", 10, 95,
             "JVM heap as a share of the container's memory limit (-XX:MaxRAMPercentage).").withDefault(75);
-    static final Setting<String> TIME_ZONE = Setting.string("timeZone", "Time zone of the cron schedule.")
+    public static final Setting<String> TIME_ZONE = Setting.string("timeZone", "Time zone of the cron schedule.")
             .check(DeploySettings::isTimeZone, "a time zone of the tz database, such as Etc/UTC or Europe/Berlin")
             .withDefault("Etc/UTC");
-    static final Setting<Integer> STARTUP_SECONDS = Setting.integer("startupSeconds", 10, 3600,
+    public static final Setting<Integer> STARTUP_SECONDS = Setting.integer("startupSeconds", 10, 3600,
             "How long a slow start may take before the probes count.").withDefault(120);
 
     static final SettingsDef COMMON = SettingsDef.of("deploy settings", TARGET, HTTP_PORT, MAX_RAM_PERCENTAGE,
@@ -47,38 +47,38 @@ public final class DeploySettings {
 
     // ---------------------------------------------------------------- Kubernetes
 
-    static final Setting<String> NAMESPACE = Setting.string("namespace", "Namespace of the task's objects.")
+    public static final Setting<String> NAMESPACE = Setting.string("namespace", "Namespace of the task's objects.")
             .validate(K8sNames::dns1123Label).withDefaultDescribed("the client's current namespace");
-    static final Setting<String> SERVICE_ACCOUNT = Setting.string("serviceAccount", "Service account of the pods.")
+    public static final Setting<String> SERVICE_ACCOUNT = Setting.string("serviceAccount", "Service account of the pods.")
             .validate(K8sNames::dns1123Subdomain).withDefaultDescribed("none: the namespace's default");
-    static final Setting<Map<String, String>> NODE_SELECTOR = Setting.map("nodeSelector",
+    public static final Setting<Map<String, String>> NODE_SELECTOR = Setting.map("nodeSelector",
             "Labels the pods' nodes must have.").validate(labels(true)).withDefault(Map.of())
             .withDefaultDescribed("none");
-    static final Setting<Map<String, String>> LABELS = Setting.map("labels",
+    public static final Setting<Map<String, String>> LABELS = Setting.map("labels",
             "More labels on every object (ours win on conflict).").validate(labels(true)).withDefault(Map.of())
             .withDefaultDescribed("none");
-    static final Setting<Map<String, String>> ANNOTATIONS = Setting.map("annotations",
+    public static final Setting<Map<String, String>> ANNOTATIONS = Setting.map("annotations",
             "Annotations on the pods.").validate(labels(false)).withDefault(Map.of()).withDefaultDescribed("none");
-    static final Setting<String> IMAGE_PULL_POLICY = Setting.oneOf("imagePullPolicy",
+    public static final Setting<String> IMAGE_PULL_POLICY = Setting.oneOf("imagePullPolicy",
             List.of("Always", "IfNotPresent", "Never"), "When the kubelet pulls the image.")
             .withDefaultDescribed("Kubernetes' default");
-    static final Setting<Integer> BACKOFF_LIMIT = Setting.integer("backoffLimit", 0, Integer.MAX_VALUE,
+    public static final Setting<Integer> BACKOFF_LIMIT = Setting.integer("backoffLimit", 0, Integer.MAX_VALUE,
             "Retries of a failed batch Job pod.").withDefault(3);
-    static final Setting<Integer> TTL_SECONDS_AFTER_FINISHED = Setting.integer("ttlSecondsAfterFinished", 0,
+    public static final Setting<Integer> TTL_SECONDS_AFTER_FINISHED = Setting.integer("ttlSecondsAfterFinished", 0,
             Integer.MAX_VALUE, "A finished run-once Job is deleted after this many seconds.").withDefault(86_400);
-    static final Setting<Integer> SUCCESSFUL_JOBS_HISTORY_LIMIT = Setting.integer("successfulJobsHistoryLimit", 0,
+    public static final Setting<Integer> SUCCESSFUL_JOBS_HISTORY_LIMIT = Setting.integer("successfulJobsHistoryLimit", 0,
             Integer.MAX_VALUE, "Finished Jobs a CronJob keeps.").withDefault(3);
-    static final Setting<Integer> FAILED_JOBS_HISTORY_LIMIT = Setting.integer("failedJobsHistoryLimit", 0,
+    public static final Setting<Integer> FAILED_JOBS_HISTORY_LIMIT = Setting.integer("failedJobsHistoryLimit", 0,
             Integer.MAX_VALUE, "Failed Jobs a CronJob keeps.").withDefault(1);
-    static final Setting<Integer> ACTIVE_DEADLINE_SECONDS = Setting.integer("activeDeadlineSeconds", 1,
+    public static final Setting<Integer> ACTIVE_DEADLINE_SECONDS = Setting.integer("activeDeadlineSeconds", 1,
             Integer.MAX_VALUE, "A batch Job running longer is stopped.").withDefault(21_600);
-    static final Setting<Boolean> READ_ONLY_ROOT_FILESYSTEM = Setting.bool("readOnlyRootFilesystem",
+    public static final Setting<Boolean> READ_ONLY_ROOT_FILESYSTEM = Setting.bool("readOnlyRootFilesystem",
             "The container's root file system is read-only (/tmp is an emptyDir).").withDefault(true);
-    static final Setting<Boolean> AUTOMOUNT_SERVICE_ACCOUNT_TOKEN = Setting.bool("automountServiceAccountToken",
+    public static final Setting<Boolean> AUTOMOUNT_SERVICE_ACCOUNT_TOKEN = Setting.bool("automountServiceAccountToken",
             "Mount the service account's API token in the pods.").withDefault(false);
-    static final Setting<Integer> RUN_AS_USER = Setting.integer("runAsUser", 1, Integer.MAX_VALUE,
+    public static final Setting<Integer> RUN_AS_USER = Setting.integer("runAsUser", 1, Integer.MAX_VALUE,
             "User id the container runs as (never root).").withDefaultDescribed("the image's user");
-    static final Setting<Boolean> POD_DISRUPTION_BUDGET = Setting.bool("podDisruptionBudget",
+    public static final Setting<Boolean> POD_DISRUPTION_BUDGET = Setting.bool("podDisruptionBudget",
             "A PodDisruptionBudget for a streaming task of more than one replica.").withDefault(true);
 
     static final SettingsDef K8S = COMMON.with(NAMESPACE, SERVICE_ACCOUNT, NODE_SELECTOR, LABELS, ANNOTATIONS,
@@ -89,41 +89,41 @@ public final class DeploySettings {
 
     // ---------------------------------------------------------------- ECS
 
-    static final Setting<String> CLUSTER = Setting.string("cluster",
+    public static final Setting<String> CLUSTER = Setting.string("cluster",
                     "The ECS cluster's name or ARN (an ARN for a scheduled task).")
             .check(c -> c.matches("[A-Za-z0-9_-]{1,255}") || CLUSTER_ARN.matcher(c).matches(),
                     "a cluster name (letters, digits, _ and -) or an ARN arn:aws:ecs:REGION:ACCOUNT:cluster/NAME");
-    static final Setting<String> REGION = Setting.string("region", "AWS region of the cluster and of the logs.")
+    public static final Setting<String> REGION = Setting.string("region", "AWS region of the cluster and of the logs.")
             .check(r -> r.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+"), "an AWS region such as eu-west-1")
             .withDefaultDescribed("the cluster ARN's");
-    static final Setting<String> ACCOUNT_ID = Setting.string("accountId", "AWS account id (12 digits).")
+    public static final Setting<String> ACCOUNT_ID = Setting.string("accountId", "AWS account id (12 digits).")
             .check(a -> a.matches("\\d{12}"), "an AWS account id of 12 digits")
             .withDefaultDescribed("the cluster ARN's");
-    static final Setting<String> LAUNCH_TYPE = Setting.oneOf("launchType", List.of("FARGATE", "EC2"),
+    public static final Setting<String> LAUNCH_TYPE = Setting.oneOf("launchType", List.of("FARGATE", "EC2"),
             "Launch type of the tasks.").withDefault("FARGATE");
-    static final Setting<List<String>> SUBNETS = Setting.list("subnets",
+    public static final Setting<List<String>> SUBNETS = Setting.list("subnets",
             "Subnets the tasks run in (awsvpc networking); required to deploy.").withDefault(List.of())
             .withDefaultDescribed("(required to deploy)");
-    static final Setting<List<String>> SECURITY_GROUPS = Setting.list("securityGroups",
+    public static final Setting<List<String>> SECURITY_GROUPS = Setting.list("securityGroups",
             "Security groups of the tasks.").withDefault(List.of()).withDefaultDescribed("the VPC's default group");
-    static final Setting<Boolean> ASSIGN_PUBLIC_IP = Setting.bool("assignPublicIp",
+    public static final Setting<Boolean> ASSIGN_PUBLIC_IP = Setting.bool("assignPublicIp",
             "Give Fargate tasks a public address.").withDefault(false);
-    static final Setting<String> TASK_ROLE_ARN = Setting.string("taskRoleArn",
+    public static final Setting<String> TASK_ROLE_ARN = Setting.string("taskRoleArn",
             "IAM role the task's code runs as (S3, DynamoDB access).").check(a -> a.matches(IAM_ROLE),
             "an IAM role ARN arn:aws:iam::ACCOUNT:role/NAME");
-    static final Setting<String> EXECUTION_ROLE_ARN = Setting.string("executionRoleArn",
+    public static final Setting<String> EXECUTION_ROLE_ARN = Setting.string("executionRoleArn",
             "IAM role ECS uses to pull the image, write logs and read secrets; required to deploy.")
             .check(a -> a.matches(IAM_ROLE), "an IAM role ARN arn:aws:iam::ACCOUNT:role/NAME");
-    static final Setting<String> LOG_GROUP = Setting.string("logGroup", "CloudWatch Logs group of the tasks.")
+    public static final Setting<String> LOG_GROUP = Setting.string("logGroup", "CloudWatch Logs group of the tasks.")
             .withDefaultDescribed("/geniusrise/<pipeline>");
-    static final Setting<String> SCHEDULER_ROLE_ARN = Setting.string("schedulerRoleArn",
+    public static final Setting<String> SCHEDULER_ROLE_ARN = Setting.string("schedulerRoleArn",
             "IAM role EventBridge Scheduler assumes to run a scheduled task; required for one.")
             .check(a -> a.matches(IAM_ROLE), "an IAM role ARN arn:aws:iam::ACCOUNT:role/NAME");
-    static final Setting<String> TARGET_GROUP_ARN = Setting.string("targetGroupArn",
+    public static final Setting<String> TARGET_GROUP_ARN = Setting.string("targetGroupArn",
             "Load balancer target group of a listening spout.")
             .check(a -> a.matches("arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/.+"),
                     "a target group ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID)");
-    static final Setting<String> SERVICE_CONNECT_NAMESPACE = Setting.string("serviceConnectNamespace",
+    public static final Setting<String> SERVICE_CONNECT_NAMESPACE = Setting.string("serviceConnectNamespace",
             "Service Connect namespace a listening spout is reachable in.");
 
     static final SettingsDef ECS = COMMON.with(CLUSTER, REGION, ACCOUNT_ID, LAUNCH_TYPE, SUBNETS, SECURITY_GROUPS,

@@ -1,5 +1,6 @@
 package ai.geniusrise.testkit;
 
+import ai.geniusrise.core.state.StateManagerProvider;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -112,6 +113,17 @@ public abstract class ServerExtension<E extends EmbeddedServer> implements Befor
             p.put(extra[i], extra[i + 1]);
         }
         return p;
+    }
+
+    /**
+     * The state backend of {@code type} on the classpath, which writes its own {@code stateConfig}
+     * keys ({@link StateManagerProvider#propertiesAt}).
+     *
+     * @throws IllegalStateException if it is not on the classpath
+     */
+    protected static StateManagerProvider provider(String type) {
+        return StateManagerProvider.find(type).orElseThrow(() -> new IllegalStateException("no " + type
+                + " state backend on the classpath: add ai.geniusrise:geniusrise-state (test scope) to use properties()"));
     }
 
     /**

@@ -1,6 +1,8 @@
 package ai.geniusrise.core.pipeline;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.settings.SettingsDef;
+
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,5 +90,14 @@ public record Pipeline(String name, Path file, List<TaskSpec> tasks, List<String
     /** The tasks ordered so that each comes after the tasks whose output it reads (file order otherwise). */
     public List<TaskSpec> inDependencyOrder() {
         return PipelineGraph.dependencyOrder(tasks);
+    }
+
+    /**
+     * The keys of the pipeline file itself (top level, {@code defaults}, a task, its config, each
+     * kind of input and output, a {@code schemaRegistry}), by the id of their reference table in
+     * {@code docs/pipeline-yaml.md}: the declarations the parser takes its keys from.
+     */
+    public static Map<String, SettingsDef> fileKeys() {
+        return FileKeys.all();
     }
 }

@@ -2,6 +2,7 @@ package ai.geniusrise.core.pipeline;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.settings.Quantities;
+import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.settings.Suggestions;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -227,16 +229,25 @@ final class PipelineNode {
     // ---------------------------------------------------------------- mappings and lists
 
     /**
-     * This node as a mapping of text keys, in file order. Rejects duplicate keys and, when
-     * {@code allowed} is not {@code null}, keys not in it (suggesting the nearest one).
+     * This node as a mapping of text keys, in file order, any key accepted. Rejects duplicate keys.
      *
-     * @param what how the mapping is named in the unknown-key message, such as "a task"
+     * @param what how the mapping is named in the message when it is not one, such as "a stateConfig"
      */
-    Map<String, PipelineNode> mapping(Collection<String> allowed, String what) {
-        return mapping(allowed, what, 0);
+    Map<String, PipelineNode> mapping(String what) {
+        return mapping(null, what, null, 0);
     }
 
-    private Map<String, PipelineNode> mapping(Collection<String> allowed, String what, int depth) {
+    /**
+     * This node as a mapping of the keys {@code keys} declares, in file order. Rejects duplicate
+     * keys, and undeclared ones with the definition's {@linkplain SettingsDef#unknownKey message}
+     * (naming the nearest declared key).
+     */
+    Map<String, PipelineNode> mappingOf(SettingsDef keys) {
+        return mapping(keys.keys(), keys.owner(), keys::unknownKey, 0);
+    }
+
+    private Map<String, PipelineNode> mapping(Collection<String> allowed, String what,
+                                              Function<String, String> unknown, int depth) {
         if (!(node instanceof MappingNode map)) {
             throw error("expected a mapping" + (what == null ? "" : " (" + what + ")") + ", got " + describe());
         }
@@ -262,14 +273,14 @@ final class PipelineNode {
                         + (first.getStartMark().map(m -> m.getLine() + 1).orElse(0)) + ")");
             }
             if (allowed != null && !allowed.contains(key)) {
-                throw at(keyNode, path, unknownKey(key, allowed, what));
+                throw at(keyNode, path, unknown.apply(key));
             }
             keyNodes.put(key, keyNode);
             fields.put(key, child(t.getValueNode(), childPath(key)));
         }
         // YAML merge keys: keys of the merged mappings that this one does not set, earlier sources first.
         for (PipelineNode source : mergeSources) {
-            for (Map.Entry<String, PipelineNode> e : source.mapping(allowed, what, depth + 1).entrySet()) {
+            for (Map.Entry<String, PipelineNode> e : source.mapping(allowed, what, unknown, depth + 1).entrySet()) {
                 fields.putIfAbsent(e.getKey(), e.getValue());
             }
         }
@@ -297,15 +308,6 @@ final class PipelineNode {
     /** A mistake about key {@code key} of this mapping that is absent: located at the mapping. */
     ConfigException missing(String key, String expected) {
         return at(node, childPath(key), "is required: " + expected);
-    }
-
-    static String unknownKey(String key, Collection<String> allowed, String what) {
-        String nearest = nearest(key, allowed);
-        String message = "unknown key '" + key + "'" + (what == null ? "" : " in " + what);
-        if (nearest != null) {
-            return message + "; did you mean '" + nearest + "'?";
-        }
-        return message + "; expected one of: " + String.join(", ", allowed);
     }
 
     /** See {@link Suggestions#nearest}. */
@@ -430,7 +432,7 @@ final class PipelineNode {
      */
     Map<String, String> textMap(String what) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, PipelineNode> e : mapping(null, what).entrySet()) {
+        for (Map.Entry<String, PipelineNode> e : mapping(what).entrySet()) {
             PipelineNode v = e.getValue();
             if (!(v.node instanceof ScalarNode)) {
                 throw v.error("expected a text value, got " + v.describe());
@@ -456,7 +458,7 @@ final class PipelineNode {
         }
         if (node instanceof MappingNode) {
             Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<String, PipelineNode> e : mapping(null, null).entrySet()) {
+            for (Map.Entry<String, PipelineNode> e : mapping((String) null).entrySet()) {
                 out.put(e.getKey(), e.getValue().value(depth + 1));
             }
             return Collections.unmodifiableMap(out);

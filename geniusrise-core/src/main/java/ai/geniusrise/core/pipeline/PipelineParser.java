@@ -43,35 +43,17 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Parses pipeline files into {@link Pipeline}s with located errors. The file format is
- * documented in {@code docs/pipeline-yaml.md}; every key this class accepts is listed there.
+ * Parses pipeline files into {@link Pipeline}s with located errors. The keys each mapping of
+ * the file accepts, and the "did you mean" of an unknown one, come from their declarations in
+ * {@link FileKeys}, which also give the tables of {@code docs/pipeline-yaml.md}.
  */
 final class PipelineParser {
 
     /** Task and pipeline names: they name Kubernetes objects and consumer groups. */
     static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
-    static final List<String> TOP_KEYS = List.of("version", "name", "defaults", "tasks");
-    static final List<String> DEFAULT_KEYS = List.of("image", "kafka", "s3", "state", "errors", "deploy",
-            "resources", "env", "secrets");
-    static final List<String> KAFKA_KEYS = List.of("bootstrapServers", "properties");
-    static final List<String> TASK_KEYS = List.of("name", "type", "class", "image", "replicas", "concurrency",
-            "parallelism", "schedule", "args", "resources", "env", "secrets", "errors", "deadLetter", "guarantee",
-            "deploy", "config");
-    static final List<String> CONFIG_KEYS = List.of("inputConfig", "outputConfig", "stateConfig");
-    static final List<String> BATCH_INPUT_KEYS = List.of("type", "source", "format", "compression", "glob",
-            "parallelism", "select", "checkpointInterval", "checkpointRecords", "options");
-    static final List<String> STREAMING_INPUT_KEYS = List.of("type", "source", "bootstrapServers", "groupId",
-            "commitInterval", "commitRecords", "concurrency", "ordering", "maxInFlight", "properties", "keyFormat",
-            "valueFormat", "schemaRegistry");
-    static final List<String> BATCH_OUTPUT_KEYS = List.of("type", "destination", "format", "compression",
-            "partitionBy", "maxRecordsPerPart", "maxBytesPerPart", "flushInterval", "options");
-    static final List<String> STREAMING_OUTPUT_KEYS = List.of("type", "destination", "bootstrapServers",
-            "keyField", "properties", "keyFormat", "valueFormat", "keySchema", "valueSchema", "schemaRegistry");
-    static final List<String> SCHEMA_REGISTRY_KEYS = List.of("url", "subjectNameStrategy", "autoRegister");
-
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
-    private static final Pattern CLASS_NAME =
+    static final Pattern CLASS_NAME =
             Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
     /** The values {@code deploy.target} takes when no {@link DeployTarget} is on the classpath. */
     static final List<String> TARGETS = List.of("k8s", "ecs");
@@ -126,7 +108,7 @@ final class PipelineParser {
             throw root.error("this is not a pipeline file: expected a mapping with a 'tasks' list at the top, got "
                     + root.describe());
         }
-        Map<String, PipelineNode> top = root.mapping(TOP_KEYS, "the pipeline file");
+        Map<String, PipelineNode> top = root.mappingOf(FileKeys.TOP);
         PipelineNode version = top.get("version");
         if (version != null) {
             Long v = version.wholeNumber(Long.MIN_VALUE);
@@ -232,9 +214,9 @@ final class PipelineParser {
         Map<String, PipelineNode> nodes(String key) {
             PipelineNode node = fields.get(key);
             if (node != null && key.equals("kafka") && !node.isNull()) {
-                node = node.mapping(KAFKA_KEYS, "defaults.kafka").get("properties");
+                node = node.mappingOf(FileKeys.KAFKA).get("properties");
             }
-            return node == null || node.isNull() ? Map.of() : node.mapping(null, null);
+            return node == null || node.isNull() ? Map.of() : node.mapping(null);
         }
     }
 
@@ -242,12 +224,12 @@ final class PipelineParser {
         if (node.isNull()) {
             return Defaults.NONE;
         }
-        Map<String, PipelineNode> f = node.mapping(DEFAULT_KEYS, "defaults");
+        Map<String, PipelineNode> f = node.mappingOf(FileKeys.DEFAULTS_KEYS);
         String bootstrap = null;
         Map<String, String> kafkaProperties = Map.of();
         PipelineNode kafka = f.get("kafka");
         if (kafka != null && !kafka.isNull()) {
-            Map<String, PipelineNode> k = kafka.mapping(KAFKA_KEYS, "defaults.kafka");
+            Map<String, PipelineNode> k = kafka.mappingOf(FileKeys.KAFKA);
             bootstrap = text(k, "bootstrapServers");
             kafkaProperties = textMap(k.get("properties"), "Kafka client properties");
         }
@@ -273,13 +255,13 @@ final class PipelineParser {
     }
 
     private ParsedTask task(PipelineNode taskNode, Defaults d, Map<String, PipelineNode> names) {
-        Map<String, PipelineNode> f = taskNode.mapping(TASK_KEYS, "a task");
+        Map<String, PipelineNode> f = taskNode.mappingOf(FileKeys.TASK);
         // what the task's env: sets is set in its container, so its own placeholders may use it; a variable
         // of its secrets: keeps what the environment gives (the deploy commands: a stand-in, never a value)
         Map<String, String> own = new HashMap<>(merge(d.env(), textMap(f.get("env"), "environment variables")));
         own.keySet().removeAll(merge(d.secrets(), textMap(f.get("secrets"), "secret references")).keySet());
         PipelineNode node = taskNode.withVariables(own);
-        f = node.mapping(TASK_KEYS, "a task");
+        f = node.mappingOf(FileKeys.TASK);
         if (f.get("concurrency") != null) {
             // recognised so that the message can say where it goes
             throw f.get("concurrency").error("concurrency is a key of config.inputConfig (type: streaming): the "
@@ -310,7 +292,7 @@ final class PipelineParser {
         StateConfig state = d.state() == null ? StateConfig.IN_MEMORY : d.state();
         PipelineNode config = f.get("config");
         if (config != null && !config.isNull()) {
-            Map<String, PipelineNode> c = config.mapping(CONFIG_KEYS, "a task's config");
+            Map<String, PipelineNode> c = config.mappingOf(FileKeys.CONFIG_KEYS);
             input = input(c.get("inputConfig"), kind, d);
             output = output(c.get("outputConfig"), d);
             PipelineNode stateNode = c.get("stateConfig");
@@ -378,7 +360,7 @@ final class PipelineParser {
         if (node == null || node.isNull()) {
             return Map.of();
         }
-        PipelineNode target = node.mapping(null, "deployment settings").get("target");
+        PipelineNode target = node.mapping("deployment settings").get("target");
         if (target != null && !target.isNull()) {
             String value = target.text();
             List<String> targets = DeployTarget.all().stream().map(DeployTarget::target).toList();
@@ -410,7 +392,7 @@ final class PipelineParser {
 
     /** The {@code type} of an input or output config: batch or streaming. */
     private static String family(PipelineNode node, String what) {
-        Map<String, PipelineNode> raw = node.mapping(null, what);
+        Map<String, PipelineNode> raw = node.mapping(what);
         PipelineNode type = raw.get("type");
         if (type == null) {
             throw node.missing("type", "batch or streaming");
@@ -431,7 +413,7 @@ final class PipelineParser {
         String family = family(node, "an inputConfig");
         try {
             if (family.equals("batch")) {
-                Map<String, PipelineNode> f = node.mapping(BATCH_INPUT_KEYS, "a batch inputConfig");
+                Map<String, PipelineNode> f = node.mappingOf(FileKeys.BATCH_INPUT);
                 String source = text(f, "source");
                 if (bolt) {
                     source = location(f.get("source"), source);
@@ -463,7 +445,7 @@ final class PipelineParser {
                 b.options(merge(s3, textMap(f.get("options"), "options")));
                 return b.build();
             }
-            Map<String, PipelineNode> f = node.mapping(STREAMING_INPUT_KEYS, "a streaming inputConfig");
+            Map<String, PipelineNode> f = node.mappingOf(FileKeys.STREAMING_INPUT);
             String bootstrap = text(f, "bootstrapServers");
             PipelineNode commitInterval = f.get("commitInterval");
             return StreamingInputConfig.builder(text(f, "source"))
@@ -496,7 +478,7 @@ final class PipelineParser {
         String family = family(node, "an outputConfig");
         try {
             if (family.equals("batch")) {
-                Map<String, PipelineNode> f = node.mapping(BATCH_OUTPUT_KEYS, "a batch outputConfig");
+                Map<String, PipelineNode> f = node.mappingOf(FileKeys.BATCH_OUTPUT);
                 String destination = location(f.get("destination"), text(f, "destination"));
                 BatchOutputConfig.Builder b = BatchOutputConfig.builder(destination);
                 Format format = oneOf(f, "format", FORMATS);
@@ -524,7 +506,7 @@ final class PipelineParser {
                 b.options(merge(s3, textMap(f.get("options"), "options")));
                 return b.build();
             }
-            Map<String, PipelineNode> f = node.mapping(STREAMING_OUTPUT_KEYS, "a streaming outputConfig");
+            Map<String, PipelineNode> f = node.mappingOf(FileKeys.STREAMING_OUTPUT);
             String bootstrap = text(f, "bootstrapServers");
             return StreamingOutputConfig.builder(text(f, "destination"))
                     .bootstrapServers(bootstrap == null ? d.bootstrapServers() : bootstrap)
@@ -552,7 +534,7 @@ final class PipelineParser {
         if (node.isNull()) {
             return SchemaRegistryConfig.DEFAULT;
         }
-        Map<String, PipelineNode> f = node.mapping(SCHEMA_REGISTRY_KEYS, "a schemaRegistry");
+        Map<String, PipelineNode> f = node.mappingOf(FileKeys.SCHEMA_REGISTRY);
         Boolean autoRegister = oneOf(f, "autoRegister", BOOLEANS);
         try {
             return new SchemaRegistryConfig(text(f, "url"), oneOf(f, "subjectNameStrategy", SUBJECT_STRATEGIES),
@@ -594,7 +576,7 @@ final class PipelineParser {
 
     /** A state config: {@code type} plus any other keys as text properties. */
     private static StateConfig state(PipelineNode node) {
-        Map<String, PipelineNode> f = node.mapping(null, "a stateConfig");
+        Map<String, PipelineNode> f = node.mapping("a stateConfig");
         PipelineNode type = f.get("type");
         if (type == null) {
             throw node.missing("type", "the state backend: memory, file, redis, postgres or dynamodb");
@@ -663,7 +645,7 @@ final class PipelineParser {
         if (node == null || node.isNull()) {
             return Map.of();
         }
-        node.mapping(null, what);
+        node.mapping(what);
         return (Map<String, Object>) node.value();
     }
 

@@ -50,7 +50,7 @@ final class SettingsCheck {
     void check(TaskSpec spec, PipelineNode node, Map<String, PipelineNode> fields, PipelineParser.Defaults d) {
         PipelineNode configNode = fields.get("config");
         Map<String, PipelineNode> config = configNode == null || configNode.isNull() ? Map.of()
-                : configNode.mapping(null, null);
+                : configNode.mapping(null);
         PipelineNode in = config.get("inputConfig");
         PipelineNode out = config.get("outputConfig");
         boolean bolt = spec.kind() == TaskSpec.Kind.BOLT;
@@ -93,7 +93,7 @@ final class SettingsCheck {
         if (state != null && !state.isNull()) {
             PipelineNode stateNode = state;
             StateManagerProvider.find(spec.state().type()).ifPresent(p -> {
-                Map<String, PipelineNode> values = new LinkedHashMap<>(stateNode.mapping(null, "a stateConfig"));
+                Map<String, PipelineNode> values = new LinkedHashMap<>(stateNode.mapping("a stateConfig"));
                 values.remove("type");
                 check(p.settings(), values, stateNode, "", spec.name());
             });
@@ -127,7 +127,7 @@ final class SettingsCheck {
     }
 
     private static void streamName(Setting<String> rule, PipelineNode config, String key) {
-        PipelineNode node = config.mapping(null, null).get(key);
+        PipelineNode node = config.mapping(null).get(key);
         if (node == null || node.isNull()) {
             return;
         }
@@ -186,7 +186,7 @@ final class SettingsCheck {
     private static Map<String, PipelineNode> merged(Map<String, PipelineNode> base, PipelineNode over) {
         Map<String, PipelineNode> out = new LinkedHashMap<>(base);
         if (over != null && !over.isNull()) {
-            for (Map.Entry<String, PipelineNode> e : over.mapping(null, null).entrySet()) {
+            for (Map.Entry<String, PipelineNode> e : over.mapping(null).entrySet()) {
                 if (e.getValue().isNull()) {
                     out.remove(e.getKey());
                 } else {
@@ -198,7 +198,7 @@ final class SettingsCheck {
     }
 
     private static PipelineNode field(PipelineNode config, String key) {
-        return config.mapping(null, null).get(key);
+        return config.mapping(null).get(key);
     }
 
     private static boolean isS3(String location) {

@@ -52,7 +52,9 @@ public final class Setting<T> {
         /** A URL of given schemes, such as {@code redis://host:6379/0}. */
         LOCATION("URL"),
         /** The name of an environment variable holding a secret; the secret itself is never written. */
-        SECRET("env variable name");
+        SECRET("env variable name"),
+        /** A mapping or list of keys declared elsewhere, such as a pipeline file's {@code tasks}. */
+        NESTED("nested keys");
 
         private final String label;
 
@@ -245,6 +247,15 @@ public final class Setting<T> {
                 }, v -> null);
     }
 
+    /**
+     * A mapping or a list whose own keys are declared by other definitions (a pipeline file's
+     * {@code defaults}, {@code tasks}, {@code config}); {@code expected} says what it holds, such
+     * as "a list of tasks". Its value is taken as written: the definitions of its keys check it.
+     */
+    public static Setting<Object> nested(String name, String expected, String doc) {
+        return new Setting<>(name, Type.NESTED, null, null, false, doc, expected, raw -> raw, v -> null);
+    }
+
     // ---------------------------------------------------------------- modifiers
 
     /** This setting with a default value, used when the key is absent. */
@@ -347,7 +358,7 @@ public final class Setting<T> {
         if (raw == null) {
             throw new IllegalArgumentException("expected " + expected + ", got nothing");
         }
-        if (type != Type.LIST && type != Type.MAP && (raw instanceof Map || raw instanceof Collection)) {
+        if (type != Type.LIST && type != Type.MAP && type != Type.NESTED && (raw instanceof Map || raw instanceof Collection)) {
             throw new IllegalArgumentException("expected " + expected + ", got " + describe(raw));
         }
         T value = parser.apply(raw);

@@ -158,6 +158,11 @@ public final class SettingsDef {
         return settings.values();
     }
 
+    /** The names of the declared settings, in declaration order. */
+    public java.util.Set<String> keys() {
+        return settings.keySet();
+    }
+
     /** The setting named {@code key}, or {@code null}. */
     public Setting<?> setting(String key) {
         return settings.get(key);

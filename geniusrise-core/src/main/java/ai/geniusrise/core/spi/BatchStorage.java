@@ -8,6 +8,7 @@ import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.settings.SettingsDef;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -33,6 +34,17 @@ public interface BatchStorage {
      */
     default SettingsDef settings() {
         return SettingsDef.undeclared("the options of a " + String.join("/", schemes()) + " location");
+    }
+
+    /**
+     * The {@code options} that point a config of this store at a server standing at
+     * {@code endpoint} (S3Proxy, MinIO: a test's stand-in) with static credentials, written with
+     * this store's own declarations, so that no other module (the test kit, the CLI's local mode)
+     * writes its keys; empty when the store has no such notion (local files).
+     */
+    default Optional<Map<String, String>> optionsAt(String endpoint, String region, String accessKeyId,
+                                                    String secretAccessKey) {
+        return Optional.empty();
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.spi.Providers;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -26,6 +27,20 @@ public interface StateManagerProvider {
      */
     default SettingsDef settings() {
         return SettingsDef.undeclared("a " + type() + " stateConfig");
+    }
+
+    /**
+     * The {@code stateConfig} properties that reach a server of this backend standing at
+     * {@code url} (a test's stand-in: an embedded Redis, PostgreSQL, DynamoDB Local), written with
+     * this backend's own declarations, so that no other module (the test kit) writes its keys.
+     * Arguments this backend has no use for, or that are {@code null}, are left out.
+     *
+     * @param region      the region to sign requests for, or {@code null}
+     * @param user        the user to connect as, or {@code null}
+     * @param passwordEnv the environment variable holding the password, or {@code null}
+     */
+    default Map<String, String> propertiesAt(String url, String region, String user, String passwordEnv) {
+        throw new UnsupportedOperationException("the " + type() + " state backend has no server to point at");
     }
 
     /**

@@ -225,9 +225,9 @@ class PipelineParserTest {
 
     @Test
     void misspelledTransposedKeyIsSuggested() {
-        assertThat(PipelineNode.nearest("nmae", PipelineParser.TASK_KEYS)).isEqualTo("name");
-        assertThat(PipelineNode.nearest("OutputConfig", PipelineParser.CONFIG_KEYS)).isEqualTo("outputConfig");
-        assertThat(PipelineNode.nearest("banana", PipelineParser.CONFIG_KEYS)).isNull();
+        assertThat(PipelineNode.nearest("nmae", FileKeys.TASK.keys())).isEqualTo("name");
+        assertThat(PipelineNode.nearest("OutputConfig", FileKeys.CONFIG_KEYS.keys())).isEqualTo("outputConfig");
+        assertThat(PipelineNode.nearest("banana", FileKeys.CONFIG_KEYS.keys())).isNull();
     }
 
     @Test

@@ -106,6 +106,12 @@ public final class S3BatchStorage implements BatchStorage {
         return S3Settings.DEFINITION;
     }
 
+    @Override
+    public Optional<Map<String, String>> optionsAt(String endpoint, String region, String accessKeyId,
+                                                   String secretAccessKey) {
+        return Optional.of(atEndpoint(Map.of(), endpoint, region, accessKeyId, secretAccessKey));
+    }
+
     /**
      * {@code options} with the settings that reach an S3-compatible store at {@code endpoint} in
      * {@code region} with static credentials (path-style): how another module (the CLI's local

@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,17 +90,17 @@ public final class DynamoDBStateManager implements StateManager {
     private static final String VERSION = "ver";
     private static final String WRITER = "w";
     private static final String EXPIRES_MS = "expms";
-    static final Setting<String> TABLE = Setting.string("table", "Table name.")
+    public static final Setting<String> TABLE = Setting.string("table", "Table name.")
             .check(t -> t.matches("[A-Za-z0-9_.-]{3,255}"), "a DynamoDB table name: 3 to 255 letters, digits, _, - or .")
             .withDefault("geniusrise_state");
-    static final Setting<String> REGION = Setting.string("region",
+    public static final Setting<String> REGION = Setting.string("region",
                     "AWS region (default: the SDK's chain, AWS_REGION and so on; us-east-1 with an endpoint).")
             .check(r -> r.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+|local"), "an AWS region such as eu-west-1");
-    static final Setting<URI> ENDPOINT = Setting.location("endpoint", Set.of("http", "https"),
+    public static final Setting<URI> ENDPOINT = Setting.location("endpoint", Set.of("http", "https"),
             "an http(s) URL such as http://localhost:8000", "Endpoint override, such as DynamoDB Local's.");
-    static final Setting<Boolean> CREATE_TABLE = Setting.bool("createTable",
+    public static final Setting<Boolean> CREATE_TABLE = Setting.bool("createTable",
             "Create the table (on-demand billing, TTL on ttl) on first use if missing.").withDefault(false);
-    static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect, read and per-attempt timeout.")
+    public static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect, read and per-attempt timeout.")
             .withDefault(Duration.ofSeconds(5));
 
     /** The settings of a {@code stateConfig} of type {@code dynamodb}. */
@@ -432,6 +433,16 @@ public final class DynamoDBStateManager implements StateManager {
         @Override
         public SettingsDef settings() {
             return SETTINGS;
+        }
+
+        @Override
+        public Map<String, String> propertiesAt(String url, String region, String user, String passwordEnv) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put(ENDPOINT.name(), url);
+            if (region != null) {
+                p.put(REGION.name(), region);
+            }
+            return p;
         }
 
         @Override

@@ -26,7 +26,9 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -64,23 +66,23 @@ public final class PostgresStateManager implements StateManager {
     private static final String IDENTIFIER_EXPECTED = "an identifier: a letter or _, then letters, digits or _, "
             + "at most 63 in all";
 
-    static final Setting<String> URL = Setting.string("url", "The database: jdbc:postgresql://host[:port]/database"
+    public static final Setting<String> URL = Setting.string("url", "The database: jdbc:postgresql://host[:port]/database"
                     + "[?params], or the same without jdbc:; never with credentials in it.").required()
             .check(url -> postgresUri(url) != null,
                     "a JDBC URL such as jdbc:postgresql://host:5432/database (or postgresql://host:5432/database)");
-    static final Setting<String> USER = Setting.string("user", "Database user (default: the driver's, the OS user).");
-    static final Setting<String> PASSWORD_ENV = Setting.secretReference("passwordEnv",
+    public static final Setting<String> USER = Setting.string("user", "Database user (default: the driver's, the OS user).");
+    public static final Setting<String> PASSWORD_ENV = Setting.secretReference("passwordEnv",
             "Name of the environment variable holding the password (default: none).");
-    static final Setting<String> SCHEMA = Setting.string("schema",
+    public static final Setting<String> SCHEMA = Setting.string("schema",
             "Schema of the table (default: the connection's search path).")
             .check(v -> IDENTIFIER.matcher(v).matches(), IDENTIFIER_EXPECTED);
-    static final Setting<String> TABLE = Setting.string("table", "Table name; used as given, quoted.")
+    public static final Setting<String> TABLE = Setting.string("table", "Table name; used as given, quoted.")
             .check(v -> IDENTIFIER.matcher(v).matches(), IDENTIFIER_EXPECTED).withDefault("geniusrise_state");
-    static final Setting<Boolean> CREATE_TABLE = Setting.bool("createTable",
+    public static final Setting<Boolean> CREATE_TABLE = Setting.bool("createTable",
             "Create schema and table on first use if missing.").withDefault(true);
-    static final Setting<Integer> POOL_SIZE = Setting.integer("poolSize", 1, 1000, "Most connections open at once.")
+    public static final Setting<Integer> POOL_SIZE = Setting.integer("poolSize", 1, 1000, "Most connections open at once.")
             .withDefault(10);
-    static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect and pool-wait timeout.")
+    public static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect and pool-wait timeout.")
             .withDefault(Duration.ofSeconds(10));
 
     /** The settings of a {@code stateConfig} of type {@code postgres}. */
@@ -437,6 +439,19 @@ public final class PostgresStateManager implements StateManager {
         @Override
         public SettingsDef settings() {
             return SETTINGS;
+        }
+
+        @Override
+        public Map<String, String> propertiesAt(String url, String region, String user, String passwordEnv) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put(URL.name(), url);
+            if (user != null) {
+                p.put(USER.name(), user);
+            }
+            if (passwordEnv != null) {
+                p.put(PASSWORD_ENV.name(), passwordEnv);
+            }
+            return p;
         }
 
         @Override

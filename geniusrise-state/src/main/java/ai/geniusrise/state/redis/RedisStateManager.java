@@ -28,7 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -59,20 +61,20 @@ import java.util.function.Function;
  */
 public final class RedisStateManager implements StateManager {
 
-    static final Setting<URI> URL = Setting.location("url", Set.of("redis", "rediss"),
+    public static final Setting<URI> URL = Setting.location("url", Set.of("redis", "rediss"),
             "redis://[user@]host[:port][/database] or rediss://... for TLS",
             "The server, and optionally the user and database; never with a password in it.")
             .withDefault(URI.create("redis://localhost:6379"));
-    static final Setting<String> USER = Setting.string("user", "ACL user name (default: none, or the URL's).");
-    static final Setting<String> PASSWORD_ENV = Setting.secretReference("passwordEnv",
+    public static final Setting<String> USER = Setting.string("user", "ACL user name (default: none, or the URL's).");
+    public static final Setting<String> PASSWORD_ENV = Setting.secretReference("passwordEnv",
             "Name of the environment variable holding the password (default: no password).");
-    static final Setting<Integer> DATABASE = Setting.integer("database", 0, 1_000_000,
+    public static final Setting<Integer> DATABASE = Setting.integer("database", 0, 1_000_000,
             "Database number (default: the URL's, else 0).");
-    static final Setting<String> KEY_PREFIX = Setting.string("keyPrefix", "Prepended to every key in Redis.")
+    public static final Setting<String> KEY_PREFIX = Setting.string("keyPrefix", "Prepended to every key in Redis.")
             .withDefault("").withDefaultDescribed("(empty)");
-    static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect and read timeout.")
+    public static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "Connect and read timeout.")
             .withDefault(Duration.ofSeconds(2));
-    static final Setting<Integer> POOL_SIZE = Setting.integer("poolSize", 1, 1024, "Most connections open at once.")
+    public static final Setting<Integer> POOL_SIZE = Setting.integer("poolSize", 1, 1024, "Most connections open at once.")
             .withDefault(16);
 
     /** The settings of a {@code stateConfig} of type {@code redis}. */
@@ -375,6 +377,19 @@ public final class RedisStateManager implements StateManager {
         @Override
         public SettingsDef settings() {
             return SETTINGS;
+        }
+
+        @Override
+        public Map<String, String> propertiesAt(String url, String region, String user, String passwordEnv) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put(URL.name(), url);
+            if (user != null) {
+                p.put(USER.name(), user);
+            }
+            if (passwordEnv != null) {
+                p.put(PASSWORD_ENV.name(), passwordEnv);
+            }
+            return p;
         }
 
         @Override

@@ -4,7 +4,6 @@ import ai.geniusrise.testkit.ContainerServer;
 import ai.geniusrise.testkit.ServerExtension;
 import ai.geniusrise.testkit.ServerSource;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -93,10 +92,7 @@ public final class DynamoDBExtension extends ServerExtension<EmbeddedDynamoDB> {
      * {@code region}), plus {@code extra} as name, value, name, value...
      */
     public Map<String, String> properties(String... extra) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("endpoint", endpoint());
-        p.put("region", region());
-        return withExtra(p, extra);
+        return withExtra(provider("dynamodb").propertiesAt(endpoint(), region(), null, null), extra);
     }
 
     /**

@@ -4,7 +4,6 @@ import ai.geniusrise.testkit.ContainerServer;
 import ai.geniusrise.testkit.ServerExtension;
 import ai.geniusrise.testkit.ServerSource;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -105,13 +104,8 @@ public final class PostgresExtension extends ServerExtension<EmbeddedPostgres> {
      * as name, value, name, value...
      */
     public Map<String, String> properties(String... extra) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("url", url());
-        p.put("user", user);
-        if (password() != null) {
-            p.put("passwordEnv", PASSWORD_ENV);
-        }
-        return withExtra(p, extra);
+        return withExtra(provider("postgres").propertiesAt(url(), null, user, password() == null ? null : PASSWORD_ENV),
+                extra);
     }
 
     /**

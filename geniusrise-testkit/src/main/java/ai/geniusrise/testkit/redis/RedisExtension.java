@@ -22,7 +22,7 @@ import java.util.Map;
  *
  *     @Test
  *     void keepsCounts() {
- *         StateConfig config = new StateConfig("redis", Map.of("url", REDIS.url()));
+ *         StateConfig config = new StateConfig("redis", REDIS.properties("keyPrefix", "counts:"));
  *         ...
  *     }
  * }
@@ -81,6 +81,16 @@ public final class RedisExtension extends ServerExtension<EmbeddedRedis> {
     /** The server's {@code redis://host:port[/db]} URL. */
     public String url() {
         return address();
+    }
+
+    /**
+     * Properties of a {@code redis} state config that reach this server (its {@code url}, as the
+     * redis backend on the classpath writes it), plus {@code extra} as name, value, name, value...
+     *
+     * @throws IllegalStateException if the redis backend (geniusrise-state) is not on the classpath
+     */
+    public Map<String, String> properties(String... extra) {
+        return withExtra(provider("redis").propertiesAt(url(), null, null, null), extra);
     }
 
     /** The server's host. */

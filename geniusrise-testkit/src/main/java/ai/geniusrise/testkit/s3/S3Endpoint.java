@@ -1,5 +1,6 @@
 package ai.geniusrise.testkit.s3;
 
+import ai.geniusrise.core.spi.BatchStorage;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.Map;
@@ -25,12 +26,16 @@ public interface S3Endpoint {
 
     /**
      * The options of a batch config (or the {@code defaults.s3} of a pipeline file) that reach
-     * this endpoint: {@code endpoint}, {@code region}, {@code pathStyle}, {@code accessKeyId},
-     * {@code secretAccessKey}.
+     * this endpoint (its URL, region and credentials, path-style), as the S3 adapter on the
+     * classpath writes them ({@link BatchStorage#optionsAt}).
+     *
+     * @throws IllegalStateException if no storage of {@code s3://} locations (geniusrise-io) is on the classpath
      */
     default Map<String, String> options() {
-        return Map.of("endpoint", endpoint(), "region", region(), "pathStyle", "true",
-                "accessKeyId", accessKeyId(), "secretAccessKey", secretAccessKey());
+        return BatchStorage.find("s3")
+                .flatMap(s -> s.optionsAt(endpoint(), region(), accessKeyId(), secretAccessKey()))
+                .orElseThrow(() -> new IllegalStateException("no storage of s3:// locations on the classpath: "
+                        + "add ai.geniusrise:geniusrise-io (test scope) to use S3Endpoint.options()"));
     }
 
     /** A client of this endpoint (path-style, static credentials), owned by the endpoint: do not close it. */
