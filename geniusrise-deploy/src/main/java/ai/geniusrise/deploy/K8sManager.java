@@ -137,11 +137,14 @@ public final class K8sManager implements TaskManager {
                 .build());
         PodTemplateSpec pod = pod(task, name);
         if (task.streaming()) {
-            int replicas = task.spec().deployment().replicas() == null ? 1 : task.spec().deployment().replicas();
+            Autoscale scale = Autoscale.of(task);
+            int replicas = scale != null ? scale.max()
+                    : task.spec().deployment().replicas() == null ? 1 : task.spec().deployment().replicas();
             objects.add(new DeploymentBuilder()
                     .withMetadata(meta(task, name, namespace, Map.of()))
                     .withNewSpec()
-                    .withReplicas(replicas)
+                    // scaled by KEDA: no replicas here, or every apply would reset what the scaler set
+                    .withReplicas(scale != null ? null : replicas)
                     .withNewSelector().withMatchLabels(task.selector()).endSelector()
                     .withTemplate(pod)
                     .endSpec()
@@ -170,6 +173,9 @@ public final class K8sManager implements TaskManager {
                         .withNewTargetPort("listen").withProtocol("TCP").endPort()
                         .endSpec()
                         .build());
+            }
+            if (scale != null) {
+                objects.addAll(KedaObjects.of(task, scale, name, meta(task, name, namespace, Map.of())));
             }
         } else if (task.scheduled()) {
             DeployOptions o = task.options();
