@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +31,16 @@ final class KedaObjects {
     private static final Map<String, String> SASL = Map.of("PLAIN", "plaintext", "SCRAM-SHA-256", "scram_sha256",
             "SCRAM-SHA-512", "scram_sha512");
 
+    /** The kinds generated, for finding what an earlier apply created. */
+    static final List<String> KINDS = List.of("ScaledObject", "TriggerAuthentication");
+
     private KedaObjects() {
+    }
+
+    /** Where the API serves {@code kind} of KEDA (no discovery needed). */
+    static ResourceDefinitionContext context(String kind) {
+        return new ResourceDefinitionContext.Builder().withGroup("keda.sh").withVersion("v1alpha1").withKind(kind)
+                .withPlural(kind.toLowerCase(Locale.ROOT) + "s").withNamespaced(true).build();
     }
 
     /** The TriggerAuthentication (when the task uses SASL) and the ScaledObject of {@code task}. */
