@@ -52,6 +52,22 @@ final class DeployOptions {
         });
     }
 
+    /**
+     * {@code deploy.autoscale} checked against the task (see {@link DeploySettings#checkAutoscale}),
+     * or {@code null} when it is not written.
+     */
+    Settings autoscale() {
+        if (!settings.isSet(DeploySettings.AUTOSCALE)) {
+            return null;
+        }
+        try {
+            DeploySettings.checkAutoscale(task, settings);
+        } catch (ConfigException e) {
+            throw task.locate(e);
+        }
+        return settings.get(DeploySettings.AUTOSCALE);
+    }
+
     /** The target named by {@code deploy.target}, or {@code null}. */
     String target() {
         return get(DeploySettings.TARGET);

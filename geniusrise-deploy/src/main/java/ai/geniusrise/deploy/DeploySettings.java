@@ -1,5 +1,6 @@
 package ai.geniusrise.deploy;
 
+import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.settings.Setting;
 import ai.geniusrise.core.settings.Settings;
@@ -42,8 +43,25 @@ public final class DeploySettings {
     public static final Setting<Integer> STARTUP_SECONDS = Setting.integer("startupSeconds", 10, 3600,
             "How long a slow start may take before the probes count.").withDefault(120);
 
+    static final Setting<Integer> AUTOSCALE_MIN = Setting.integer("min", 0, 1000,
+            "Fewest replicas; 0 (Kubernetes only) stops the task while its input has no lag.").withDefault(1);
+    static final Setting<Integer> AUTOSCALE_MAX = Setting.integer("max", 1, 1000,
+            "Most replicas; those beyond the topic's partition count would sit idle.").required();
+    static final Setting<Integer> AUTOSCALE_LAG = Setting.integer("lagPerReplica", 1, Integer.MAX_VALUE,
+            "Records of consumer lag one replica is given: replicas = total lag / lagPerReplica.").required();
+    static final SettingsDef AUTOSCALE_FIELDS = SettingsDef.of("deploy.autoscale", AUTOSCALE_MIN, AUTOSCALE_MAX,
+            AUTOSCALE_LAG).withRule(s -> {
+                if (s.get(AUTOSCALE_MIN) > s.get(AUTOSCALE_MAX)) {
+                    throw s.error(AUTOSCALE_MIN, "is " + s.get(AUTOSCALE_MIN) + ", above max " + s.get(AUTOSCALE_MAX)
+                            + ": expected min <= max");
+                }
+            });
+    static final Setting<Settings> AUTOSCALE = Setting.group("autoscale", AUTOSCALE_FIELDS,
+            "Scale a bolt reading a Kafka topic on its consumer lag: a KEDA ScaledObject on k8s, Application Auto "
+                    + "Scaling on ECS (docs/deploy.md).").withDefaultDescribed("off: replicas");
+
     static final SettingsDef COMMON = SettingsDef.of("deploy settings", TARGET, HTTP_PORT, MAX_RAM_PERCENTAGE,
-            TIME_ZONE, STARTUP_SECONDS);
+            TIME_ZONE, STARTUP_SECONDS, AUTOSCALE);
 
     // ---------------------------------------------------------------- Kubernetes
 
@@ -136,6 +154,45 @@ public final class DeploySettings {
                 }
             });
 
+    /**
+     * The rules of {@code deploy.autoscale} that hold on every target: a bolt reading a Kafka topic
+     * (a batch task ends by itself, a spout's input is not a consumer group), and no {@code replicas}
+     * beside it (the scaler sets the count).
+     */
+    static void checkAutoscale(TaskSpec task, Settings settings) {
+        if (!settings.isSet(AUTOSCALE)) {
+            return;
+        }
+        if (!task.streaming()) {
+            throw settings.error(AUTOSCALE, "is for a bolt reading a Kafka topic, which runs until stopped; task '"
+                    + task.name() + "' reads a batch input and ends by itself: share its objects between pods with "
+                    + "parallelism instead");
+        }
+        if (task.kind() != TaskSpec.Kind.BOLT) {
+            throw settings.error(AUTOSCALE, "is for a bolt reading a Kafka topic, whose consumer lag the scaler "
+                    + "follows; task '" + task.name() + "' is a spout, whose input is an external source that no "
+                    + "consumer group reads: remove the key");
+        }
+        Integer replicas = task.deployment().replicas();
+        if (replicas != null) {
+            throw settings.error(AUTOSCALE, "cannot be combined with replicas: " + replicas + " in task '"
+                    + task.name() + "': the scaler sets the number of replicas between min and max; remove replicas");
+        }
+    }
+
+    /**
+     * What ECS adds to {@code deploy.autoscale}: one replica at least; {@code error} makes the
+     * exception for a key under {@code autoscale} (such as {@code min}) with its problem.
+     */
+    static void checkEcsAutoscale(Settings autoscale, java.util.function.BiFunction<String, String,
+            ConfigException> error) {
+        if (autoscale.get(AUTOSCALE_MIN) == 0) {
+            throw error.apply("autoscale." + AUTOSCALE_MIN.name(), "is 0, which ECS cannot scale up from: the lag "
+                    + "the scaling policy tracks is published by the running tasks, so with none running nothing "
+                    + "would start one again; use min: 1 (on k8s, KEDA reads Kafka itself and allows 0)");
+        }
+    }
+
     private static boolean isTimeZone(String zone) {
         try {
             ZoneId.of(zone);
@@ -177,6 +234,11 @@ public final class DeploySettings {
         public SettingsDef settings() {
             return K8S;
         }
+
+        @Override
+        public void check(TaskSpec task, Settings settings) {
+            checkAutoscale(task, settings);
+        }
     }
 
     /** Serves {@code deploy.target: ecs}; for {@link java.util.ServiceLoader}. */
@@ -195,14 +257,27 @@ public final class DeploySettings {
             return ECS;
         }
 
-        /** A scheduled task's cluster is an ARN: EventBridge Scheduler targets the cluster by ARN. */
+        /**
+         * A scheduled task's cluster is an ARN: EventBridge Scheduler targets the cluster by ARN; an
+         * autoscaled task keeps one replica at least. Checked when {@code deploy.target} names ECS.
+         */
         @Override
         public void check(TaskSpec task, Settings settings) {
+            checkAutoscale(task, settings);
+            if (!"ecs".equals(settings.get(TARGET))) {
+                return;
+            }
             String cluster = settings.get(CLUSTER);
             if (cluster != null && task.deployment().schedule() != null
                     && !CLUSTER_ARN.matcher(cluster).matches()) {
                 throw settings.error(CLUSTER, "must be an ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) for a "
                         + "scheduled task: EventBridge Scheduler targets the cluster by ARN");
+            }
+            if (settings.isSet(AUTOSCALE)) {
+                checkEcsAutoscale(settings.get(AUTOSCALE), (key, problem) -> {
+                    String at = settings.error(AUTOSCALE, problem).path();
+                    return new ConfigException(at.substring(0, at.length() - AUTOSCALE.name().length()) + key, problem);
+                });
             }
         }
     }

@@ -5,6 +5,9 @@ import ai.geniusrise.core.pipeline.CronSchedule;
 import ai.geniusrise.core.settings.Setting;
 import ai.geniusrise.core.pipeline.Pipeline;
 import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.applicationautoscaling.model.ObjectNotFoundException;
+import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
@@ -85,24 +88,39 @@ public final class ECSManager implements TaskManager {
 
     private final Supplier<EcsClient> ecsFactory;
     private final Supplier<SchedulerClient> schedulerFactory;
+    private final Supplier<ApplicationAutoScalingClient> autoScalingFactory;
     private final boolean ownsClients;
+    private final boolean ownsAutoScaling;
     private EcsClient ecs;
     private SchedulerClient scheduler;
+    private ApplicationAutoScalingClient autoScaling;
 
     /** A manager whose clients use the SDK's default region and credentials, built on first use. */
     public ECSManager() {
         this.ecsFactory = EcsClient::create;
         this.schedulerFactory = SchedulerClient::create;
+        this.autoScalingFactory = ApplicationAutoScalingClient::create;
         this.ownsClients = true;
+        this.ownsAutoScaling = true;
     }
 
-    /** A manager using these clients, which the caller closes. */
+    /**
+     * A manager using these clients, which the caller closes; an Application Auto Scaling client
+     * (for {@code deploy.autoscale}) is built from the SDK's defaults when one is needed.
+     */
     public ECSManager(EcsClient ecs, SchedulerClient scheduler) {
+        this(ecs, scheduler, null);
+    }
+
+    /** A manager using these clients, which the caller closes ({@code autoScaling} may be null: see above). */
+    public ECSManager(EcsClient ecs, SchedulerClient scheduler, ApplicationAutoScalingClient autoScaling) {
         Objects.requireNonNull(ecs, "ecs");
         Objects.requireNonNull(scheduler, "scheduler");
         this.ecsFactory = () -> ecs;
         this.schedulerFactory = () -> scheduler;
+        this.autoScalingFactory = autoScaling != null ? () -> autoScaling : ApplicationAutoScalingClient::create;
         this.ownsClients = false;
+        this.ownsAutoScaling = autoScaling == null;
     }
 
     @Override
@@ -112,7 +130,7 @@ public final class ECSManager implements TaskManager {
 
     /** What one task becomes on ECS. */
     record Plan(DeployedTask task, RegisterTaskDefinitionRequest taskDefinition, CreateServiceRequest service,
-                CreateScheduleRequest schedule, RunTaskRequest runTask) {
+                CreateScheduleRequest schedule, RunTaskRequest runTask, EcsScaling scaling) {
 
         /** The request that runs the task: a service, a schedule or a run. */
         SdkPojo runner() {
@@ -128,10 +146,19 @@ public final class ECSManager implements TaskManager {
     @Override
     public List<DeploymentFile> render(Pipeline pipeline) {
         List<DeploymentFile> files = new ArrayList<>();
-        for (List<DeploymentFile> pair : DeployedTask.inOrder(plans(pipeline), plan -> List.of(
-                new DeploymentFile(plan.task().name() + ".task-definition.json", AwsJson.text(plan.taskDefinition())),
-                new DeploymentFile(plan.runnerFile(), AwsJson.text(plan.runner()))))) {
-            files.addAll(pair);
+        for (List<DeploymentFile> some : DeployedTask.inOrder(plans(pipeline), plan -> {
+            List<DeploymentFile> out = new ArrayList<>(List.of(
+                    new DeploymentFile(plan.task().name() + ".task-definition.json", AwsJson.text(plan.taskDefinition())),
+                    new DeploymentFile(plan.runnerFile(), AwsJson.text(plan.runner()))));
+            if (plan.scaling() != null) {
+                out.add(new DeploymentFile(plan.task().name() + ".scalable-target.json",
+                        AwsJson.text(plan.scaling().target())));
+                out.add(new DeploymentFile(plan.task().name() + ".scaling-policy.json",
+                        AwsJson.text(plan.scaling().policy())));
+            }
+            return out;
+        })) {
+            files.addAll(some);
         }
         return files;
     }
@@ -168,11 +195,20 @@ public final class ECSManager implements TaskManager {
                     + "no index to take their shard by; deploy this task on k8s (an Indexed Job)"));
         }
 
+        Autoscale scale = Autoscale.of(task);
+        if (scale != null) {
+            DeploySettings.checkEcsAutoscale(o.autoscale(), o::error);
+        }
         int[] size = size(task, fargate);
         List<KeyValuePair> environment = new ArrayList<>();
         environment.add(KeyValuePair.builder().name(PIPELINE_VARIABLE).value(task.document()).build());
         if (task.javaToolOptions() != null) {
             environment.add(KeyValuePair.builder().name("JAVA_TOOL_OPTIONS").value(task.javaToolOptions()).build());
+        }
+        if (scale != null) {
+            // the lag the scaling policy tracks, as EMF log lines the awslogs driver takes to CloudWatch
+            environment.add(KeyValuePair.builder().name(ai.geniusrise.core.runtime.TaskRunner.LAG_METRIC_ENV)
+                    .value(EcsScaling.LAG_METRIC_INTERVAL).build());
         }
         List<Secret> secrets = new ArrayList<>();
         Map<String, String> secretArns = new LinkedHashMap<>();
@@ -256,6 +292,7 @@ public final class ECSManager implements TaskManager {
         CreateServiceRequest service = null;
         CreateScheduleRequest schedule = null;
         RunTaskRequest run = null;
+        EcsScaling scaling = null;
         if (task.streaming()) {
             Integer replicas = task.spec().deployment().replicas();
             CreateServiceRequest.Builder serviceRequest = CreateServiceRequest.builder();
@@ -264,7 +301,7 @@ public final class ECSManager implements TaskManager {
                     .cluster(cluster)
                     .serviceName(task.objectName(255))
                     .taskDefinition(family)
-                    .desiredCount(replicas == null ? 1 : replicas)
+                    .desiredCount(scale != null ? scale.min() : replicas == null ? 1 : replicas)
                     .launchType(launchType)
                     .networkConfiguration(network)
                     .deploymentConfiguration(b -> b.minimumHealthyPercent(100).maximumPercent(200)
@@ -273,6 +310,9 @@ public final class ECSManager implements TaskManager {
                     .propagateTags(PropagateTags.SERVICE)
                     .tags(tags(task))
                     .build();
+            if (scale != null) {
+                scaling = EcsScaling.of(task, scale, arn.matches() ? arn.group(4) : cluster, service.serviceName());
+            }
         } else if (task.scheduled()) {
             if (!arn.matches() || account == null) {
                 throw o.error(DeploySettings.CLUSTER, "must be an ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) for a scheduled "
@@ -318,7 +358,7 @@ public final class ECSManager implements TaskManager {
                     .propagateTags(PropagateTags.TASK_DEFINITION)
                     .build();
         }
-        return new Plan(task, td.build(), service, schedule, run);
+        return new Plan(task, td.build(), service, schedule, run, scaling);
     }
 
     /**
@@ -518,6 +558,13 @@ public final class ECSManager implements TaskManager {
         return ecs;
     }
 
+    private ApplicationAutoScalingClient autoScaling() {
+        if (autoScaling == null) {
+            autoScaling = autoScalingFactory.get();
+        }
+        return autoScaling;
+    }
+
     private SchedulerClient scheduler() {
         if (scheduler == null) {
             scheduler = schedulerFactory.get();
@@ -538,9 +585,11 @@ public final class ECSManager implements TaskManager {
                 CreateServiceRequest s = plan.service();
                 if (!dryRun) {
                     if (serviceActive(s.cluster(), s.serviceName())) {
+                        // an autoscaled service keeps the count its scaler set
                         UpdateServiceRequest.Builder update = UpdateServiceRequest.builder().cluster(s.cluster())
                                 .service(s.serviceName()).taskDefinition(s.taskDefinition())
-                                .desiredCount(s.desiredCount()).networkConfiguration(s.networkConfiguration())
+                                .desiredCount(plan.scaling() != null ? null : s.desiredCount())
+                                .networkConfiguration(s.networkConfiguration())
                                 .deploymentConfiguration(s.deploymentConfiguration())
                                 .serviceConnectConfiguration(s.serviceConnectConfiguration());
                         if (s.hasLoadBalancers()) {
@@ -553,6 +602,16 @@ public final class ECSManager implements TaskManager {
                 }
                 changes.add(new Change(dryRun ? Change.Action.WOULD_APPLY : Change.Action.APPLIED, "Service",
                         s.cluster() + "/" + s.serviceName()));
+                if (plan.scaling() != null) {
+                    if (!dryRun) {
+                        autoScaling().registerScalableTarget(plan.scaling().target());
+                        autoScaling().putScalingPolicy(plan.scaling().policy());
+                    }
+                    changes.add(new Change(dryRun ? Change.Action.WOULD_APPLY : Change.Action.APPLIED,
+                            "ScalableTarget", plan.scaling().target().resourceId()));
+                    changes.add(new Change(dryRun ? Change.Action.WOULD_APPLY : Change.Action.APPLIED,
+                            "ScalingPolicy", plan.scaling().policy().policyName()));
+                }
             } else if (plan.schedule() != null) {
                 CreateScheduleRequest s = plan.schedule();
                 if (!dryRun) {
@@ -665,6 +724,17 @@ public final class ECSManager implements TaskManager {
         return changes;
     }
 
+    /** Removes a scalable target and its policies; false when there is none. */
+    private boolean deregisterScalableTarget(RegisterScalableTargetRequest target) {
+        try {
+            autoScaling().deregisterScalableTarget(b -> b.serviceNamespace(target.serviceNamespace())
+                    .resourceId(target.resourceId()).scalableDimension(target.scalableDimension()));
+            return true;
+        } catch (ObjectNotFoundException e) {
+            return false;
+        }
+    }
+
     private boolean serviceActive(String cluster, String name) {
         DescribeServicesResponse r = ecs().describeServices(b -> b.cluster(cluster).services(name));
         return r.services().stream().anyMatch(s -> s.serviceName().equals(name) && "ACTIVE".equals(s.status()));
@@ -713,6 +783,10 @@ public final class ECSManager implements TaskManager {
         for (Plan plan : plans(pipeline)) {
             if (plan.service() != null) {
                 CreateServiceRequest s = plan.service();
+                if (plan.scaling() != null && deregisterScalableTarget(plan.scaling().target())) {
+                    changes.add(new Change(Change.Action.DELETED, "ScalableTarget",
+                            plan.scaling().target().resourceId()));
+                }
                 if (serviceActive(s.cluster(), s.serviceName())) {
                     ecs().deleteService(DeleteServiceRequest.builder().cluster(s.cluster()).service(s.serviceName())
                             .force(true).build());
@@ -737,7 +811,11 @@ public final class ECSManager implements TaskManager {
                 scheduler.close();
             }
         }
+        if (ownsAutoScaling && autoScaling != null) {
+            autoScaling.close();
+        }
         ecs = null;
         scheduler = null;
+        autoScaling = null;
     }
 }

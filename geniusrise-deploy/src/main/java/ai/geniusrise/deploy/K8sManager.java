@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -34,6 +35,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.time.Clock;
 import java.time.ZoneId;
@@ -137,11 +139,14 @@ public final class K8sManager implements TaskManager {
                 .build());
         PodTemplateSpec pod = pod(task, name);
         if (task.streaming()) {
-            int replicas = task.spec().deployment().replicas() == null ? 1 : task.spec().deployment().replicas();
+            Autoscale scale = Autoscale.of(task);
+            int replicas = scale != null ? scale.max()
+                    : task.spec().deployment().replicas() == null ? 1 : task.spec().deployment().replicas();
             objects.add(new DeploymentBuilder()
                     .withMetadata(meta(task, name, namespace, Map.of()))
                     .withNewSpec()
-                    .withReplicas(replicas)
+                    // scaled by KEDA: no replicas here, or every apply would reset what the scaler set
+                    .withReplicas(scale != null ? null : replicas)
                     .withNewSelector().withMatchLabels(task.selector()).endSelector()
                     .withTemplate(pod)
                     .endSpec()
@@ -170,6 +175,9 @@ public final class K8sManager implements TaskManager {
                         .withNewTargetPort("listen").withProtocol("TCP").endPort()
                         .endSpec()
                         .build());
+            }
+            if (scale != null) {
+                objects.addAll(KedaObjects.of(task, scale, name, meta(task, name, namespace, Map.of())));
             }
         } else if (task.scheduled()) {
             DeployOptions o = task.options();
@@ -385,6 +393,11 @@ public final class K8sManager implements TaskManager {
     }
 
     private void serverSideApply(HasMetadata o, String ns) {
+        if (o instanceof GenericKubernetesResource g) {
+            client().genericKubernetesResources(KedaObjects.context(g.getKind())).inNamespace(ns).resource(g)
+                    .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            return;
+        }
         client().resource(o).inNamespace(ns).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
@@ -392,7 +405,8 @@ public final class K8sManager implements TaskManager {
     public List<TaskStatus> status(Pipeline pipeline) {
         List<TaskStatus> out = new ArrayList<>();
         for (HasMetadata o : objects(pipeline)) {
-            if (o instanceof ConfigMap || o instanceof Service || o instanceof PodDisruptionBudget) {
+            if (o instanceof ConfigMap || o instanceof Service || o instanceof PodDisruptionBudget
+                    || o instanceof GenericKubernetesResource) {
                 continue;
             }
             String ns = namespaceOf(o);
@@ -468,11 +482,33 @@ public final class K8sManager implements TaskManager {
                     found.add(o);
                 }
             }
+            for (String kind : KedaObjects.KINDS) {
+                try {
+                    for (GenericKubernetesResource o : client().genericKubernetesResources(KedaObjects.context(kind))
+                            .inNamespace(ns).withLabel(DeployedTask.PIPELINE_LABEL, pipeline)
+                            .withLabel(DeployedTask.MANAGED_BY_LABEL, DeployedTask.MANAGER).list().getItems()) {
+                        if (o.getMetadata().getNamespace() == null) {
+                            o.getMetadata().setNamespace(ns);
+                        }
+                        found.add(o);
+                    }
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        throw e;
+                    }
+                    // KEDA's CRDs are not installed: nothing of theirs to find
+                }
+            }
         }
         return found;
     }
 
     private void remove(HasMetadata o) {
+        if (o instanceof GenericKubernetesResource g) {
+            client().genericKubernetesResources(KedaObjects.context(g.getKind())).inNamespace(
+                    g.getMetadata().getNamespace()).withName(g.getMetadata().getName()).delete();
+            return;
+        }
         client().resources(o.getClass()).inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName())
                 .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
     }

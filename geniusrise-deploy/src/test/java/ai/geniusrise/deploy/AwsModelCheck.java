@@ -36,6 +36,10 @@ final class AwsModelCheck {
         return new AwsModelCheck("ecs-2014-11-13.service-2.json.gz");
     }
 
+    static AwsModelCheck applicationAutoScaling() {
+        return new AwsModelCheck("application-autoscaling-2016-02-06.service-2.json.gz");
+    }
+
     static AwsModelCheck scheduler() {
         return new AwsModelCheck("scheduler-2021-06-30.service-2.json.gz");
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
@@ -43,11 +44,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EcsApplyTest {
 
     private static final String ECS = "AmazonEC2ContainerServiceV20141113.";
+    /** Application Auto Scaling's JSON 1.1 target prefix (its service model's {@code targetPrefix}). */
+    private static final String SCALING = "AnyScaleFrontendService.";
 
     private WireMockServer wire;
     private ECSManager ecs;
     private EcsClient ecsClient;
     private SchedulerClient schedulerClient;
+    private ApplicationAutoScalingClient scalingClient;
 
     @BeforeEach
     void start() {
@@ -59,7 +63,9 @@ class EcsApplyTest {
                 .credentialsProvider(credentials).build();
         schedulerClient = SchedulerClient.builder().endpointOverride(endpoint).region(Region.EU_WEST_1)
                 .credentialsProvider(credentials).build();
-        ecs = new ECSManager(ecsClient, schedulerClient);
+        scalingClient = ApplicationAutoScalingClient.builder().endpointOverride(endpoint).region(Region.EU_WEST_1)
+                .credentialsProvider(credentials).build();
+        ecs = new ECSManager(ecsClient, schedulerClient, scalingClient);
         ecsStub("RegisterTaskDefinition", "{\"taskDefinition\": {\"taskDefinitionArn\": "
                 + "\"arn:aws:ecs:eu-west-1:123456789012:task-definition/x:1\", \"revision\": 1}}");
         ecsStub("DescribeServices", "{\"services\": [], \"failures\": []}");
@@ -78,12 +84,73 @@ class EcsApplyTest {
     void stop() {
         ecsClient.close();
         schedulerClient.close();
+        scalingClient.close();
         wire.stop();
     }
 
     private void ecsStub(String operation, String body) {
         wire.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(ECS + operation))
                 .willReturn(okJson(body)));
+    }
+
+    /** What Application Auto Scaling answers: the operation's output shape, or an error as its protocol writes one. */
+    private void scalingStub(String operation, int status, String body) {
+        var response = aResponse().withStatus(status).withHeader("Content-Type", "application/x-amz-json-1.1")
+                .withBody(body);
+        if (status >= 400) {
+            response = response.withHeader("x-amzn-ErrorType", body.replaceAll("(?s).*\"__type\": \"([^\"]+)\".*", "$1"));
+        }
+        wire.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(SCALING + operation))
+                .willReturn(response));
+    }
+
+    private List<JsonNode> scalingBodies(String operation) {
+        return wire.findAll(postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo(SCALING + operation)))
+                .stream().map(EcsApplyTest::json).toList();
+    }
+
+    @Test
+    void applyOfAnAutoscaledTaskRegistersItsScalableTargetAndPolicyAndReapplyLeavesTheCountToTheScaler(
+            @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, AutoscaleTest.SCALED);
+        var pipeline = TaskManager.load(file, Map.of());
+        Map<String, JsonNode> files = files(ecs.render(pipeline));
+        scalingStub("RegisterScalableTarget", 200, "{\"ScalableTargetARN\": \"arn:aws:application-autoscaling:"
+                + "eu-west-1:123456789012:scalable-target/0123456789abcdef\"}");
+        scalingStub("PutScalingPolicy", 200, "{\"PolicyARN\": \"arn:aws:autoscaling:eu-west-1:123456789012:"
+                + "scalingPolicy:0123:resource/ecs/service/pipelines/pipeline-enrich:policyName/pipeline-enrich-lag\","
+                + " \"Alarms\": [{\"AlarmName\": \"TargetTracking-service/pipelines/pipeline-enrich-AlarmHigh\","
+                + " \"AlarmARN\": \"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:TargetTracking-high\"}]}");
+
+        List<Change> changes = ecs.apply(pipeline, false);
+
+        assertThat(changes).extracting(Change::toString).containsSequence(
+                "applied Service arn:aws:ecs:eu-west-1:123456789012:cluster/pipelines/pipeline-enrich",
+                "applied ScalableTarget service/pipelines/pipeline-enrich",
+                "applied ScalingPolicy pipeline-enrich-lag");
+        assertThat(scalingBodies("RegisterScalableTarget")).containsExactly(files.get("enrich.scalable-target.json"));
+        assertThat(scalingBodies("PutScalingPolicy")).containsExactly(files.get("enrich.scaling-policy.json"));
+
+        ecsStub("DescribeServices", "{\"services\": [" + service("pipeline-enrich", "pipeline", "enrich")
+                + "], \"failures\": []}");
+        ecsStub("UpdateService", "{\"service\": {}}");
+        ecs.apply(pipeline, false);
+        assertThat(ecsBodies("UpdateService")).singleElement().satisfies(u -> assertThat(u.has("desiredCount"))
+                .as("the scaler's count stands").isFalse());
+
+        ecsStub("DeleteService", "{\"service\": {}}");
+        ecsStub("ListTaskDefinitions", "{\"taskDefinitionArns\": []}");
+        scalingStub("DeregisterScalableTarget", 200, "{}");
+        assertThat(ecs.delete(pipeline)).extracting(Change::toString).startsWith(
+                "deleted ScalableTarget service/pipelines/pipeline-enrich");
+        assertThat(scalingBodies("DeregisterScalableTarget")).containsExactly(AwsJson.MAPPER.readTree(
+                "{\"ServiceNamespace\": \"ecs\", \"ResourceId\": \"service/pipelines/pipeline-enrich\","
+                        + " \"ScalableDimension\": \"ecs:service:DesiredCount\"}"));
+        scalingStub("DeregisterScalableTarget", 400, "{\"__type\": \"ObjectNotFoundException\", \"Message\": "
+                + "\"No scalable target registered for service namespace: ecs\"}");
+        assertThat(ecs.delete(pipeline)).extracting(Change::toString)
+                .doesNotContain("deleted ScalableTarget service/pipelines/pipeline-enrich");
     }
 
     private List<JsonNode> ecsBodies(String operation) {

@@ -65,6 +65,28 @@ class K8sApplyTest {
     }
 
     @Test
+    void anAutoscaledTaskGetsItsKedaObjectsAndLosesThemWhenAutoscaleIsRemoved() throws IOException {
+        K8sManager k8s = new K8sManager(client);
+        String scaled = AutoscaleTest.SCALED.replace("  deploy:\n    cluster", "  deploy:\n    namespace: pipelines\n"
+                + "    cluster");
+        List<Change> first = k8s.apply(write(scaled), false);
+        assertThat(first).extracting(Change::toString).contains("applied ScaledObject pipelines/pipeline-enrich",
+                "applied TriggerAuthentication pipelines/pipeline-enrich");
+        var scaledObjects = client.genericKubernetesResources(KedaObjects.context("ScaledObject"))
+                .inNamespace("pipelines");
+        assertThat(scaledObjects.withName("pipeline-enrich").get().getAdditionalProperties().get("spec").toString())
+                .contains("lagThreshold=5000");
+        assertThat(deployment("pipeline-enrich").getSpec().getReplicas()).as("the scaler's to set").isNull();
+
+        List<Change> second = k8s.apply(write(scaled.replace("      autoscale: {min: 1, max: 12, lagPerReplica: 5000}\n",
+                "      podDisruptionBudget: false\n")), false);
+        assertThat(second).extracting(Change::toString).contains("pruned ScaledObject pipelines/pipeline-enrich",
+                "pruned TriggerAuthentication pipelines/pipeline-enrich");
+        assertThat(scaledObjects.withName("pipeline-enrich").get()).isNull();
+        assertThat(k8s.delete(write(scaled))).extracting(Change::kind).doesNotContain("ScaledObject");
+    }
+
+    @Test
     void applyCreatesEveryObjectThenReapplyUpdatesReplicasAndPrunesTheRemovedTask() throws IOException {
         client.configMaps().inNamespace("pipelines").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("unrelated").endMetadata().addToData("k", "v").build()).create();

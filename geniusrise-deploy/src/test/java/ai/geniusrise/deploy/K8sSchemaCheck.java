@@ -26,7 +26,20 @@ import java.util.regex.Pattern;
 final class K8sSchemaCheck {
 
     private static final Map<String, String> API_VERSIONS = Map.of("ConfigMap", "v1", "Service", "v1",
-            "Deployment", "apps/v1", "Job", "batch/v1", "CronJob", "batch/v1", "PodDisruptionBudget", "policy/v1");
+            "Deployment", "apps/v1", "Job", "batch/v1", "CronJob", "batch/v1", "PodDisruptionBudget", "policy/v1",
+            "ScaledObject", "keda.sh/v1alpha1", "TriggerAuthentication", "keda.sh/v1alpha1");
+    /** KEDA's CRD schemas by kind ({@code keda-crd/}, see its README). */
+    private static final Map<String, String> CRDS = Map.of("ScaledObject", "/keda-crd/keda.sh_scaledobjects.yaml",
+            "TriggerAuthentication", "/keda-crd/keda.sh_triggerauthentications.yaml");
+    /** The metadata keys of KEDA's kafka trigger (docs of the Apache Kafka scaler, KEDA 2.x). */
+    static final Set<String> KAFKA_TRIGGER_METADATA = Set.of("bootstrapServers", "bootstrapServersFromEnv",
+            "consumerGroup", "consumerGroupFromEnv", "topic", "topicFromEnv", "lagThreshold", "activationLagThreshold",
+            "offsetResetPolicy", "allowIdleConsumers", "excludePersistentLag", "scaleToZeroOnInvalidOffset",
+            "limitToPartitionsWithLag", "partitionLimitation", "version", "sasl", "tls", "unsafeSsl");
+    /** The parameters a kafka trigger takes from a TriggerAuthentication. */
+    static final Set<String> KAFKA_AUTH_PARAMETERS = Set.of("sasl", "username", "password", "tls", "ca", "cert",
+            "key", "keyPassword", "keyEncoding", "oauthTokenEndpointUri", "scopes", "oauthExtensions",
+            "awsRegion", "awsEndpoint", "saslAuthorizationIdentity");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern NAME_PART = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
@@ -52,9 +65,84 @@ final class K8sSchemaCheck {
         if (!API_VERSIONS.get(kind).equals(object.path("apiVersion").asText())) {
             v.add("apiVersion: expected " + API_VERSIONS.get(kind) + " for " + kind);
         }
+        if (CRDS.containsKey(kind)) {
+            check(object, crdSchema(CRDS.get(kind)), kind, v);
+            keda(kind, object, v);
+            return v;
+        }
         check(object, "V1" + kind, kind, v);
         beyondSchema(kind, object, v);
         return v;
+    }
+
+    private static JsonNode crdSchema(String resource) {
+        try (InputStream in = K8sSchemaCheck.class.getResourceAsStream(resource)) {
+            Object yaml = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder()
+                    .build()).loadFromInputStream(in);
+            return new ObjectMapper().valueToTree(yaml).path("schema").path("openAPIV3Schema");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** KEDA's rules beyond its schema, for what we generate: a kafka trigger and its authentication. */
+    private static void keda(String kind, JsonNode o, List<String> v) {
+        String name = o.path("metadata").path("name").asText();
+        if (name.length() > 253 || !name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")) {
+            v.add(kind + ".metadata.name: '" + name + "' is not a valid name");
+        }
+        labels(o.path("metadata").path("labels"), kind + ".metadata.labels", v);
+        JsonNode spec = o.path("spec");
+        if (kind.equals("TriggerAuthentication")) {
+            for (JsonNode ref : spec.path("secretTargetRef")) {
+                if (!KAFKA_AUTH_PARAMETERS.contains(ref.path("parameter").asText())) {
+                    v.add(kind + ".spec.secretTargetRef: parameter '" + ref.path("parameter").asText()
+                            + "' is not one the kafka scaler reads");
+                }
+                if (!ref.path("name").asText().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+                        || !ref.path("key").asText().matches("[-._a-zA-Z0-9]+")) {
+                    v.add(kind + ".spec.secretTargetRef: '" + ref.path("name").asText() + "/" + ref.path("key").asText()
+                            + "' is not a Secret name and key");
+                }
+            }
+            return;
+        }
+        int min = spec.path("minReplicaCount").asInt(0);
+        int max = spec.path("maxReplicaCount").asInt(100);
+        if (min < 0 || min > max) {
+            v.add("ScaledObject.spec: minReplicaCount " + min + " must be from 0 to maxReplicaCount " + max);
+        }
+        for (JsonNode t : spec.path("triggers")) {
+            if (!t.path("type").asText().equals("kafka")) {
+                v.add("ScaledObject.spec.triggers.type: '" + t.path("type").asText() + "' is not the kafka scaler");
+                continue;
+            }
+            JsonNode md = t.path("metadata");
+            for (Iterator<String> it = md.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!KAFKA_TRIGGER_METADATA.contains(key)) {
+                    v.add("ScaledObject.spec.triggers.metadata." + key + ": not a setting of the kafka scaler");
+                }
+            }
+            for (String required : List.of("bootstrapServers", "consumerGroup", "topic")) {
+                if (md.path(required).asText("").isBlank()) {
+                    v.add("ScaledObject.spec.triggers.metadata." + required + ": required by the kafka scaler");
+                }
+            }
+            if (!md.path("lagThreshold").asText("10").matches("[1-9][0-9]*")) {
+                v.add("ScaledObject.spec.triggers.metadata.lagThreshold: expected a positive whole number");
+            }
+            if (md.has("offsetResetPolicy") && !Set.of("earliest", "latest").contains(md.get("offsetResetPolicy").asText())) {
+                v.add("ScaledObject.spec.triggers.metadata.offsetResetPolicy: expected earliest or latest");
+            }
+            if (md.has("sasl") && !Set.of("none", "plaintext", "scram_sha256", "scram_sha512", "oauthbearer", "gssapi")
+                    .contains(md.get("sasl").asText())) {
+                v.add("ScaledObject.spec.triggers.metadata.sasl: unknown mechanism");
+            }
+            if (md.has("tls") && !Set.of("enable", "disable").contains(md.get("tls").asText())) {
+                v.add("ScaledObject.spec.triggers.metadata.tls: expected enable or disable");
+            }
+        }
     }
 
     private void check(JsonNode value, String definition, String path, List<String> v) {
@@ -70,8 +158,17 @@ final class K8sSchemaCheck {
             check(value, schema.get("$ref").asText().substring("#/definitions/".length()), path, v);
             return;
         }
-        if (value.isNull()) {
+        if (value.isNull() || schema.path("x-abridged").asBoolean()) {
             return;
+        }
+        if (schema.has("enum")) {
+            boolean listed = false;
+            for (JsonNode e : schema.get("enum")) {
+                listed |= e.equals(value);
+            }
+            if (!listed) {
+                v.add(path + ": " + value + " is not one of " + schema.get("enum"));
+            }
         }
         if (schema.path("x-kubernetes-int-or-string").asBoolean()) {
             if (!value.isTextual() && !value.isIntegralNumber()) {
@@ -92,6 +189,8 @@ final class K8sSchemaCheck {
             case "integer" -> {
                 if (!value.isIntegralNumber()) {
                     v.add(path + ": expected an integer, got " + value.getNodeType() + " " + value);
+                } else if ("int32".equals(schema.path("format").asText()) && !value.canConvertToInt()) {
+                    v.add(path + ": " + value + " is out of int32's range");
                 }
             }
             case "number" -> {

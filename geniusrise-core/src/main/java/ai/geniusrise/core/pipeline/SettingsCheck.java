@@ -117,13 +117,15 @@ final class SettingsCheck {
         PipelineNode targetNode = values.get("target");
         String target = targetNode == null || targetNode.isNull() ? null : targetNode.text().trim();
         Settings settings = check(DeployTarget.definitionFor(target), values, task, "deploy", spec.name());
-        DeployTarget.find(target).ifPresent(t -> {
+        // with no target named, the rules every target holds (each target checks its own only when named)
+        List<DeployTarget> targets = target == null ? DeployTarget.all() : DeployTarget.find(target).stream().toList();
+        for (DeployTarget t : targets) {
             try {
                 t.check(spec, settings);
             } catch (ConfigException e) {
                 throw located(e, values, task, "deploy", spec.name());
             }
-        });
+        }
     }
 
     private static void streamName(Setting<String> rule, PipelineNode config, String key) {
@@ -163,11 +165,13 @@ final class SettingsCheck {
         String at = e.path() == null ? "" : e.path();
         int dot = at.indexOf('.');
         PipelineNode node = values.get(at);
-        if (node == null && dot > 0) {
-            node = values.get(at.substring(0, dot));
-        }
         if (node != null) {
             return node.error(e.problem() + inherited(node, taskName));
+        }
+        PipelineNode outer = dot > 0 ? values.get(at.substring(0, dot)) : null;
+        if (outer != null) {
+            // a key inside a mapping value (autoscale.max): at that key when it is written there
+            return outer.relocate(new ConfigException(at.substring(dot + 1), e.problem() + inherited(outer, taskName)));
         }
         String relative = key.isEmpty() ? at : key + (at.isEmpty() ? "" : "." + at);
         return parent.relocate(new ConfigException(relative, e.problem(), e.getCause()));

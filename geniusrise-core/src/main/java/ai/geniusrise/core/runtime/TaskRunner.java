@@ -61,6 +61,18 @@ public final class TaskRunner {
     /** Environment variable holding the logical time of a run (ISO-8601), e.g. {@code 2024-05-01T10:00:00Z}. */
     public static final String LOGICAL_TIME_ENV = "GENIUSRISE_LOGICAL_TIME";
 
+    /**
+     * Environment variable that turns on the lag metric of a streaming task: its value is the
+     * interval ({@code 60s}) at which the task writes the lag of its assigned partitions to standard
+     * output as a CloudWatch Embedded Metric Format line (what {@code deploy.autoscale} on ECS
+     * scales on; see {@link Builder#lagMetric}).
+     */
+    public static final String LAG_METRIC_ENV = "GENIUSRISE_LAG_METRIC";
+    /** The CloudWatch namespace of the lag metric. */
+    public static final String LAG_METRIC_NAMESPACE = "Geniusrise";
+    /** The name of the lag metric; its dimensions are {@code Pipeline} and {@code Task}. */
+    public static final String LAG_METRIC_NAME = "ConsumerLag";
+
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
     private final TaskSpec spec;
@@ -74,6 +86,8 @@ public final class TaskRunner {
     private final Instant logicalTime;
     private final Consumer<RunSummary> onFinished;
     private final Consumer<RuntimeException> onFailed;
+    private final Duration lagMetricEvery;
+    private final Consumer<String> lagMetricLines;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean ready;
@@ -93,6 +107,19 @@ public final class TaskRunner {
         this.shutdownTimeout = b.shutdownTimeout;
         this.onFinished = b.onFinished;
         this.onFailed = b.onFailed;
+        if (b.lagMetricEvery != null) {
+            this.lagMetricEvery = b.lagMetricEvery;
+            this.lagMetricLines = b.lagMetricLines;
+        } else {
+            String every = System.getenv(LAG_METRIC_ENV);
+            try {
+                this.lagMetricEvery = every == null || every.isBlank() ? null
+                        : ai.geniusrise.core.settings.Quantities.positiveDuration(every.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(LAG_METRIC_ENV, e.getMessage(), e);
+            }
+            this.lagMetricLines = System.out::println;
+        }
     }
 
     /** A builder for running {@code spec}. */
@@ -211,7 +238,13 @@ public final class TaskRunner {
             try {
                 TaskMetrics taskMetrics = new TaskMetrics(registry);
                 metrics = taskMetrics;
-                return dispatch(task, context, taskMetrics);
+                if (lagMetricEvery == null || !spec.streaming()) {
+                    return dispatch(task, context, taskMetrics);
+                }
+                try (LagMetricLog lag = new LagMetricLog(pipelineName, spec.name(), lagMetricEvery,
+                        taskMetrics::inputLag, lagMetricLines, Clock.systemUTC())) {
+                    return dispatch(task, context, taskMetrics);
+                }
             } catch (ConfigException e) {
                 // an adapter's setting found wrong once the run binds it: say which task it is in
                 throw e.file() != null || e.path() != null && e.path().startsWith("task '" + spec.name() + "'") ? e
@@ -352,6 +385,8 @@ public final class TaskRunner {
         private Instant logicalTime;
         private Consumer<RunSummary> onFinished;
         private Consumer<RuntimeException> onFailed;
+        private Duration lagMetricEvery;
+        private Consumer<String> lagMetricLines;
 
         private Builder(TaskSpec spec) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -442,6 +477,23 @@ public final class TaskRunner {
          */
         public Builder onFailed(Consumer<RuntimeException> value) {
             this.onFailed = Objects.requireNonNull(value, "onFailed");
+            return this;
+        }
+
+        /**
+         * Every {@code every}, gives {@code lines} the consumer lag of a streaming task's assigned
+         * partitions as a CloudWatch Embedded Metric Format line (metric {@value TaskRunner#LAG_METRIC_NAME} in namespace {@value TaskRunner#LAG_METRIC_NAMESPACE}),
+         * from a thread of its own; nothing while the lag is unknown. Default: every
+         * {@value TaskRunner#LAG_METRIC_ENV} when that variable is set, to standard output (where
+         * ECS's awslogs driver takes it to CloudWatch), else off.
+         */
+        public Builder lagMetric(Duration every, Consumer<String> lines) {
+            Objects.requireNonNull(every, "every");
+            if (every.isZero() || every.isNegative()) {
+                throw new IllegalArgumentException("the lag metric's interval must be positive, got " + every);
+            }
+            this.lagMetricEvery = every;
+            this.lagMetricLines = Objects.requireNonNull(lines, "lines");
             return this;
         }
 

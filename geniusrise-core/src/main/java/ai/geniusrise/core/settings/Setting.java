@@ -54,7 +54,9 @@ public final class Setting<T> {
         /** The name of an environment variable holding a secret; the secret itself is never written. */
         SECRET("env variable name"),
         /** A mapping or list of keys declared elsewhere, such as a pipeline file's {@code tasks}. */
-        NESTED("nested keys");
+        NESTED("nested keys"),
+        /** A mapping of settings of its own, such as {@code autoscale: {min: 1, max: 8}}. */
+        GROUP("mapping of settings");
 
         private final String label;
 
@@ -80,9 +82,16 @@ public final class Setting<T> {
     private final String expected;
     private final Function<Object, T> parser;
     private final Function<T, String> validator;
+    private final SettingsDef fields;
 
     private Setting(String name, Type type, T defaultValue, String defaultDoc, boolean required, String doc,
                     String expected, Function<Object, T> parser, Function<T, String> validator) {
+        this(name, type, defaultValue, defaultDoc, required, doc, expected, parser, validator, null);
+    }
+
+    private Setting(String name, Type type, T defaultValue, String defaultDoc, boolean required, String doc,
+                    String expected, Function<Object, T> parser, Function<T, String> validator, SettingsDef fields) {
+        this.fields = fields;
         this.name = Objects.requireNonNull(name, "name");
         this.type = type;
         this.defaultValue = defaultValue;
@@ -256,22 +265,39 @@ public final class Setting<T> {
         return new Setting<>(name, Type.NESTED, null, null, false, doc, expected, raw -> raw, v -> null);
     }
 
+    /**
+     * A mapping whose keys are the settings of {@code fields} ({@code autoscale: {min: 1, max: 8}}),
+     * read with {@link SettingsDef#parse} and its rules; a mistake inside is reported at its own key
+     * ({@code autoscale.max}). Read the values with {@link Settings#get(Setting)} on the result.
+     */
+    public static Setting<Settings> group(String name, SettingsDef fields, String doc) {
+        String expected = "a mapping of " + String.join(", ", fields.settings().stream().map(Setting::name).toList());
+        return new Setting<>(name, Type.GROUP, null, null, false, doc, expected, raw -> {
+            if (!(raw instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("expected " + expected + ", got " + describe(raw));
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            m.forEach((k, v) -> values.put(String.valueOf(k), v));
+            return fields.parse(values, "");
+        }, v -> null, fields);
+    }
+
     // ---------------------------------------------------------------- modifiers
 
     /** This setting with a default value, used when the key is absent. */
     public Setting<T> withDefault(T value) {
         return new Setting<>(name, type, Objects.requireNonNull(value, "value"), defaultDoc, required, doc, expected,
-                parser, validator);
+                parser, validator, fields);
     }
 
     /** This setting with its default described in words, for a default computed at run time. */
     public Setting<T> withDefaultDescribed(String words) {
-        return new Setting<>(name, type, defaultValue, words, required, doc, expected, parser, validator);
+        return new Setting<>(name, type, defaultValue, words, required, doc, expected, parser, validator, fields);
     }
 
     /** This setting, required: a missing key is a mistake. */
     public Setting<T> required() {
-        return new Setting<>(name, type, defaultValue, defaultDoc, true, doc, expected, parser, validator);
+        return new Setting<>(name, type, defaultValue, defaultDoc, true, doc, expected, parser, validator, fields);
     }
 
     /**
@@ -287,7 +313,7 @@ public final class Setting<T> {
                 return problem;
             }
             return valid.test(v) ? null : "expected " + what + ", got '" + redacted(v) + "'";
-        });
+        }, fields);
     }
 
     /**
@@ -299,10 +325,15 @@ public final class Setting<T> {
         return new Setting<>(name, type, defaultValue, defaultDoc, required, doc, expected, parser, v -> {
             String first = before.apply(v);
             return first != null ? first : problem.apply(v);
-        });
+        }, fields);
     }
 
     // ---------------------------------------------------------------- reading
+
+    /** The settings inside a {@link Type#GROUP group}, or {@code null} for other types. */
+    public SettingsDef fields() {
+        return fields;
+    }
 
     /** The key in a pipeline file. */
     public String name() {
@@ -358,7 +389,8 @@ public final class Setting<T> {
         if (raw == null) {
             throw new IllegalArgumentException("expected " + expected + ", got nothing");
         }
-        if (type != Type.LIST && type != Type.MAP && type != Type.NESTED && (raw instanceof Map || raw instanceof Collection)) {
+        if (type != Type.LIST && type != Type.MAP && type != Type.NESTED && type != Type.GROUP
+                && (raw instanceof Map || raw instanceof Collection)) {
             throw new IllegalArgumentException("expected " + expected + ", got " + describe(raw));
         }
         T value = parser.apply(raw);

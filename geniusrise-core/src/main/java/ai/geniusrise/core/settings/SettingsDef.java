@@ -227,6 +227,9 @@ public final class SettingsDef {
                 values.put(key, s.parse(value));
             } catch (IllegalArgumentException ex) {
                 throw new ConfigException(pathPrefix + key, ex.getMessage());
+            } catch (ConfigException ex) {
+                // a mistake inside a group, at its own key: autoscale.max
+                throw new ConfigException(pathPrefix + key + (ex.path() == null ? "" : "." + ex.path()), ex.problem());
             }
         }
         for (Setting<?> s : settings.values()) {
@@ -257,11 +260,19 @@ public final class SettingsDef {
      */
     public String markdownTable() {
         StringBuilder sb = new StringBuilder("| key | value | default | description |\n|---|---|---|---|\n");
-        for (Setting<?> s : settings.values()) {
-            sb.append("| `").append(s.name()).append("` | ").append(cell(s.expected())).append(" | ")
-                    .append(cell(s.defaultText())).append(" | ").append(cell(s.doc())).append(" |\n");
-        }
+        rows(sb, "");
         return sb.toString();
+    }
+
+    /** One row per setting, then the rows of a group's settings under {@code group.}. */
+    private void rows(StringBuilder sb, String prefix) {
+        for (Setting<?> s : settings.values()) {
+            sb.append("| `").append(prefix).append(s.name()).append("` | ").append(cell(s.expected())).append(" | ")
+                    .append(cell(s.defaultText())).append(" | ").append(cell(s.doc())).append(" |\n");
+            if (s.fields() != null) {
+                s.fields().rows(sb, prefix + s.name() + ".");
+            }
+        }
     }
 
     private static String cell(String text) {

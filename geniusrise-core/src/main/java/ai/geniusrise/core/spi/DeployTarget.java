@@ -28,7 +28,8 @@ public interface DeployTarget {
     /**
      * Checks rules that join these settings with the task (an ECS cluster given by ARN for a
      * scheduled task); throws {@link Settings#error} for the key at fault. Run when the pipeline
-     * file is loaded and again when the task is deployed.
+     * file is loaded and again when the task is deployed. A {@code deploy:} naming no target is
+     * checked by every target: rules of one target alone apply when {@code deploy.target} names it.
      */
     default void check(TaskSpec task, Settings settings) {
     }
