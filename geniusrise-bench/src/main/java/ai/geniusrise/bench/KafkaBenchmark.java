@@ -186,7 +186,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
     }
 
     /** The 1-, 5- and 15-minute load averages of the machine. */
-    private static String loadAverage() throws IOException {
+    static String loadAverage() throws IOException {
         String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
         return f[0] + " / " + f[1] + " / " + f[2];
     }

@@ -76,6 +76,35 @@ class SchemaRegistryProtocolTest {
     }
 
     @Test
+    void jsonSchemasAreKeptWithTheirTypeAndOneIdPerSchemaWhateverItsLayout() throws Exception {
+        String url = registry.url();
+        String spaced = "{\"title\": \"Click\", \"type\": \"object\", \"required\": [\"user\"]}";
+        String compact = "{\"title\":\"Click\",\"type\":\"object\",\"required\":[\"user\"]}";
+        int id = call(url, "POST", "/subjects/j-a/versions", typed(spaced, "JSON")).body().get("id").asInt();
+        assertThat(call(url, "POST", "/subjects/j-b/versions", typed(compact, "JSON")).body().get("id").asInt())
+                .isEqualTo(id);
+        JsonNode byId = call(url, "GET", "/schemas/ids/" + id, null).body();
+        assertThat(byId.get("schemaType").asText()).isEqualTo("JSON");
+        assertThat(byId.get("schema").asText()).isEqualTo(compact);
+        JsonNode latest = call(url, "GET", "/subjects/j-a/versions/latest", null).body();
+        assertThat(latest.get("schemaType").asText()).isEqualTo("JSON");
+        assertThat(latest.get("id").asInt()).isEqualTo(id);
+        assertThat(call(url, "POST", "/subjects/j-a", typed(spaced, "JSON")).body().get("id").asInt()).isEqualTo(id);
+        assertThat(call(url, "POST", "/subjects/j-a", schema(compact)).body().get("error_code").asInt())
+                .as("the same text as an Avro schema is another schema").isIn(40403, 42201);
+        Answer notJson = call(url, "POST", "/subjects/j-c/versions", typed("{\"type\": ", "JSON"));
+        assertThat(notJson.status()).isEqualTo(422);
+        assertThat(notJson.body().get("error_code").asInt()).isEqualTo(42201);
+        Answer notASchema = call(url, "POST", "/subjects/j-c/versions", typed("[1, 2]", "JSON"));
+        assertThat(notASchema.body().get("error_code").asInt()).isEqualTo(42201);
+        assertThat(notASchema.body().get("message").asText()).contains("an object or a boolean, not array");
+    }
+
+    private static String typed(String text, String type) {
+        return JSON.createObjectNode().put("schema", text).put("schemaType", type).toString();
+    }
+
+    @Test
     void errorsCarryTheConfluentCodes() throws Exception {
         String url = registry.url();
         Answer noSubject = call(url, "GET", "/subjects/p-none/versions/latest", null);

@@ -20,7 +20,7 @@ final class RegistrySettings {
         supported("valueFormat", valueFormat);
         if (keyFormat == null && valueFormat == null) {
             if (given != null) {
-                throw new ConfigException("schemaRegistry", "is used by keyFormat or valueFormat (avro), "
+                throw new ConfigException("schemaRegistry", "is used by keyFormat or valueFormat (avro, json-schema), "
                         + "and neither is set");
             }
             return null;
@@ -36,14 +36,14 @@ final class RegistrySettings {
     static String schema(String key, String schema, SchemaFormat format, String formatKey) {
         String s = schema == null || schema.isBlank() ? null : schema.trim();
         if (s != null && format == null) {
-            throw new ConfigException(key, "is the schema of " + formatKey + ", which is not set (avro)");
+            throw new ConfigException(key, "is the schema of " + formatKey + ", which is not set (avro, json-schema)");
         }
         return s;
     }
 
     private static void supported(String key, SchemaFormat format) {
-        if (format == SchemaFormat.PROTOBUF || format == SchemaFormat.JSON_SCHEMA) {
-            throw new ConfigException(key, format.yamlName() + " is not supported yet; avro is");
+        if (format == SchemaFormat.PROTOBUF) {
+            throw new ConfigException(key, format.yamlName() + " is not supported yet; avro and json-schema are");
         }
     }
 

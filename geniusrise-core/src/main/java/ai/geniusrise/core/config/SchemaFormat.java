@@ -9,7 +9,7 @@ package ai.geniusrise.core.config;
 public enum SchemaFormat {
     /** Avro binary encoding; the registry's schema type {@code AVRO}. */
     AVRO("avro", "AVRO"),
-    /** JSON text checked against a JSON Schema; the registry's schema type {@code JSON}. Not supported yet. */
+    /** JSON text checked against a JSON Schema; the registry's schema type {@code JSON}. */
     JSON_SCHEMA("json-schema", "JSON"),
     /** Protocol Buffers; the registry's schema type {@code PROTOBUF}. Not supported yet. */
     PROTOBUF("protobuf", "PROTOBUF");

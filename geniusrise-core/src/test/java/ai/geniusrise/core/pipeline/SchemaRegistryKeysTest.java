@@ -77,6 +77,31 @@ class SchemaRegistryKeysTest {
     }
 
     @Test
+    void jsonSchemaIsAFormatAndItsSchemaMayBeWrittenInlineInYaml() {
+        TaskSpec spec = task("""
+                      inputConfig: {type: streaming, source: clicks, valueFormat: json-schema}
+                      outputConfig:
+                        type: streaming
+                        destination: scored
+                        keyFormat: json-schema
+                        keySchema: {type: string}
+                        valueFormat: json-schema
+                        valueSchema:
+                          title: Scored
+                          type: object
+                          properties: {count: {type: integer, minimum: 0}}
+                          required: [count]
+                          additionalProperties: false
+                """, Path.of("/p/pipeline.yaml"));
+        assertThat(((StreamingInputConfig) spec.input()).valueFormat()).isEqualTo(SchemaFormat.JSON_SCHEMA);
+        StreamingOutputConfig out = (StreamingOutputConfig) spec.output();
+        assertThat(out.keyFormat()).isEqualTo(SchemaFormat.JSON_SCHEMA);
+        assertThat(out.valueSchema()).isEqualTo("{\"title\":\"Scored\",\"type\":\"object\",\"properties\":"
+                + "{\"count\":{\"type\":\"integer\",\"minimum\":0}},\"required\":[\"count\"],"
+                + "\"additionalProperties\":false}");
+    }
+
+    @Test
     void aFormatWithoutARegistryTakesTheDefaultWhoseUrlComesFromTheEnvironmentOrLocalMode() {
         TaskSpec spec = task("""
                       inputConfig: {type: streaming, source: clicks, valueFormat: avro}
@@ -93,10 +118,7 @@ class SchemaRegistryKeysTest {
                 """).getMessage()).contains(":8:").contains("expected one of avro, json-schema, protobuf, got 'parquet'");
         assertThat(rejection("""
                       inputConfig: {type: streaming, source: clicks, valueFormat: protobuf}
-                """).getMessage()).contains(":8:").contains("valueFormat").contains("protobuf is not supported yet");
-        assertThat(rejection("""
-                      inputConfig: {type: streaming, source: clicks, keyFormat: json-schema}
-                """).getMessage()).contains(":8:").contains("keyFormat").contains("json-schema is not supported yet");
+                """).getMessage()).contains(":8:").contains("valueFormat").contains("protobuf is not supported yet; avro and json-schema are");
         assertThat(rejection("""
                       inputConfig: {type: streaming, source: clicks, schemaRegistry: {url: "http://r:1"}}
                 """).getMessage()).contains("schemaRegistry").contains("neither is set");

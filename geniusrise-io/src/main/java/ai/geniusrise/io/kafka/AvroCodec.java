@@ -41,25 +41,18 @@ final class AvroCodec extends RegistryCodec {
 
     @Override
     void settle(SchemaRegistryConfig config, String topic, String schemaText) {
-        String key = what + "Schema";
         if (schemaText == null) {
-            SchemaRegistryClient.Registered latest = latest(config, topic, key, "AVRO");
+            SchemaRegistryClient.Registered latest = latest(config, topic, schemaKey(), "AVRO");
             schema = new Schema.Parser().parse(latest.schema());
             id = latest.id();
         } else {
             try {
                 schema = new Schema.Parser().parse(schemaText);
             } catch (SchemaParseException e) {
-                throw new ConfigException(key, "is not a valid Avro schema: " + e.getMessage());
+                throw new ConfigException(schemaKey(), "is not a valid Avro schema: " + e.getMessage());
             }
             String recordName = schema.getType() == Schema.Type.RECORD ? schema.getFullName() : null;
-            String subject;
-            try {
-                subject = config.subjectNameStrategy().subject(topic, what.equals("key"), recordName);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("schemaRegistry.subjectNameStrategy", e.getMessage());
-            }
-            id = idOf(config, subject, schema.toString(), "AVRO", key);
+            id = idOf(config, subject(config, topic, recordName), schema.toString(), "AVRO", schemaKey());
         }
         writer = new GenericDatumWriter<>(schema);
     }
@@ -83,7 +76,7 @@ final class AvroCodec extends RegistryCodec {
             if (!in.isEnd()) {
                 throw new IOException((wire.length - HEADER) + " bytes, more than the schema reads");
             }
-            if (what.equals("key") && r.schema().getType() == Schema.Type.STRING) {
+            if (isKey() && r.schema().getType() == Schema.Type.STRING) {
                 return datum.toString().getBytes(StandardCharsets.UTF_8);
             }
             return JSON.writeValueAsBytes(AvroJson.toJson(datum, r.schema()));
@@ -94,21 +87,7 @@ final class AvroCodec extends RegistryCodec {
     }
 
     private Reader reader(int schemaId) {
-        SchemaRegistryClient.Registered registered;
-        try {
-            registered = registry.schemaById(schemaId);
-        } catch (SchemaRegistryClient.RegistryError e) {
-            if (e.status() == 404) {
-                throw new SchemaMismatchException(schemaId, "the " + what + " names schema id " + schemaId
-                        + ", which the schema registry at " + registry.url() + " does not hold", null, null, e);
-            }
-            throw e;
-        }
-        if (!registered.type().equals("AVRO")) {
-            throw new SchemaMismatchException(schemaId, "the " + what + " names schema id " + schemaId + ", a "
-                    + registered.type() + " schema, not an Avro one", null, null, null);
-        }
-        Schema s = new Schema.Parser().parse(registered.schema());
+        Schema s = new Schema.Parser().parse(fetch(schemaId, "AVRO", "an Avro one").schema());
         return new Reader(s, new GenericDatumReader<>(s));
     }
 
@@ -119,7 +98,7 @@ final class AvroCodec extends RegistryCodec {
         }
         Object datum;
         try {
-            JsonNode tree = what.equals("key") && schema.getType() == Schema.Type.STRING
+            JsonNode tree = isKey() && schema.getType() == Schema.Type.STRING
                     ? JSON.getNodeFactory().textNode(new String(json, StandardCharsets.UTF_8)) : JSON.readTree(json);
             datum = AvroJson.fromJson(tree, schema);
         } catch (IOException e) {
@@ -129,9 +108,7 @@ final class AvroCodec extends RegistryCodec {
             throw new SchemaMismatchException(id, "the " + what + " does not match Avro schema id " + id + " ("
                     + schema.getFullName() + "): " + e.getMessage(), at, json, null);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 16);
-        out.write(MAGIC);
-        out.writeBytes(new byte[] {(byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id});
+        ByteArrayOutputStream out = header(id, json.length + 16);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
             writer.write(datum, encoder);

@@ -5,6 +5,7 @@ import ai.geniusrise.core.Position;
 import ai.geniusrise.core.config.SchemaFormat;
 import ai.geniusrise.core.config.SchemaRegistryConfig;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -32,6 +33,7 @@ abstract class RegistryCodec {
     static RegistryCodec reading(SchemaFormat format, SchemaRegistryClient registry, boolean isKey) {
         return switch (format) {
             case AVRO -> new AvroCodec(registry, isKey);
+            case JSON_SCHEMA -> new JsonSchemaCodec(registry, isKey);
             default -> throw new ConfigException(isKey ? "keyFormat" : "valueFormat", format.yamlName()
                     + " is not supported yet");
         };
@@ -74,6 +76,62 @@ abstract class RegistryCodec {
 
     /** The id of the schema this codec writes with. */
     abstract int schemaId();
+
+    /** Whether this codec encodes and decodes keys. */
+    final boolean isKey() {
+        return what.equals("key");
+    }
+
+    /** The output config's key naming this codec's schema: {@code keySchema} or {@code valueSchema}. */
+    final String schemaKey() {
+        return what + "Schema";
+    }
+
+    /**
+     * The subject an output registers its schema naming {@code recordName} under (null when the
+     * schema names none).
+     *
+     * @throws ConfigException when the strategy needs a record name and the schema has none
+     */
+    final String subject(SchemaRegistryConfig config, String topic, String recordName) {
+        try {
+            return config.subjectNameStrategy().subject(topic, isKey(), recordName);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("schemaRegistry.subjectNameStrategy", e.getMessage());
+        }
+    }
+
+    /**
+     * The schema with id {@code schemaId}, which must be of {@code type} ({@code kind} names it in
+     * a message: "an Avro one").
+     *
+     * @throws SchemaMismatchException when the registry holds no such id, or a schema of another type
+     */
+    final SchemaRegistryClient.Registered fetch(int schemaId, String type, String kind) {
+        SchemaRegistryClient.Registered registered;
+        try {
+            registered = registry.schemaById(schemaId);
+        } catch (SchemaRegistryClient.RegistryError e) {
+            if (e.status() == 404) {
+                throw new SchemaMismatchException(schemaId, "the " + what + " names schema id " + schemaId
+                        + ", which the schema registry at " + registry.url() + " does not hold", null, null, e);
+            }
+            throw e;
+        }
+        if (!registered.type().equals(type)) {
+            throw new SchemaMismatchException(schemaId, "the " + what + " names schema id " + schemaId + ", a "
+                    + registered.type() + " schema, not " + kind, null, null, null);
+        }
+        return registered;
+    }
+
+    /** A new buffer holding the wire format's header for schema {@code id}, room for {@code size} more bytes. */
+    static ByteArrayOutputStream header(int id, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(HEADER + size);
+        out.write(MAGIC);
+        out.writeBytes(new byte[] {(byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id});
+        return out;
+    }
 
     /** A value's bytes as text for a message: its first characters. */
     static String preview(byte[] bytes) {

@@ -2,6 +2,7 @@ package ai.geniusrise.io.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -20,7 +21,7 @@ import java.nio.ByteBuffer;
 
 /**
  * A serializer and deserializer of the Confluent wire format written for the tests, independent of
- * ours: plain Avro, the REST calls made here with the JDK's HTTP client, the 5-byte header laid out
+ * ours (its registry calls serve the JSON Schema tests too): plain Avro, the REST calls made here with the JDK's HTTP client, the 5-byte header laid out
  * by hand. What our bolt reads was written by this; what it writes is read back by this.
  */
 final class IndependentAvro {
@@ -36,7 +37,16 @@ final class IndependentAvro {
 
     /** Registers {@code schema} under {@code subject}; its id, from the registry's answer. */
     int register(String subject, Schema schema) throws IOException, InterruptedException {
-        String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+        return register(subject, schema.toString(), "AVRO");
+    }
+
+    /** Registers {@code schema} of {@code type} (AVRO, JSON, PROTOBUF) under {@code subject}; its id. */
+    int register(String subject, String schema, String type) throws IOException, InterruptedException {
+        ObjectNode request = JSON.createObjectNode().put("schema", schema);
+        if (!type.equals("AVRO")) {
+            request.put("schemaType", type);
+        }
+        String body = request.toString();
         JsonNode answer = call(HttpRequest.newBuilder(URI.create(url + "/subjects/" + subject + "/versions"))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
@@ -72,10 +82,15 @@ final class IndependentAvro {
         return ByteBuffer.wrap(wire, 1, 4).getInt();
     }
 
+    /** The schema with {@code id}: {schema, schemaType (absent for Avro)}. */
+    JsonNode schemaById(int id) throws IOException, InterruptedException {
+        return call(HttpRequest.newBuilder(URI.create(url + "/schemas/ids/" + id)).GET().build());
+    }
+
     /** Reads {@code wire} with the schema its header names, fetched from the registry. */
     GenericRecord deserialize(byte[] wire) throws IOException, InterruptedException {
         int id = idOf(wire);
-        JsonNode answer = call(HttpRequest.newBuilder(URI.create(url + "/schemas/ids/" + id)).GET().build());
+        JsonNode answer = schemaById(id);
         Schema schema = new Schema.Parser().parse(answer.get("schema").asText());
         return new GenericDatumReader<GenericRecord>(schema).read(null,
                 DecoderFactory.get().binaryDecoder(wire, 5, wire.length - 5, null));

@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -264,12 +265,22 @@ final class RegistryStore {
         try {
             return switch (type) {
                 case "AVRO" -> new Schema.Parser().parse(text).toString();
-                case "JSON" -> JSON.readTree(text).toString();
+                case "JSON" -> jsonSchema(text);
                 default -> text;
             };
         } catch (SchemaParseException | IOException e) {
             throw new Failure(422, 42201, "Invalid schema: " + e.getMessage());
         }
+    }
+
+    /** A JSON Schema's compact text: a JSON object or a boolean, as the specification allows. */
+    private static String jsonSchema(String text) throws IOException {
+        JsonNode node = JSON.readTree(text);
+        if (node == null || !(node.isObject() || node.isBoolean())) {
+            throw new Failure(422, 42201, "Invalid schema: a JSON Schema is an object or a boolean, not "
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
+        return node.toString();
     }
 
     private void save() {
