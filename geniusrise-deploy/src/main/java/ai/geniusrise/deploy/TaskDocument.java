@@ -265,34 +265,47 @@ final class TaskDocument {
     /**
      * The container gets the pipeline file only: a {@code keySchema}/{@code valueSchema} naming a
      * schema file (relative to the pipeline file) is written into the task's document as the
-     * schema's text, which the runtime reads as an inline schema.
+     * schema's text, which the runtime reads as an inline schema; so is an output's
+     * {@code options.schemaFile} (the parquet and avro formats' schema), as {@code options.schema}.
      */
     private static void inlineSchemaFiles(Node task, java.nio.file.Path folder, String label) {
         if (!(task instanceof MappingNode t) || !(child(t, "config") instanceof MappingNode config)) {
             return;
         }
         for (String side : List.of("inputConfig", "outputConfig")) {
-            if (!(child(config, side) instanceof MappingNode io)) {
-                continue;
-            }
-            List<NodeTuple> tuples = new ArrayList<>(io.getValue());
-            for (int i = 0; i < tuples.size(); i++) {
-                NodeTuple tuple = tuples.get(i);
-                if (tuple.getKeyNode() instanceof ScalarNode k && List.of("keySchema", "valueSchema")
-                        .contains(k.getValue()) && tuple.getValueNode() instanceof ScalarNode v
-                        && !v.getValue().isBlank() && !v.getValue().trim().startsWith("{")) {
-                    java.nio.file.Path file = folder.resolve(v.getValue().trim());
-                    String schema;
-                    try {
-                        schema = Files.readString(file, StandardCharsets.UTF_8).trim();
-                    } catch (IOException e) {
-                        throw located(v, label, "cannot read the schema file " + file + ": " + e.getMessage());
-                    }
-                    tuples.set(i, new NodeTuple(k, new ScalarNode(Tag.STR, schema, ScalarStyle.LITERAL)));
+            if (child(config, side) instanceof MappingNode io) {
+                inlineSchemaFiles(io, List.of("keySchema", "valueSchema"), false, folder, label);
+                if (child(io, "options") instanceof MappingNode options) {
+                    inlineSchemaFiles(options, List.of("schemaFile"), true, folder, label);
                 }
             }
-            io.setValue(tuples);
         }
+    }
+
+    /**
+     * Replaces the values of {@code keys} in {@code holder} that name a file by the file's text, under the
+     * key {@code schema} if {@code renamed}.
+     */
+    private static void inlineSchemaFiles(MappingNode holder, List<String> keys, boolean renamed,
+                                          java.nio.file.Path folder, String label) {
+        List<NodeTuple> tuples = new ArrayList<>(holder.getValue());
+        for (int i = 0; i < tuples.size(); i++) {
+            NodeTuple tuple = tuples.get(i);
+            if (tuple.getKeyNode() instanceof ScalarNode k && keys.contains(k.getValue())
+                    && tuple.getValueNode() instanceof ScalarNode v
+                    && !v.getValue().isBlank() && !v.getValue().trim().startsWith("{")) {
+                java.nio.file.Path file = folder.resolve(v.getValue().trim());
+                String schema;
+                try {
+                    schema = Files.readString(file, StandardCharsets.UTF_8).trim();
+                } catch (IOException e) {
+                    throw located(v, label, "cannot read the schema file " + file + ": " + e.getMessage());
+                }
+                ScalarNode key = renamed ? new ScalarNode(Tag.STR, "schema", ScalarStyle.PLAIN) : k;
+                tuples.set(i, new NodeTuple(key, new ScalarNode(Tag.STR, schema, ScalarStyle.LITERAL)));
+            }
+        }
+        holder.setValue(tuples);
     }
 
     private static Node child(MappingNode mapping, String key) {

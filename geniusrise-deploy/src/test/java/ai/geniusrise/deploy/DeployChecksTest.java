@@ -1,6 +1,7 @@
 package ai.geniusrise.deploy;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,43 @@ class DeployChecksTest {
         for (TaskManager m : managers()) {
             assertThat(m.render(pipeline)).as(m.target()).allSatisfy(file -> assertThat(file.content())
                     .doesNotContain("schemas/click.avsc"));
+        }
+    }
+
+    @Test
+    void aParquetOutputsSchemaFileTravelsInsideTheTasksPipelineFileAsItsInlineSchema() throws IOException {
+        Files.createDirectories(dir.resolve("schemas"));
+        Files.writeString(dir.resolve("schemas/view.avsc"), """
+                {"type": "record", "name": "View", "fields": [{"name": "user", "type": "string"}]}
+                """);
+        Path f = file("""
+                defaults:
+                  image: acme/x:1
+                """ + ECS_DEFAULTS + """
+                tasks:
+                  - name: daily
+                    type: bolt
+                    class: com.acme.Daily
+                    config:
+                      inputConfig: {type: batch, source: "s3://lake/raw"}
+                      outputConfig:
+                        type: batch
+                        destination: s3://lake/views
+                        format: parquet
+                        options: {schemaFile: schemas/view.avsc, rowGroupSize: 1MiB}
+                """);
+        Pipeline pipeline = TaskManager.load(f, Map.of());
+        String document = TaskDocument.perTask(pipeline).get("daily");
+        assertThat(document).contains("schema: ").contains("View").doesNotContain("schemaFile").doesNotContain("view.avsc");
+        Path pod = Files.createDirectories(dir.resolve("pod"));
+        Path mounted = Files.writeString(pod.resolve("pipeline.yaml"), document);
+        BatchOutputConfig out = (BatchOutputConfig) TaskManager.load(mounted, Map.of()).tasks().get(0).output();
+        assertThat(out.options()).as("the task's file loads where no schema file is").doesNotContainKey("schemaFile")
+                .containsEntry("rowGroupSize", "1MiB");
+        assertThat(out.options().get("schema")).contains("\"name\": \"View\"");
+        for (TaskManager m : managers()) {
+            assertThat(m.render(pipeline)).as(m.target()).allSatisfy(file -> assertThat(file.content())
+                    .doesNotContain("view.avsc"));
         }
     }
 

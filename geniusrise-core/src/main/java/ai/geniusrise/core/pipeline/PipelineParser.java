@@ -503,7 +503,7 @@ final class PipelineParser {
                     b.flushInterval(f.get("flushInterval").duration());
                 }
                 Map<String, String> s3 = isS3(destination) ? d.s3() : Map.of();
-                b.options(merge(s3, textMap(f.get("options"), "options")));
+                b.options(merge(s3, outputOptions(f.get("options"))));
                 return b.build();
             }
             Map<String, PipelineNode> f = node.mappingOf(FileKeys.STREAMING_OUTPUT);
@@ -614,6 +614,21 @@ final class PipelineParser {
         } catch (InvalidPathException e) {
             throw node.error("'" + location + "' is not a valid path: " + e.getReason());
         }
+    }
+
+    /**
+     * A batch output's options, those naming a file ({@code schemaFile}, the parquet and avro formats'
+     * schema) resolved against the pipeline file's folder like the locations.
+     */
+    private Map<String, String> outputOptions(PipelineNode node) {
+        Map<String, String> options = textMap(node, "options");
+        String schemaFile = options.get("schemaFile");
+        if (schemaFile == null || schemaFile.isBlank()) {
+            return options;
+        }
+        Map<String, String> resolved = new LinkedHashMap<>(options);
+        resolved.put("schemaFile", location(node.mapping(null, "options").get("schemaFile"), schemaFile));
+        return resolved;
     }
 
     private static boolean isS3(String location) {

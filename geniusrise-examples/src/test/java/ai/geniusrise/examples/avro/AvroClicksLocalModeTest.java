@@ -2,36 +2,20 @@ package ai.geniusrise.examples.avro;
 
 import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
+import ai.geniusrise.testkit.schemaregistry.AvroWireFormat;
 import ai.geniusrise.testkit.schemaregistry.EmbeddedSchemaRegistry;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,17 +31,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs pipelines/avro-clicks.yaml as written, in local mode with no Kafka and no registry
  * configured: local mode starts both; the test writes Avro clicks in the wire format with plain Avro
- * (the schema registered through the registry's REST API), and once the run stopped by itself reads
- * the cleaned topic back the same independent way from servers started on the folders the run kept
- * (so the schema ids in the topic are still known), finding the record that is not Avro in the
- * dead letters.
+ * ({@link AvroWireFormat}: the schema registered through the registry's REST API), and once the run
+ * stopped by itself reads the cleaned topic back the same independent way from servers started on
+ * the folders the run kept (so the schema ids in the topic are still known), finding the record that
+ * is not Avro in the dead letters.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class AvroClicksLocalModeTest {
 
     private static final Pattern REGISTRY_LINE = Pattern.compile("local mode: schema registry at (\\S+) \\(schemas in (.+)\\)");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -78,13 +60,13 @@ class AvroClicksLocalModeTest {
             String bootstrap = run.awaitLine(LocalRun.KAFKA_LINE).group(1);
             var started = run.awaitLine(REGISTRY_LINE);
             assertThat(Path.of(started.group(2))).isEqualTo(dir.resolve(".geniusrise").resolve("schema-registry"));
-            int id = register(started.group(1), "clicks-avro-value", click);
+            int id = new AvroWireFormat(started.group(1)).register("clicks-avro-value", click);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>("clicks-avro", null, wire(id, click("ada", "CLICK", "/home"))));
+                producer.send(new ProducerRecord<>("clicks-avro", null, AvroWireFormat.serialize(id, click("ada", "CLICK", "/home"))));
                 producer.send(new ProducerRecord<>("clicks-avro", null, "{\"user\":\"json\"}".getBytes(StandardCharsets.UTF_8)));
-                producer.send(new ProducerRecord<>("clicks-avro", null, wire(id, click("bob", "View", null))));
+                producer.send(new ProducerRecord<>("clicks-avro", null, AvroWireFormat.serialize(id, click("bob", "View", null))));
                 producer.flush();
             }
             assertThat(run.awaitExit(Duration.ofSeconds(120))).as("the run stops once idle").isTrue();
@@ -95,10 +77,10 @@ class AvroClicksLocalModeTest {
                 .start();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
                      .dataDir(dir.resolve(".geniusrise").resolve("schema-registry")).build().start()) {
-            clean = read(kafka.bootstrapServers(), "clicks-avro-clean", 2);
-            letters = read(kafka.bootstrapServers(), "clicks-avro.dlq", 1);
+            clean = EmbeddedKafka.readBytes(kafka.bootstrapServers(), "clicks-avro-clean", 2, Duration.ofSeconds(40));
+            letters = EmbeddedKafka.readBytes(kafka.bootstrapServers(), "clicks-avro.dlq", 1, Duration.ofSeconds(40));
             for (ConsumerRecord<byte[], byte[]> r : clean) {
-                GenericRecord g = deserialize(registry.url(), r.value());
+                GenericRecord g = new AvroWireFormat(registry.url()).deserialize(r.value());
                 read.add(new String(r.key(), StandardCharsets.UTF_8) + " " + g.get("type") + " " + g.get("page"));
             }
         }
@@ -119,50 +101,5 @@ class AvroClicksLocalModeTest {
         r.put("type", type);
         r.put("page", page);
         return r;
-    }
-
-    private static int register(String url, String subject, Schema schema) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/subjects/" + subject + "/versions"))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("schema", schema.toString())
-                        .toString())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).get("id").asInt();
-    }
-
-    private static byte[] wire(int id, GenericRecord record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
-    }
-
-    private static GenericRecord deserialize(String url, byte[] wire) throws IOException, InterruptedException {
-        assertThat(wire[0]).as("magic byte").isZero();
-        int id = ByteBuffer.wrap(wire, 1, 4).getInt();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/schemas/ids/" + id)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode answer = JSON.readTree(r.body());
-        Schema schema = new Schema.Parser().parse(answer.get("schema").asText());
-        return new GenericDatumReader<GenericRecord>(schema).read(null,
-                DecoderFactory.get().binaryDecoder(wire, 5, wire.length - 5, null));
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, int expected) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 }

@@ -28,7 +28,7 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
             + "record schema, inline as JSON; without it or schemaFile, it is inferred from the first records.");
     /** Parquet and avro outputs: a file holding the records' Avro schema. */
     static final Setting<String> SCHEMA_FILE = Setting.string("schemaFile", "Parquet and avro outputs: the path of "
-            + "a file (.avsc) holding the records' Avro record schema.");
+            + "a file (.avsc) holding the records' Avro record schema, relative to the pipeline file.");
     /** How many first records an inferred schema is drawn from. */
     static final Setting<Integer> INFER_RECORDS = Setting.integer("inferRecords", 1, 1_000_000, "Parquet and avro "
             + "outputs without a schema: how many first records the inferred schema is drawn from.").withDefault(100);

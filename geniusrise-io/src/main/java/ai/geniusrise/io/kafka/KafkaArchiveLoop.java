@@ -77,13 +77,14 @@ final class KafkaArchiveLoop {
     private final BatchOutputConfig config;
     private final BatchOutput published;
     private final String topic;
+    private final TopicSchemas decoding;
     private final long intervalNanos;
     private final long maxRecords;
     private final long maxBytes;
     private final Map<TopicPartition, OpenObject> open = new HashMap<>();
 
     private KafkaArchiveLoop(Consumer<byte[], byte[]> consumer, KafkaStreamingOutput letters, StreamingTask task,
-                             BatchStorage storage, BatchOutput published, String topic) {
+                             BatchStorage storage, BatchOutput published, String topic, TopicSchemas decoding) {
         this.consumer = consumer;
         this.letters = letters;
         this.task = task;
@@ -92,6 +93,7 @@ final class KafkaArchiveLoop {
         this.config = (BatchOutputConfig) context.output();
         this.published = published;
         this.topic = topic;
+        this.decoding = decoding;
         Duration interval = config.flushInterval() != null ? config.flushInterval() : DEFAULT_FLUSH_INTERVAL;
         this.intervalNanos = interval.toNanos();
         this.maxRecords = config.maxRecordsPerPart();
@@ -105,6 +107,7 @@ final class KafkaArchiveLoop {
         BatchOutputConfig out = (BatchOutputConfig) context.output();
         check(in, out);
         String bootstrap = KafkaClients.bootstrapServers(in.bootstrapServers(), "config.inputConfig.bootstrapServers");
+        TopicSchemas decoding = TopicSchemas.reading(in);
         String dlq = task.deadLetter() != null ? task.deadLetter() : in.topic() + ".dlq";
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put(in.topic(), "config.inputConfig.source");
@@ -139,7 +142,7 @@ final class KafkaArchiveLoop {
                     false, Math.min(maxRequest, limits.getOrDefault(dlq, maxRequest)));
             consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, groupId, id + "-consumer",
                     in.properties()));
-            new KafkaArchiveLoop(consumer, letters, task, storage, published, in.topic()).loop();
+            new KafkaArchiveLoop(consumer, letters, task, storage, published, in.topic(), decoding).loop();
         } finally {
             closeAll(consumer, letters, published);
         }
@@ -378,7 +381,20 @@ final class KafkaArchiveLoop {
             if (end < 0) {
                 start = r.offset();
             }
-            task.process(KafkaStreamingInput.toRecord(r), this);
+            Record in = KafkaStreamingInput.toRecord(r);
+            Record decoded = in;
+            if (decoding != null) {
+                // keyFormat/valueFormat: decoded into JSON first; one not matching its schema is rejected
+                try {
+                    decoded = decoding.decode(in);
+                } catch (SchemaMismatchException e) {
+                    task.reject(in, e, this);
+                    decoded = null;
+                }
+            }
+            if (decoded != null) {
+                task.process(decoded, this);
+            }
             if (end < 0) {
                 openedAt = System.nanoTime();
             }

@@ -141,7 +141,7 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     public void send(Record record) {
         checkSent();
         beginIfNeeded();
-        byte[] key = keyField == null ? record.key() : keyOf(record);
+        byte[] key = keyField == null ? record.key() : keyOf(record, keyField);
         producer.send(new ProducerRecord<>(topic, null, record.timestamp() > 0 ? record.timestamp() : null, key,
                 record.value(), headers(record.headers())), sent(topic, key, record.value()));
     }
@@ -263,7 +263,11 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         }
     }
 
-    private byte[] keyOf(Record record) {
+    /**
+     * The key of {@code record} by {@code keyField}: the field's text (a value node) or JSON; the
+     * record's own key when the value is not JSON or lacks the field.
+     */
+    static byte[] keyOf(Record record, String keyField) {
         try {
             JsonNode field = JSON.readTree(record.value()).get(keyField);
             if (field == null || field.isNull()) {

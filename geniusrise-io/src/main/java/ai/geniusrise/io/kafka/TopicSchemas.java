@@ -22,10 +22,12 @@ final class TopicSchemas {
 
     private final RegistryCodec key;
     private final RegistryCodec value;
+    private final String keyField;
 
-    private TopicSchemas(RegistryCodec key, RegistryCodec value) {
+    private TopicSchemas(RegistryCodec key, RegistryCodec value, String keyField) {
         this.key = key;
         this.value = value;
+        this.keyField = keyField;
     }
 
     /** The codecs decoding what {@code in} reads, or {@code null} when it names no format. */
@@ -36,7 +38,8 @@ final class TopicSchemas {
         String prefix = "config.inputConfig.";
         SchemaRegistryClient registry = client(in.schemaRegistry(), prefix);
         try {
-            return new TopicSchemas(reader(in.keyFormat(), registry, true), reader(in.valueFormat(), registry, false));
+            return new TopicSchemas(reader(in.keyFormat(), registry, true), reader(in.valueFormat(), registry, false),
+                    null);
         } catch (ConfigException e) {
             throw new ConfigException(prefix + e.path(), e.problem(), e.getCause());
         }
@@ -60,7 +63,7 @@ final class TopicSchemas {
                     out.keyFormat() == null ? null : RegistryCodec.writing(out.keyFormat(), registry, config,
                             out.topic(), true, out.keySchema()),
                     out.valueFormat() == null ? null : RegistryCodec.writing(out.valueFormat(), registry, config,
-                            out.topic(), false, out.valueSchema()));
+                            out.topic(), false, out.valueSchema()), out.keyField());
         } catch (ConfigException e) {
             throw new ConfigException(prefix + e.path(), e.problem(), e.getCause());
         }
@@ -98,7 +101,9 @@ final class TopicSchemas {
      * @throws SchemaMismatchException when one does not match its schema
      */
     Record encode(Record json) {
-        return convert(json, RegistryCodec::encode);
+        // the key a keyField names is taken from the JSON, before the value is encoded
+        Record keyed = keyField == null ? json : json.withKey(KafkaStreamingOutput.keyOf(json, keyField));
+        return convert(keyed, RegistryCodec::encode);
     }
 
     /** One codec's decode or encode. */

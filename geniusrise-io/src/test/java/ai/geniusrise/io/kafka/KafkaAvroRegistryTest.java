@@ -13,6 +13,7 @@ import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.testkit.kafka.KafkaExtension;
+import ai.geniusrise.testkit.schemaregistry.AvroWireFormat;
 import ai.geniusrise.testkit.schemaregistry.SchemaRegistryExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -93,20 +94,20 @@ class KafkaAvroRegistryTest {
     }
 
     @Test
-    void readsRecordsOfAnIndependentAvroProducerWritesAvroItReadsBackAndDeadLettersWhatDoesNotMatch()
+    void readsRecordsOfAnAvroWireFormatProducerWritesAvroItReadsBackAndDeadLettersWhatDoesNotMatch()
             throws Exception {
         KAFKA.createTopic("sr-in", 1);
         KAFKA.createTopic("sr-out", 1);
-        IndependentAvro avro = new IndependentAvro(REGISTRY.url());
+        AvroWireFormat avro = new AvroWireFormat(REGISTRY.url());
         int clickId = avro.register("sr-in-value", CLICK);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("sr-in", bytes("1"), IndependentAvro.serialize(clickId, click("ann", 1))));
+            producer.send(new ProducerRecord<>("sr-in", bytes("1"), AvroWireFormat.serialize(clickId, click("ann", 1))));
             producer.send(new ProducerRecord<>("sr-in", bytes("2"), bytes("{\"user\": \"plain json\"}")));
-            producer.send(new ProducerRecord<>("sr-in", bytes("3"), IndependentAvro.serialize(clickId, click("bad", 3))));
+            producer.send(new ProducerRecord<>("sr-in", bytes("3"), AvroWireFormat.serialize(clickId, click("bad", 3))));
             producer.send(new ProducerRecord<>("sr-in", bytes("4"), new byte[] {0, 0, 0, 0, (byte) clickId, 2}));
-            producer.send(new ProducerRecord<>("sr-in", bytes("5"), IndependentAvro.serialize(clickId, click("bo", 20))));
+            producer.send(new ProducerRecord<>("sr-in", bytes("5"), AvroWireFormat.serialize(clickId, click("bo", 20))));
             producer.flush();
         }
         TaskSpec spec = TaskSpec.builder("scores", TaskSpec.Kind.BOLT).taskClass(ScoreBolt.class)
@@ -132,7 +133,7 @@ class KafkaAvroRegistryTest {
         assertThat(out).hasSize(2);
         List<String> read = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
-            assertThat(IndependentAvro.idOf(r.value())).isEqualTo(scoredId);
+            assertThat(AvroWireFormat.idOf(r.value())).isEqualTo(scoredId);
             GenericRecord g = avro.deserialize(r.value());
             assertThat(g.getSchema().getFullName()).isEqualTo("com.acme.Scored");
             read.add(g.get("user") + ":" + g.get("count") + ":" + g.get("note"));
@@ -180,12 +181,12 @@ class KafkaAvroRegistryTest {
 
     @Test
     void anOutputWithoutASchemaOfItsOwnWritesWithTheSubjectsLatestVersion() throws Exception {
-        IndependentAvro avro = new IndependentAvro(REGISTRY.url());
+        AvroWireFormat avro = new AvroWireFormat(REGISTRY.url());
         int id = avro.register("sr-latest-value", new Schema.Parser().parse(SCORED));
         TopicSchemas schemas = TopicSchemas.writing(StreamingOutputConfig.builder("sr-latest")
                 .valueFormat(SchemaFormat.AVRO).schemaRegistry(registry(SubjectNameStrategy.TOPIC, false)).build());
         Record encoded = schemas.encode(Record.of("k", "{\"user\": \"x\", \"count\": 5, \"note\": \"hi\"}"));
-        assertThat(IndependentAvro.idOf(encoded.value())).isEqualTo(id);
+        assertThat(AvroWireFormat.idOf(encoded.value())).isEqualTo(id);
         GenericRecord g = avro.deserialize(encoded.value());
         assertThat(g.get("count")).isEqualTo(5L);
         assertThat(g.get("note").toString()).isEqualTo("hi");
@@ -202,7 +203,7 @@ class KafkaAvroRegistryTest {
             TopicSchemas.writing(b.build());
         }
         List<String> subjects = new ArrayList<>();
-        new IndependentAvro(REGISTRY.url()).subjects().forEach(n -> subjects.add(n.asText()));
+        new AvroWireFormat(REGISTRY.url()).subjects().forEach(n -> subjects.add(n.asText()));
         assertThat(subjects).contains("sr-names-topic-value", "sr-names-topic-key", "com.acme.Scored",
                 "sr-names-topic-record-com.acme.Scored");
         assertThatThrownBy(() -> TopicSchemas.writing(StreamingOutputConfig.builder("sr-names-x")

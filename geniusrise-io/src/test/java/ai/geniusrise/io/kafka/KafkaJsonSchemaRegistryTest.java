@@ -13,6 +13,7 @@ import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.testkit.kafka.KafkaExtension;
+import ai.geniusrise.testkit.schemaregistry.AvroWireFormat;
 import ai.geniusrise.testkit.schemaregistry.SchemaRegistryExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,7 +106,7 @@ class KafkaJsonSchemaRegistryTest {
             throws Exception {
         KAFKA.createTopic("js-in", 1);
         KAFKA.createTopic("js-out", 1);
-        IndependentAvro rest = new IndependentAvro(REGISTRY.url());
+        AvroWireFormat rest = new AvroWireFormat(REGISTRY.url());
         int clickId = rest.register("js-in-value", CLICK, "JSON");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new ByteArraySerializer(),
@@ -144,7 +145,7 @@ class KafkaJsonSchemaRegistryTest {
         List<String> read = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
             assertThat(r.value()[0]).as("magic byte").isZero();
-            assertThat(IndependentAvro.idOf(r.value())).isEqualTo(scoredId);
+            assertThat(AvroWireFormat.idOf(r.value())).isEqualTo(scoredId);
             assertThat(rest.schemaById(scoredId).get("schemaType").asText()).isEqualTo("JSON");
             JsonNode scored = payload(r.value());
             read.add(scored.get("user").asText() + ":" + scored.get("count").asLong());
@@ -181,20 +182,20 @@ class KafkaJsonSchemaRegistryTest {
                 .hasMessageContaining("config.outputConfig.valueSchema")
                 .hasMessageContaining("not registered under the subject 'js-strict-value'")
                 .hasMessageContaining("autoRegister is false");
-        int id = new IndependentAvro(REGISTRY.url()).register("js-strict-value", SCORED, "JSON");
+        int id = new AvroWireFormat(REGISTRY.url()).register("js-strict-value", SCORED, "JSON");
         Record encoded = TopicSchemas.writing(out).encode(Record.of("k", "{\"user\": \"x\", \"count\": 5}"));
-        assertThat(IndependentAvro.idOf(encoded.value())).isEqualTo(id);
+        assertThat(AvroWireFormat.idOf(encoded.value())).isEqualTo(id);
         assertThat(payload(encoded.value())).isEqualTo(JSON.readTree("{\"user\": \"x\", \"count\": 5}"));
     }
 
     @Test
     void anOutputWithoutASchemaOfItsOwnWritesWithTheSubjectsLatestJsonSchema() throws Exception {
-        IndependentAvro rest = new IndependentAvro(REGISTRY.url());
+        AvroWireFormat rest = new AvroWireFormat(REGISTRY.url());
         int id = rest.register("js-latest-value", CLICK, "JSON");
         TopicSchemas schemas = TopicSchemas.writing(StreamingOutputConfig.builder("js-latest")
                 .valueFormat(SchemaFormat.JSON_SCHEMA).schemaRegistry(registry(SubjectNameStrategy.TOPIC, false))
                 .build());
-        assertThat(IndependentAvro.idOf(schemas.encode(Record.of("k", "{\"user\": \"x\", \"count\": 5}")).value()))
+        assertThat(AvroWireFormat.idOf(schemas.encode(Record.of("k", "{\"user\": \"x\", \"count\": 5}")).value()))
                 .isEqualTo(id);
         assertThatThrownBy(() -> schemas.encode(Record.of("k", "{\"user\": \"x\"}")))
                 .isInstanceOf(SchemaMismatchException.class)
@@ -216,7 +217,7 @@ class KafkaJsonSchemaRegistryTest {
                     .build());
         }
         List<String> subjects = new ArrayList<>();
-        new IndependentAvro(REGISTRY.url()).subjects().forEach(n -> subjects.add(n.asText()));
+        new AvroWireFormat(REGISTRY.url()).subjects().forEach(n -> subjects.add(n.asText()));
         assertThat(subjects).contains("js-names-topic-value", "com.acme.Scored", "js-names-topic-record-com.acme.Scored");
         assertThatThrownBy(() -> TopicSchemas.writing(StreamingOutputConfig.builder("js-names-x")
                 .valueFormat(SchemaFormat.JSON_SCHEMA).valueSchema("{\"type\": \"object\"}")

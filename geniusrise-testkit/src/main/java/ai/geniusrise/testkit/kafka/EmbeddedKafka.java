@@ -12,6 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Time;
 
@@ -167,13 +169,27 @@ public final class EmbeddedKafka extends EmbeddedServer {
      */
     public static List<ConsumerRecord<String, String>> read(String bootstrapServers, String topic, int expected,
                                                             Duration timeout) {
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        return read(bootstrapServers, topic, expected, timeout, new StringDeserializer());
+    }
+
+    /**
+     * {@link #read(String, String, int, Duration)} with keys and values as bytes, as they are on the
+     * topic: for values in a binary format such as a schema registry's wire format.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readBytes(String bootstrapServers, String topic, int expected,
+                                                                 Duration timeout) {
+        return read(bootstrapServers, topic, expected, timeout, new ByteArrayDeserializer());
+    }
+
+    private static <T> List<ConsumerRecord<T, T>> read(String bootstrapServers, String topic, int expected,
+                                                       Duration timeout, Deserializer<T> deserializer) {
+        List<ConsumerRecord<T, T>> out = new ArrayList<>();
+        try (KafkaConsumer<T, T> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "geniusrise-testkit-read-" + Uuid.randomUuid(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new StringDeserializer())) {
+                deserializer, deserializer)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {

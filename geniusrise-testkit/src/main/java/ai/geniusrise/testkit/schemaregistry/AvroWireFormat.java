@@ -1,4 +1,4 @@
-package ai.geniusrise.io.kafka;
+package ai.geniusrise.testkit.schemaregistry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,28 +20,52 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 
 /**
- * A serializer and deserializer of the Confluent wire format written for the tests, independent of
- * ours (its registry calls serve the JSON Schema tests too): plain Avro, the REST calls made here with the JDK's HTTP client, the 5-byte header laid out
- * by hand. What our bolt reads was written by this; what it writes is read back by this.
+ * Avro values in the Confluent wire format (a zero byte, the schema's id as a 4-byte big-endian int,
+ * the Avro binary data), written and read the way a registry's own serializer does, independently
+ * of Geniusrise's Kafka adapter: plain Avro, the registry's REST API called with the JDK's HTTP
+ * client, the 5-byte header laid out by hand. For tests that produce what a bolt reads, or check
+ * what it wrote, against any registry serving that API.
+ *
+ * <pre>{@code
+ * AvroWireFormat avro = new AvroWireFormat(registry.url());
+ * int id = avro.register("clicks-value", schema);
+ * producer.send(new ProducerRecord<>("clicks", null, AvroWireFormat.serialize(id, click)));
+ * GenericRecord back = avro.deserialize(record.value());
+ * }</pre>
+ *
+ * Thread-safe.
  */
-final class IndependentAvro {
+public final class AvroWireFormat {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String url;
 
-    IndependentAvro(String url) {
+    /** A client of the registry whose Confluent-compatible API is served at {@code url}. */
+    public AvroWireFormat(String url) {
         this.url = url;
     }
 
-    /** Registers {@code schema} under {@code subject}; its id, from the registry's answer. */
-    int register(String subject, Schema schema) throws IOException, InterruptedException {
+    /**
+     * Registers {@code schema} under {@code subject} (or finds it there).
+     *
+     * @return the schema's id, from the registry's answer
+     * @throws IOException if the registry refuses it, with its answer
+     */
+    public int register(String subject, Schema schema) throws IOException, InterruptedException {
         return register(subject, schema.toString(), "AVRO");
     }
 
-    /** Registers {@code schema} of {@code type} (AVRO, JSON, PROTOBUF) under {@code subject}; its id. */
-    int register(String subject, String schema, String type) throws IOException, InterruptedException {
+    /**
+     * Registers {@code schema} of {@code type} ({@code AVRO}, {@code JSON}, {@code PROTOBUF}) under
+     * {@code subject} (or finds it there); for tests of the other schema types, whose values the
+     * tests frame themselves with {@link #idOf} and the 5-byte header.
+     *
+     * @return the schema's id, from the registry's answer
+     * @throws IOException if the registry refuses it, with its answer
+     */
+    public int register(String subject, String schema, String type) throws IOException, InterruptedException {
         ObjectNode request = JSON.createObjectNode().put("schema", schema);
         if (!type.equals("AVRO")) {
             request.put("schemaType", type);
@@ -54,17 +78,17 @@ final class IndependentAvro {
     }
 
     /** The subjects the registry holds. */
-    JsonNode subjects() throws IOException, InterruptedException {
+    public JsonNode subjects() throws IOException, InterruptedException {
         return call(HttpRequest.newBuilder(URI.create(url + "/subjects")).GET().build());
     }
 
     /** The latest version under {@code subject}: {subject, version, id, schema}. */
-    JsonNode latest(String subject) throws IOException, InterruptedException {
+    public JsonNode latest(String subject) throws IOException, InterruptedException {
         return call(HttpRequest.newBuilder(URI.create(url + "/subjects/" + subject + "/versions/latest")).GET().build());
     }
 
     /** Magic byte, id, Avro binary of {@code record}. */
-    static byte[] serialize(int id, GenericRecord record) throws IOException {
+    public static byte[] serialize(int id, GenericRecord record) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.write(ByteBuffer.allocate(4).putInt(id).array());
@@ -74,21 +98,34 @@ final class IndependentAvro {
         return out.toByteArray();
     }
 
-    /** The schema id in {@code wire}'s header. */
-    static int idOf(byte[] wire) {
+    /**
+     * The schema id in {@code wire}'s header.
+     *
+     * @throws IllegalArgumentException if {@code wire} does not start with the magic byte
+     */
+    public static int idOf(byte[] wire) {
         if (wire[0] != 0) {
             throw new IllegalArgumentException("no magic byte: " + wire[0]);
         }
         return ByteBuffer.wrap(wire, 1, 4).getInt();
     }
 
-    /** The schema with {@code id}: {schema, schemaType (absent for Avro)}. */
-    JsonNode schemaById(int id) throws IOException, InterruptedException {
+    /**
+     * The schema registered with {@code id}, as the registry answers it: {@code schema}, and
+     * {@code schemaType} for the types other than Avro.
+     *
+     * @throws IOException if the registry does not know that id
+     */
+    public JsonNode schemaById(int id) throws IOException, InterruptedException {
         return call(HttpRequest.newBuilder(URI.create(url + "/schemas/ids/" + id)).GET().build());
     }
 
-    /** Reads {@code wire} with the schema its header names, fetched from the registry. */
-    GenericRecord deserialize(byte[] wire) throws IOException, InterruptedException {
+    /**
+     * Reads {@code wire} with the schema its header names, fetched from the registry.
+     *
+     * @throws IOException if the registry does not know that id
+     */
+    public GenericRecord deserialize(byte[] wire) throws IOException, InterruptedException {
         int id = idOf(wire);
         JsonNode answer = schemaById(id);
         Schema schema = new Schema.Parser().parse(answer.get("schema").asText());
