@@ -627,7 +627,7 @@ final class PipelineParser {
             return options;
         }
         Map<String, String> resolved = new LinkedHashMap<>(options);
-        resolved.put("schemaFile", location(node.mapping(null, "options").get("schemaFile"), schemaFile));
+        resolved.put("schemaFile", location(node.mapping("options").get("schemaFile"), schemaFile));
         return resolved;
     }
 
