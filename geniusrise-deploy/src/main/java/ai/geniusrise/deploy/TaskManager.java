@@ -2,6 +2,7 @@ package ai.geniusrise.deploy;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.pipeline.Pipeline;
+import ai.geniusrise.core.pipeline.TaskSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,12 +61,26 @@ public interface TaskManager extends AutoCloseable {
 
     /**
      * Checks deploy settings given on a command line ({@code --deploy KEY=VALUE}, put over every
-     * task's {@code deploy:}): each key must be one a target reads.
+     * task's {@code deploy:}): each key must be one a target reads, and each value must be what its
+     * setting expects.
      *
-     * @throws ConfigException naming {@code --deploy KEY=VALUE} and the nearest known key
+     * @throws ConfigException naming {@code --deploy KEY=VALUE}: the nearest known key, or what was expected
      */
     static void checkCommandLineSettings(Map<String, String> settings) {
         DeployOptions.checkCommandLine(settings);
+    }
+
+    /**
+     * Checks {@code task}, its {@code deploy:} settings with the command line's {@code settings}
+     * put over them, against the checks of {@code target} that span settings and the task (an ECS
+     * cluster given by name for a scheduled task): a mistake in a value from the command line is
+     * reported as the command line's. Mistakes in the file's own values are left to the
+     * manager, which locates them at the task.
+     *
+     * @throws ConfigException naming {@code --deploy KEY=VALUE}
+     */
+    static void checkCommandLineSettings(Map<String, String> settings, TaskSpec task, String target) {
+        DeployOptions.checkCommandLine(settings, task, target);
     }
 
     /** The target this manager deploys on: {@code k8s} or {@code ecs}, as in {@code deploy.target}. */
