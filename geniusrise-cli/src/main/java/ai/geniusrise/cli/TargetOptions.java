@@ -96,11 +96,7 @@ final class TargetOptions {
         if (deploy.isEmpty()) {
             return task;
         }
-        TaskSpec.Deployment d = task.deployment();
-        Map<String, Object> settings = new LinkedHashMap<>(d.target());
-        settings.putAll(deploy);
-        TaskSpec merged = task.toBuilder().deployment(new TaskSpec.Deployment(d.image(), d.replicas(), d.schedule(),
-                d.parallelism(), d.resources(), d.env(), d.secrets(), settings)).build();
+        TaskSpec merged = TaskManager.withDeploySettings(task, deploy);
         TaskManager.checkCommandLineSettings(deploy, merged, target);
         return merged;
     }

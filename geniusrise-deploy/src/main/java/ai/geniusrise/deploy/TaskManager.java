@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -81,6 +83,50 @@ public interface TaskManager extends AutoCloseable {
      */
     static void checkCommandLineSettings(Map<String, String> settings, TaskSpec task, String target) {
         DeployOptions.checkCommandLine(settings, task, target);
+    }
+
+    /**
+     * {@code task} with {@code settings} put over its {@code deploy:} settings (the command line's
+     * {@code --deploy KEY=VALUE}, say).
+     */
+    static TaskSpec withDeploySettings(TaskSpec task, Map<String, ?> settings) {
+        if (settings.isEmpty()) {
+            return task;
+        }
+        TaskSpec.Deployment d = task.deployment();
+        Map<String, Object> merged = new LinkedHashMap<>(d.target());
+        merged.putAll(settings);
+        return task.toBuilder().deployment(new TaskSpec.Deployment(d.image(), d.replicas(), d.schedule(),
+                d.parallelism(), d.resources(), d.env(), d.secrets(), merged)).build();
+    }
+
+    /**
+     * Checks what {@code generate} and {@code apply} would check of {@code pipeline}'s values, for
+     * the target each task names ({@code deploy.target}, else {@code k8s}): resources, schedules,
+     * secret references, ports. What may still come from the command line ({@code --deploy}) or
+     * only a deployment needs (an image, remote locations) is not required, since {@code run} uses
+     * the same file locally. Nothing is contacted.
+     *
+     * @throws ConfigException located at the value at fault
+     */
+    static void checkValues(Pipeline pipeline) {
+        Map<String, List<TaskSpec>> byTarget = new LinkedHashMap<>();
+        for (TaskSpec task : pipeline.tasks()) {
+            Object own = task.deployment().target().get(DeploySettings.TARGET.name());
+            byTarget.computeIfAbsent(own == null ? "k8s" : own.toString().trim(), k -> new ArrayList<>()).add(task);
+        }
+        byTarget.forEach((target, tasks) -> {
+            Pipeline part = new Pipeline(pipeline.name(), pipeline.file(), tasks, pipeline.warnings());
+            if (target.equals("ecs")) {
+                try (ECSManager manager = new ECSManager()) {
+                    manager.checkValues(part);
+                }
+            } else {
+                try (K8sManager manager = new K8sManager()) {
+                    manager.checkValues(part);
+                }
+            }
+        });
     }
 
     /** The target this manager deploys on: {@code k8s} or {@code ecs}, as in {@code deploy.target}. */
