@@ -87,20 +87,18 @@ final class TargetOptions {
         }
         Map<String, Pipeline> out = new LinkedHashMap<>();
         byTarget.forEach((t, tasks) -> out.put(t, new Pipeline(pipeline.name(), pipeline.file(),
-                tasks.stream().map(this::withCommandLineSettings).toList(), pipeline.warnings())));
+                tasks.stream().map(task -> withCommandLineSettings(task, t)).toList(), pipeline.warnings())));
         return out;
     }
 
-    /** {@code task} with the {@code --deploy} settings put over its own. */
-    private TaskSpec withCommandLineSettings(TaskSpec task) {
+    /** {@code task}, deployed on {@code target}, with the {@code --deploy} settings put over its own. */
+    private TaskSpec withCommandLineSettings(TaskSpec task, String target) {
         if (deploy.isEmpty()) {
             return task;
         }
-        TaskSpec.Deployment d = task.deployment();
-        Map<String, Object> settings = new LinkedHashMap<>(d.target());
-        settings.putAll(deploy);
-        return task.toBuilder().deployment(new TaskSpec.Deployment(d.image(), d.replicas(), d.schedule(),
-                d.parallelism(), d.resources(), d.env(), d.secrets(), settings)).build();
+        TaskSpec merged = TaskManager.withDeploySettings(task, deploy);
+        TaskManager.checkCommandLineSettings(deploy, merged, target);
+        return merged;
     }
 
     /** Runs {@code action} with a platform failure turned into exit code 1 with a one-line message. */

@@ -20,6 +20,9 @@ import java.util.concurrent.Callable;
         description = {"Checks a pipeline file: syntax, keys, values, environment variables, the task graph, "
                 + "and that every task class (or the built-in spout serving a task without class:) and storage "
                 + "scheme can be found. A bolt without class: copies its records unchanged (a notice says so).",
+                "Also checks what generate and apply check of each task's values for the target it names "
+                + "(deploy.target, else k8s), without requiring what --deploy may still give or only a "
+                + "deployment needs (an image, remote locations).",
                 "A task class is checked when it can be loaded: from --classpath, or from the classpath of the "
                 + "command itself. Without --classpath, a class that is not found is a warning (run would refuse "
                 + "it); with --classpath it is an error, with the nearest class name of those jars and folders.",
@@ -64,6 +67,7 @@ final class ValidateCommand implements Callable<Integer> {
                 checkScheme(task, out.scheme(), "config.outputConfig.destination");
             }
         }
+        TaskManager.checkValues(pipeline);
         command.commandLine().getOut().println(pipelineOptions.file + ": pipeline '" + pipeline.name() + "' is valid ("
                 + pipeline.tasks().size() + " task" + (pipeline.tasks().size() == 1 ? "" : "s") + ", "
                 + warnings + " warning" + (warnings == 1 ? "" : "s") + ")");

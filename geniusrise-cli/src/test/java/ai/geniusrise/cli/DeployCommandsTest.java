@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -125,6 +126,31 @@ class DeployCommandsTest {
             assertThat(run.exitCode()).as(command[0] + ": " + run.err()).isEqualTo(2);
             assertThat(run.err()).as(command[0]).startsWith("error: --deploy namespce=other: unknown key "
                     + "'namespce' in deploy settings; did you mean 'namespace'?").doesNotContain(file).doesNotContain("Exception");
+        }
+        assertThat(client.apps().deployments().inNamespace("pipelines").list().getItems()).as("nothing applied")
+                .isEmpty();
+    }
+
+    @ParameterizedTest(name = "--target {1} --deploy {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            backoffLimit=ten  | k8s | seed-streaming | expected a whole number from 0 to 2147483647, got 'ten'
+            region=Europe     | ecs | seed-streaming | expected an AWS region such as eu-west-1, got 'Europe'
+            assignPublicIp=maybe | ecs | seed-streaming | expected true or false, got 'maybe'
+            cluster=pipelines | ecs | seed-batch     | must be an ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) for a scheduled task
+            """)
+    void aBadValueGivenWithDeployIsReportedAsTheCommandLinesNotAtATask(String setting, String target, String seed,
+                                                                       String problem) {
+        String file = seed(seed).toString();
+        for (String command : List.of("generate", "apply")) {
+            List<String> args = new ArrayList<>(List.of(command, file, "--target", target, "--deploy", setting));
+            if (command.equals("generate")) {
+                args.addAll(List.of("-o", dir.toString()));
+            }
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(command + ": " + run.err()).isEqualTo(2);
+            assertThat(run.err().lines().findFirst().orElse("")).as(command)
+                    .startsWith("error: --deploy " + setting + ": " + problem);
+            assertThat(run.err()).as(command).doesNotContain(file).doesNotContain("Exception");
         }
         assertThat(client.apps().deployments().inNamespace("pipelines").list().getItems()).as("nothing applied")
                 .isEmpty();

@@ -8,6 +8,7 @@ import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.spi.DeployTarget;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A task's {@code deploy:} settings as typed values, read with the {@link DeploySettings} every
@@ -40,14 +41,21 @@ final class DeployOptions {
     }
 
     /**
-     * Checks settings given on a command line, {@code --deploy KEY=VALUE}: a mistake is reported as
-     * coming from there, not from the tasks they are put over.
+     * Checks settings given on a command line, {@code --deploy KEY=VALUE}: a mistake (an unknown
+     * key, a value its setting refuses) is reported as coming from there, not from the tasks they
+     * are put over.
      */
     static void checkCommandLine(Map<String, String> settings) {
         SettingsDef known = DeployTarget.definitionFor(null);
         settings.forEach((key, value) -> {
-            if (known.setting(key) == null) {
-                throw new ConfigException("--deploy " + key + "=" + value, known.unknownKey(key));
+            Setting<?> setting = known.setting(key);
+            if (setting == null) {
+                throw commandLine(key, value, known.unknownKey(key));
+            }
+            try {
+                setting.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw commandLine(key, value, e.getMessage());
             }
         });
     }
@@ -66,6 +74,30 @@ final class DeployOptions {
             throw task.locate(e);
         }
         return settings.get(DeploySettings.AUTOSCALE);
+    }
+
+    /**
+     * Checks {@code task}, whose {@code deploy:} has the command line's {@code settings} put over
+     * it, against the checks of {@code target} across settings; a mistake in a key the command line
+     * gave is reported as the command line's, any other is left to the manager.
+     */
+    static void checkCommandLine(Map<String, String> settings, TaskSpec task, String target) {
+        Optional<DeployTarget> found = DeployTarget.find(target);
+        if (settings.isEmpty() || found.isEmpty()) {
+            return;
+        }
+        try {
+            found.get().check(task, DeployTarget.definitionFor(target).parse(task.deployment().target(), ""));
+        } catch (ConfigException e) {
+            String key = e.path() == null ? "" : e.path().split("\\.", 2)[0];
+            if (settings.containsKey(key)) {
+                throw commandLine(key, settings.get(key), e.problem());
+            }
+        }
+    }
+
+    private static ConfigException commandLine(String key, String value, String problem) {
+        return new ConfigException("--deploy " + key + "=" + value, problem);
     }
 
     /** The target named by {@code deploy.target}, or {@code null}. */

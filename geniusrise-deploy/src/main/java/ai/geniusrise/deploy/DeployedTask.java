@@ -114,22 +114,32 @@ record DeployedTask(String pipeline, TaskSpec spec, DeployOptions options, Strin
 
     /** Every task of {@code pipeline} checked, in file order; the first mistake throws. */
     static List<DeployedTask> of(Pipeline pipeline) {
-        Map<String, String> documents = TaskDocument.perTask(pipeline);
-        return inOrder(pipeline.tasks(), spec -> check(pipeline, spec, documents));
+        return of(pipeline, true);
     }
 
-    private static DeployedTask check(Pipeline pipeline, TaskSpec spec, Map<String, String> documents) {
+    /**
+     * Every task of {@code pipeline} checked, in file order; the first mistake throws. Unless
+     * {@code deploying}, what only a deployment needs is not required (an image, remote
+     * locations: {@code validate} checks files that {@code run} uses locally too).
+     */
+    static List<DeployedTask> of(Pipeline pipeline, boolean deploying) {
+        Map<String, String> documents = TaskDocument.perTask(pipeline);
+        return inOrder(pipeline.tasks(), spec -> check(pipeline, spec, documents, deploying));
+    }
+
+    private static DeployedTask check(Pipeline pipeline, TaskSpec spec, Map<String, String> documents,
+                                      boolean deploying) {
         DeployOptions options = new DeployOptions(spec);
         TaskSpec.Deployment d = spec.deployment();
-        if ((d.image() == null || d.image().isBlank()) && spec.className() != null) {
+        if (deploying && (d.image() == null || d.image().isBlank()) && spec.className() != null) {
             throw spec.locate(new ConfigException("image", "is required to deploy task '" + spec.name()
                     + "', whose class " + spec.className() + " is not in the geniusrise image: set image: on the "
                     + "task or under defaults:"));
         }
-        if (spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in) {
+        if (deploying && spec.kind() == TaskSpec.Kind.BOLT && spec.input() instanceof BatchInputConfig in) {
             requireRemote(spec, "config.inputConfig.source", in.scheme(), in.source());
         }
-        if (spec.output() instanceof BatchOutputConfig out1) {
+        if (deploying && spec.output() instanceof BatchOutputConfig out1) {
             requireRemote(spec, "config.outputConfig.destination", out1.scheme(), out1.destination());
             if (spec.deadLetter() != null && !spec.deadLetter().matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
                 requireRemote(spec, "deadLetter", "file", spec.deadLetter());

@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.pipeline.CronSchedule;
 import ai.geniusrise.core.settings.Setting;
 import ai.geniusrise.core.pipeline.Pipeline;
+import ai.geniusrise.core.pipeline.TaskSpec;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.ObjectNotFoundException;
@@ -161,6 +162,33 @@ public final class ECSManager implements TaskManager {
             files.addAll(some);
         }
         return files;
+    }
+
+    /**
+     * Checks the values of {@code pipeline}'s tasks as {@link #render} does, without requiring what
+     * a deployment may still get from the command line ({@code --deploy}: cluster, subnets, roles,
+     * region, account) nor what only a deployment needs ({@link DeployedTask#of(Pipeline, boolean)}).
+     *
+     * @throws ConfigException located at the value at fault
+     */
+    void checkValues(Pipeline pipeline) {
+        List<TaskSpec> tasks = pipeline.tasks().stream().map(ECSManager::withStandIns).toList();
+        DeployedTask.inOrder(DeployedTask.of(new Pipeline(pipeline.name(), pipeline.file(), tasks,
+                pipeline.warnings()), false), this::plan);
+    }
+
+    /** {@code task} with stand-ins for the settings a deployment requires that it leaves out. */
+    private static TaskSpec withStandIns(TaskSpec task) {
+        Map<String, Object> written = task.deployment().target();
+        Map<String, Object> standIns = new LinkedHashMap<>();
+        standIns.put(DeploySettings.CLUSTER.name(), "arn:aws:ecs:us-east-1:000000000000:cluster/stand-in");
+        standIns.put(DeploySettings.SUBNETS.name(), List.of("subnet-00000000"));
+        standIns.put(DeploySettings.EXECUTION_ROLE_ARN.name(), "arn:aws:iam::000000000000:role/stand-in");
+        standIns.put(DeploySettings.SCHEDULER_ROLE_ARN.name(), "arn:aws:iam::000000000000:role/stand-in");
+        standIns.put(DeploySettings.REGION.name(), "us-east-1");
+        standIns.put(DeploySettings.ACCOUNT_ID.name(), "000000000000");
+        standIns.keySet().removeIf(k -> written.get(k) != null);
+        return TaskManager.withDeploySettings(task, standIns);
     }
 
     /** The plan of every task, in file order. */

@@ -120,6 +120,16 @@ public final class K8sManager implements TaskManager {
         });
     }
 
+    /**
+     * Checks the values of {@code pipeline}'s tasks as {@link #render} does, without requiring what
+     * only a deployment needs ({@link DeployedTask#of(Pipeline, boolean)}).
+     *
+     * @throws ConfigException located at the value at fault
+     */
+    void checkValues(Pipeline pipeline) {
+        DeployedTask.inOrder(DeployedTask.of(pipeline, false), this::objects);
+    }
+
     /** The objects of every task, in file order. */
     List<HasMetadata> objects(Pipeline pipeline) {
         List<HasMetadata> all = new ArrayList<>();

@@ -2,13 +2,16 @@ package ai.geniusrise.deploy;
 
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.pipeline.Pipeline;
+import ai.geniusrise.core.pipeline.TaskSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,12 +63,70 @@ public interface TaskManager extends AutoCloseable {
 
     /**
      * Checks deploy settings given on a command line ({@code --deploy KEY=VALUE}, put over every
-     * task's {@code deploy:}): each key must be one a target reads.
+     * task's {@code deploy:}): each key must be one a target reads, and each value must be what its
+     * setting expects.
      *
-     * @throws ConfigException naming {@code --deploy KEY=VALUE} and the nearest known key
+     * @throws ConfigException naming {@code --deploy KEY=VALUE}: the nearest known key, or what was expected
      */
     static void checkCommandLineSettings(Map<String, String> settings) {
         DeployOptions.checkCommandLine(settings);
+    }
+
+    /**
+     * Checks {@code task}, its {@code deploy:} settings with the command line's {@code settings}
+     * put over them, against the checks of {@code target} that span settings and the task (an ECS
+     * cluster given by name for a scheduled task): a mistake in a value from the command line is
+     * reported as the command line's. Mistakes in the file's own values are left to the
+     * manager, which locates them at the task.
+     *
+     * @throws ConfigException naming {@code --deploy KEY=VALUE}
+     */
+    static void checkCommandLineSettings(Map<String, String> settings, TaskSpec task, String target) {
+        DeployOptions.checkCommandLine(settings, task, target);
+    }
+
+    /**
+     * {@code task} with {@code settings} put over its {@code deploy:} settings (the command line's
+     * {@code --deploy KEY=VALUE}, say).
+     */
+    static TaskSpec withDeploySettings(TaskSpec task, Map<String, ?> settings) {
+        if (settings.isEmpty()) {
+            return task;
+        }
+        TaskSpec.Deployment d = task.deployment();
+        Map<String, Object> merged = new LinkedHashMap<>(d.target());
+        merged.putAll(settings);
+        return task.toBuilder().deployment(new TaskSpec.Deployment(d.image(), d.replicas(), d.schedule(),
+                d.parallelism(), d.resources(), d.env(), d.secrets(), merged)).build();
+    }
+
+    /**
+     * Checks what {@code generate} and {@code apply} would check of {@code pipeline}'s values, for
+     * the target each task names ({@code deploy.target}, else {@code k8s}): resources, schedules,
+     * secret references, ports. What may still come from the command line ({@code --deploy}) or
+     * only a deployment needs (an image, remote locations) is not required, since {@code run} uses
+     * the same file locally. Nothing is contacted.
+     *
+     * @throws ConfigException located at the value at fault
+     */
+    static void checkValues(Pipeline pipeline) {
+        Map<String, List<TaskSpec>> byTarget = new LinkedHashMap<>();
+        for (TaskSpec task : pipeline.tasks()) {
+            Object own = task.deployment().target().get(DeploySettings.TARGET.name());
+            byTarget.computeIfAbsent(own == null ? "k8s" : own.toString().trim(), k -> new ArrayList<>()).add(task);
+        }
+        byTarget.forEach((target, tasks) -> {
+            Pipeline part = new Pipeline(pipeline.name(), pipeline.file(), tasks, pipeline.warnings());
+            if (target.equals("ecs")) {
+                try (ECSManager manager = new ECSManager()) {
+                    manager.checkValues(part);
+                }
+            } else {
+                try (K8sManager manager = new K8sManager()) {
+                    manager.checkValues(part);
+                }
+            }
+        });
     }
 
     /** The target this manager deploys on: {@code k8s} or {@code ecs}, as in {@code deploy.target}. */
