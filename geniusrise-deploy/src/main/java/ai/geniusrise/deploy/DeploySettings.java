@@ -58,7 +58,7 @@ public final class DeploySettings {
             });
     static final Setting<Settings> AUTOSCALE = Setting.group("autoscale", AUTOSCALE_FIELDS,
             "Scale a bolt reading a Kafka topic on its consumer lag: a KEDA ScaledObject on k8s, Application Auto "
-                    + "Scaling on ECS (docs/deploy.md).").withDefaultDescribed("off: replicas");
+                    + "Scaling on ECS.").withDefaultDescribed("off: replicas");
 
     static final SettingsDef COMMON = SettingsDef.of("deploy settings", TARGET, HTTP_PORT, MAX_RAM_PERCENTAGE,
             TIME_ZONE, STARTUP_SECONDS, AUTOSCALE);

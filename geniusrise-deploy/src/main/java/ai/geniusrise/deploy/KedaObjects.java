@@ -101,7 +101,11 @@ final class KedaObjects {
             trigger.put("authenticationRef", Map.of("name", meta.getName()));
         }
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("scaleTargetRef", Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", deployment));
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("apiVersion", "apps/v1");
+        target.put("kind", "Deployment");
+        target.put("name", deployment);
+        spec.put("scaleTargetRef", target);
         spec.put("minReplicaCount", scale.min());
         spec.put("maxReplicaCount", scale.max());
         spec.put("triggers", List.of(trigger));

@@ -125,6 +125,13 @@ class AutoscaleTest {
     }
 
     @Test
+    void bothTargetsRenderTheReviewedGoldenFiles() throws IOException {
+        Pipeline pipeline = load(SCALED);
+        Golden.check("autoscaled/k8s", new K8sManager().render(pipeline));
+        Golden.check("autoscaled/ecs", new ECSManager().render(pipeline));
+    }
+
+    @Test
     void theSchemaCheckRefusesWhatKedaWouldRefuse() throws IOException {
         List<JsonNode> docs = documents(new K8sManager().render(load(SCALED)).get(0).content());
         ObjectNode scaled = (ObjectNode) kind(docs, "ScaledObject").deepCopy();

@@ -177,7 +177,10 @@ final class FileKeys {
             + "{pool: spot}}`, passed to it as `TaskSpec.Deployment.target`. `target` is `k8s` or "
             + "`ecs` (anything else is an error here); every other key is listed in "
             + "[deploy.md](deploy.md#deploy-options-deploy) and checked by `geniusrise "
-            + "generate`/`apply` (unknown keys are errors there).")
+            + "generate`/`apply` (unknown keys are errors there). `autoscale: {min, max, lagPerReplica}` "
+            + "scales a bolt reading Kafka on its consumer lag instead of `replicas` "
+            + "([deploy.md](deploy.md#autoscaling-on-consumer-lag-deployautoscale)); a mapping value such as "
+            + "`autoscale` is inherited from `defaults.deploy` whole, not merged key by key.")
             .withDefaultDescribed("`defaults.deploy`");
     static final Setting<Object> CONFIG = Setting.nested("config", "a mapping: inputConfig, outputConfig, stateConfig",
             "`inputConfig` and `outputConfig` (both required) and `stateConfig` (optional).")

@@ -129,4 +129,34 @@ class SettingsDefTest {
         assertThatThrownBy(() -> DEF.with(Setting.string("name", "again")))
                 .hasMessageContaining("setting 'name' is declared twice in a test adapter");
     }
+
+    static final Setting<Integer> LOW = Setting.integer("min", 0, 10, "Fewest.").withDefault(1);
+    static final Setting<Integer> HIGH = Setting.integer("max", 1, 10, "Most.").required();
+    static final Setting<Settings> RANGE = Setting.group("range", SettingsDef.of("range", LOW, HIGH).withRule(s -> {
+        if (s.get(LOW) > s.get(HIGH)) {
+            throw s.error(LOW, "is above max");
+        }
+    }), "A range.");
+
+    @Test
+    void aGroupReadsItsOwnSettingsAndReportsAMistakeAtItsKeyInside() {
+        SettingsDef def = SettingsDef.of("a scaler", RANGE);
+        Settings range = def.parse(Map.of("range", Map.of("max", "4")), "deploy.").get(RANGE);
+        assertThat(range.get(LOW)).isEqualTo(1);
+        assertThat(range.get(HIGH)).isEqualTo(4);
+        assertThatThrownBy(() -> def.parse(Map.of("range", Map.of("mx", 4)), "deploy."))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.path()).isEqualTo("deploy.range.mx");
+                    assertThat(e.problem()).isEqualTo("unknown key 'mx' in range; did you mean 'max'?");
+                });
+        assertThatThrownBy(() -> def.parse(Map.of("range", Map.of("min", 5, "max", 4)), "deploy."))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.path()).isEqualTo("deploy.range.min"));
+        assertThatThrownBy(() -> def.parse(Map.of("range", Map.of("min", 5)), "deploy."))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.path()).isEqualTo("deploy.range.max"));
+        assertThatThrownBy(() -> def.parse(Map.of("range", "4"), "deploy."))
+                .hasMessageContaining("expected a mapping of min, max, got '4'");
+        assertThat(def.markdownTable()).contains("| `range` | a mapping of min, max |",
+                "| `range.min` | a whole number from 0 to 10 | 1 | Fewest. |",
+                "| `range.max` | a whole number from 1 to 10 | (required) | Most. |");
+    }
 }
