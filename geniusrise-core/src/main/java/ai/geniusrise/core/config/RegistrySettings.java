@@ -43,7 +43,9 @@ final class RegistrySettings {
 
     private static void supported(String key, SchemaFormat format) {
         if (format == SchemaFormat.PROTOBUF) {
-            throw new ConfigException(key, format.yamlName() + " is not supported yet; avro and json-schema are");
+            throw new ConfigException(key, format.yamlName() + " is not supported yet: its message types would have "
+                    + "to be built from the .proto file at run time, and no .proto parser is shipped yet (see "
+                    + "docs/design.md, Kafka with a schema registry); avro and json-schema are");
         }
     }
 

@@ -118,7 +118,8 @@ class SchemaRegistryKeysTest {
                 """).getMessage()).contains(":8:").contains("expected one of avro, json-schema, protobuf, got 'parquet'");
         assertThat(rejection("""
                       inputConfig: {type: streaming, source: clicks, valueFormat: protobuf}
-                """).getMessage()).contains(":8:").contains("valueFormat").contains("protobuf is not supported yet; avro and json-schema are");
+                """).getMessage()).contains(":8:").contains("valueFormat").contains("protobuf is not supported yet: its message types would have to be built from the .proto file")
+                .contains("avro and json-schema are");
         assertThat(rejection("""
                       inputConfig: {type: streaming, source: clicks, schemaRegistry: {url: "http://r:1"}}
                 """).getMessage()).contains("schemaRegistry").contains("neither is set");

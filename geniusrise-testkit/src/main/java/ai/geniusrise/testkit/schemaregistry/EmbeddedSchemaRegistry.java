@@ -24,9 +24,10 @@ import java.util.concurrent.Executors;
  * A schema registry serving the Confluent-compatible REST API at {@code /apis/ccompat/v7}, the path
  * Apicurio Registry serves it at, on {@code 127.0.0.1}: enough of the protocol for any client of
  * that API (subjects and versions, schemas by global id, lookup, soft deletion, compatibility
- * levels with Avro compatibility checks, the same error codes). It is the test kit's own
- * implementation, in this JVM, because Apicurio Registry's application is a Quarkus application
- * that cannot be started from its Maven artifact without a Quarkus build (see docs/design.md).
+ * levels with Avro compatibility checks, schema types AVRO, JSON and PROTOBUF, the same error
+ * codes). It is the test kit's own implementation, in this JVM, because Apicurio Registry's
+ * application is a Quarkus application that cannot be started from its Maven artifact without a
+ * Quarkus build (see docs/design.md).
  *
  * <pre>{@code
  * try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().build().start()) {
