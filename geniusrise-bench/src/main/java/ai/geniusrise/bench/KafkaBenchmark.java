@@ -22,7 +22,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * The streaming benchmark: a Kafka broker in a JVM of its own ({@link KafkaBenchmarkBroker}), an
@@ -106,14 +104,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
             + "as -XX:StartFlightRecording=filename=/tmp/c.jfr,settings=profile (repeatable).")
     List<String> clientJavaOptions = new ArrayList<>();
 
-    @Option(names = "--lib", description = "Folder of the runtime jars (default ${DEFAULT-VALUE}).")
-    Path lib = Path.of("target", "lib");
-
-    @Option(names = "--streams-lib", description = "Folder of the Kafka Streams jars (default ${DEFAULT-VALUE}).")
-    Path streamsLib = Path.of("target", "lib-streams");
-
-    @Option(names = "--jar", description = "The benchmark's jar (default ${DEFAULT-VALUE}).")
-    Path jar = Path.of("target", "geniusrise-bench.jar");
+    @CommandLine.Mixin
+    BenchJars jars = new BenchJars();
 
     private String bootstrap;
     private Process broker;
@@ -193,7 +185,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
 
     private void startBroker() throws IOException {
         broker = new ProcessBuilder(java(), "-Xmx" + brokerHeap, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", jar + File.pathSeparator + lib + File.separator + "*", KafkaBenchmarkBroker.class.getName())
+                "-cp", jars.classpath(), KafkaBenchmarkBroker.class.getName())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -251,9 +243,11 @@ public final class KafkaBenchmark implements Callable<Integer> {
         }
         deleteTopic(out);
         double whole = records / (r.wallNanos() / 1e9);
-        double cpu = (r.cpuNanos() + r.brokerCpuAtProcessed() - brokerCpu0) / 1e9 / (records / 1e6);
+        double clientCpu = r.cpuNanos() / 1e9 / (records / 1e6);
+        double cpu = clientCpu + (r.brokerCpuAtProcessed() - brokerCpu0) / 1e9 / (records / 1e6);
         System.out.printf(Locale.ROOT, "  %-45s %9.0f rec/s whole run, %9.0f rec/s steady, %6.2f s, %.2f CPU s per "
-                + "million%n", label(name), whole, r.steady(), r.wallNanos() / 1e9, cpu);
+                + "million (client %.2f + broker %.2f; the client's start %.2f CPU s)%n", label(name), whole, r.steady(),
+                r.wallNanos() / 1e9, cpu, clientCpu, cpu - clientCpu, r.startupCpuNanos() / 1e9);
         return new double[] {whole, r.steady(), cpu, Double.NaN, Double.NaN};
     }
 
@@ -269,8 +263,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
         command.addAll(clientJavaOptions);
         boolean ours = name.startsWith("geniusrise");
         if (ours) {
-            command.addAll(List.of("-Dbench.records=" + count, "-cp", jar + File.pathSeparator + lib + File.separator
-                    + "*", UppercaseBoltMain.class.getName(), "run", pipeline(name, task, in, out, group).toString()));
+            command.addAll(List.of("-Dbench.records=" + count, "-cp", jars.classpath(),
+                    UppercaseBoltMain.class.getName(), "run", pipeline(name, task, in, out, group).toString()));
         } else {
             command.addAll(List.of("-cp", classpath(name), KafkaBenchmarkClient.class.getName(),
                     name, bootstrap, Integer.toString(count), in, out, group));
@@ -279,20 +273,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
     }
 
     private String classpath(String name) throws IOException {
-        List<String> cp = new ArrayList<>();
-        cp.add(jar.toString());
-        if (name.startsWith("streams")) {
-            // Streams on the clients of its own version, with every other runtime jar but Kafka's
-            try (Stream<Path> s = Files.list(streamsLib)) {
-                s.forEach(p -> cp.add(p.toString()));
-            }
-            try (Stream<Path> s = Files.list(lib)) {
-                s.filter(p -> !p.getFileName().toString().startsWith("kafka")).forEach(p -> cp.add(p.toString()));
-            }
-        } else {
-            cp.add(lib + File.separator + "*");
-        }
-        return String.join(File.pathSeparator, cp);
+        return name.startsWith("streams") ? jars.streamsClasspath() : jars.classpath();
     }
 
     /**
@@ -323,7 +304,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
      * lines, and the start of its log. Our bolt is stopped with SIGTERM once it printed {@code PROCESSED}.
      */
     private static final class Client {
-        record Result(long wallNanos, double steady, long cpuNanos, long brokerCpuAtProcessed) {
+        record Result(long wallNanos, double steady, long cpuNanos, long brokerCpuAtProcessed, long startupCpuNanos) {
         }
 
         /** Contender JVMs started and not yet finished. */
@@ -400,7 +381,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
                 }
             }
             String[] f = processed.split(" ");
-            return new Result(exited - t0, Double.parseDouble(f[2]), Long.parseLong(f[3]), brokerCpuAtProcessed);
+            return new Result(exited - t0, Double.parseDouble(f[2]), Long.parseLong(f[3]), brokerCpuAtProcessed,
+                    Long.parseLong(f[4]));
         }
     }
 

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * run in a JVM of its own against the benchmark's broker: {@code <scenario> <bootstrap> <records>
  * <input topic> <output topic> <group>} ({@code producer} writes {@code <records>} values of
  * {@code <output topic>}'s... see {@link #main}). Prints {@code T0 <nanoTime>} when it starts, then
- * {@code PROCESSED <nanoTime> <steady records/s> <cpu nanos>} once it has processed (the producer:
+ * {@code PROCESSED <nanoTime> <steady records/s> <cpu nanos> <cpu nanos before the first record>} once it
+ * has processed (the producer:
  * sent) every record, then closes its clients cleanly (flushed, committed) and exits; the benchmark
  * takes the whole run from {@code T0} to the exit. The times are {@link System#nanoTime()}, which on
  * Linux is the machine's monotonic clock, the same in every JVM.
@@ -76,9 +77,56 @@ public final class KafkaBenchmarkClient {
             case "streams-eos" -> client.streams(StreamsConfig.EXACTLY_ONCE_V2, true);
             case "streams-alos-defaults" -> client.streams(StreamsConfig.AT_LEAST_ONCE, false);
             case "streams-eos-defaults" -> client.streams(StreamsConfig.EXACTLY_ONCE_V2, false);
+            case "streams-keyed" -> client.keyedStreams(Integer.parseInt(args[6]), Integer.parseInt(args[7]),
+                    Integer.parseInt(args[8]));
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         }
         System.exit(0);
+    }
+
+    /**
+     * {@link KeyedBenchmark}'s Kafka Streams contender: {@code mapValues} sleeping {@code delayMs} a
+     * record (through a {@link KeyedBenchmark.Meter}) on {@code threads} stream threads, at_least_once,
+     * its defaults otherwise. Prints {@code FIRST <nanoTime>} at the first record, then, once every
+     * record is processed or {@code seconds} after the first, {@code DONE <nanoTime> <records since
+     * the first> <cpu nanos since the first> <out of key order>}, closes and exits.
+     */
+    private void keyedStreams(int delayMs, int threads, int seconds) throws Exception {
+        KeyedBenchmark.Meter meter = new KeyedBenchmark.Meter(delayMs * 1_000_000L);
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, group);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams").toString());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.<byte[], byte[]>stream(in).mapValues(v -> {
+            meter.process(v);
+            return v;
+        }).to(out);
+        KafkaStreams streams = new KafkaStreams(builder.build(), p);
+        streams.start();
+        try {
+            while (meter.processed.get() == 0) {
+                Thread.sleep(5);
+            }
+            long t0 = System.nanoTime();
+            long c0 = processCpuNanos();
+            long n0 = meter.processed.get();
+            System.out.println("FIRST " + t0);
+            System.out.flush();
+            long until = t0 + TimeUnit.SECONDS.toNanos(seconds);
+            while (meter.processed.get() < records && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            System.out.printf(Locale.ROOT, "DONE %d %d %d %d%n", System.nanoTime(), meter.processed.get() - n0,
+                    processCpuNanos() - c0, meter.outOfOrder.get());
+            System.out.flush();
+        } finally {
+            streams.close(Duration.ofSeconds(60));
+        }
     }
 
     /** Prints the {@code T0} line and counts from zero to {@code records}. */
@@ -100,8 +148,8 @@ public final class KafkaBenchmarkClient {
     }
 
     private static void processed() {
-        System.out.printf(Locale.ROOT, "PROCESSED %d %.1f %d%n", PROGRESS.done, PROGRESS.steadyRate(),
-                processCpuNanos() - cpu0);
+        System.out.printf(Locale.ROOT, "PROCESSED %d %.1f %d %d%n", PROGRESS.done, PROGRESS.steadyRate(),
+                processCpuNanos() - cpu0, PROGRESS.cpuAtFirst - cpu0);
         System.out.flush();
     }
 
@@ -112,18 +160,24 @@ public final class KafkaBenchmarkClient {
         private volatile long at10;
         private volatile long at90;
         volatile long done;
+        /** The process's CPU time when the first record came: what starting up cost. */
+        volatile long cpuAtFirst;
 
         void reset(long n) {
             count = 0;
             at10 = 0;
             at90 = 0;
             done = 0;
+            cpuAtFirst = 0;
             target = n;
         }
 
         void tick() {
             long c = ++count;
             long n = target;
+            if (c == 1) {
+                cpuAtFirst = processCpuNanos();
+            }
             if (c == n / 10) {
                 at10 = System.nanoTime();
             } else if (c == n * 9 / 10) {

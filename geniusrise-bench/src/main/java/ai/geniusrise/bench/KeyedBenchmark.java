@@ -21,8 +21,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -45,6 +49,9 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code geniusrise ordering: partition}: today's bolt, one member (one record at a time);</li>
  *   <li>{@code geniusrise ordering: partition, concurrency 4}: one member per partition, one thread
  *   each: the ceiling of Kafka Streams with one stream thread per partition;</li>
+ *   <li>{@code kafka streams, 4 stream threads}: {@code mapValues} sleeping per record, one stream
+ *   thread per partition (the most Kafka Streams runs in parallel), in a JVM of its own (Streams
+ *   4.3.1 runs on the clients of its own version);</li>
  *   <li>{@code geniusrise ordering: key, maxInFlight N}.</li>
  * </ol>
  * Each contender reads from the beginning in a group of its own for at most {@code --seconds}
@@ -73,6 +80,9 @@ public final class KeyedBenchmark implements Callable<Integer> {
     @Option(names = "--seconds", description = "Longest run of one contender (default ${DEFAULT-VALUE}).")
     int seconds = 20;
 
+    @CommandLine.Mixin
+    BenchJars jars = new BenchJars();
+
     private EmbeddedKafka kafka;
     private final List<String> rows = new ArrayList<>();
 
@@ -91,6 +101,7 @@ public final class KeyedBenchmark implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             measure("hand-written loop", this::handLoop);
+            streams();
             measure("geniusrise ordering: partition", (meter, stop) -> bolt("partition", Ordering.PARTITION, 1,
                     meter, stop));
             measure("geniusrise ordering: partition, concurrency 4", (meter, stop) -> bolt("partition4",
@@ -177,6 +188,54 @@ public final class KeyedBenchmark implements Callable<Integer> {
         runner.join();
         rows.add(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %,d |", name, n / elapsed,
                 cpu / 1e6 / Math.max(1, n) * 1000, meter.outOfOrder.get()));
+        System.out.println(rows.get(rows.size() - 1));
+    }
+
+    /**
+     * Kafka Streams, one stream thread per partition (the most it can run in parallel), in a JVM of
+     * its own: Streams 4.3.1 runs on the clients of its own version ({@link KafkaBenchmarkClient}'s
+     * {@code streams-keyed}). Its CPU is its JVM's plus this one's (the broker) over the same span.
+     */
+    private void streams() throws Exception {
+        String name = "kafka streams, " + PARTITIONS + " stream threads";
+        kafka.createTopic("keyed-out-streams", PARTITIONS);
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+                jars.streamsClasspath(), KafkaBenchmarkClient.class.getName(),
+                "streams-keyed", kafka.bootstrapServers(), Integer.toString(records), "keyed-in", "keyed-out-streams",
+                "keyed-streams", Integer.toString(delayMs), Integer.toString(PARTITIONS), Integer.toString(seconds))
+                .redirectErrorStream(true).start();
+        long cpu0 = 0;
+        long first = 0;
+        String done = null;
+        StringBuilder log = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("FIRST ")) {
+                    cpu0 = cpuNanos();
+                    first = Long.parseLong(line.substring("FIRST ".length()).trim());
+                } else if (line.startsWith("DONE ")) {
+                    done = line;
+                    cpu0 = cpuNanos() - cpu0;
+                } else if (log.length() < 20_000) {
+                    log.append(line).append('\n');
+                }
+            }
+        } finally {
+            if (!child.waitFor(2, TimeUnit.MINUTES)) {
+                child.destroyForcibly();
+            }
+        }
+        if (done == null) {
+            throw new IllegalStateException(name + " failed (exit status " + child.exitValue() + "):\n" + log);
+        }
+        String[] f = done.split(" ");
+        long n = Long.parseLong(f[2]);
+        double elapsed = (Long.parseLong(f[1]) - first) / 1e9;
+        rows.add(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %,d |", name, n / elapsed,
+                (Long.parseLong(f[3]) + cpu0) / 1e6 / Math.max(1, n) * 1000, Long.parseLong(f[4])));
         System.out.println(rows.get(rows.size() - 1));
     }
 

@@ -129,7 +129,9 @@ public final class StreamingInputConfig implements InputConfig {
      * speed. A member that crashes makes its successor process again at most the records it
      * processed since its last commit: no more than {@code commitRecords} plus one poll batch
      * ({@code max.poll.records}), and no more than what it processes in one {@code commitInterval}
-     * plus one poll batch (see docs/design.md, "Duplicates after a crash").
+     * plus one poll batch (see docs/design.md, "Duplicates after a crash"). At-least-once only: an
+     * exactly-once bolt repeats nothing visible after a crash, so its transactions commit at
+     * {@link #commitInterval()} or as soon as the member has caught up with its input.
      */
     public long commitRecords() {
         return commitRecords;

@@ -266,9 +266,11 @@ final class FileKeys {
             + "commits when it publishes an object (see [Kafka → S3](#kafka--s3-the-interval-bolt)).")
             .withDefaultDescribed("`1s`");
     static final Setting<Integer> COMMIT_RECORDS = Setting.integer("commitRecords", 1, Integer.MAX_VALUE,
-            "A bolt reading Kafka (and the Kafka bridge) also commits after this many records "
+            "An at-least-once bolt reading Kafka (and the Kafka bridge) also commits after this many records "
             + "processed, without waiting for `commitInterval`, so that a backlog drained at full "
-            + "speed commits often. Bounds what a crash repeats (below). Anything else is an error at "
+            + "speed commits often. Bounds what a crash repeats (below). Not used under `exactly_once`, "
+            + "where a crash repeats nothing visible: its transactions commit at `commitInterval` or once "
+            + "the bolt has caught up. Anything else is an error at "
             + "the key (`must be at least 1 ...`, `expected a whole number ...`).")
             .withDefaultDescribed("`10000`");
     static final Setting<Integer> CONCURRENCY = Setting.integer("concurrency", 1, Integer.MAX_VALUE,

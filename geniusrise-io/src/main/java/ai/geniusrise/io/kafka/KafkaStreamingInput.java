@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,7 +43,13 @@ import java.util.function.BooleanSupplier;
  * {@code commitInterval}, after every {@code commitRecords} records processed, when a poll comes
  * back empty with records processed since the last commit point, when partitions are revoked, and
  * on stop) the bolt is flushed, the output is flushed (every record sent so far is
- * acknowledged), and only then are the offsets of the records processed so far committed. A crash
+ * acknowledged), and only then are the offsets of the records processed so far committed. With
+ * {@code ordering: partition} to a Kafka output, the interval, count and idle commit points are
+ * pipelined instead ({@link #mark()}): the output's sends are closed into a mark every
+ * {@code commitRecords / 4} records (and at the interval and idle points), and a mark's offsets are
+ * committed asynchronously once its output is acknowledged, so the producer is not drained and the
+ * loop does not stop; when four marks are not committed yet, the loop flushes and commits as above,
+ * so the bound below holds unchanged. A crash
  * between two commit points repeats, after restart, what was processed since the last one: at most
  * {@code commitRecords} records (the count is checked after each record, and nothing is processed
  * while a commit runs; when the output is behind then, the commit waits until the loop has paused
@@ -61,8 +68,11 @@ import java.util.function.BooleanSupplier;
  * also comes as soon as the member has caught up (after a poll batch, every assigned partition's
  * lag is zero): under a trickle a transaction commits as soon as its records are processed, and
  * records arriving meanwhile go together into the next one; under a backlog the lag stays above
- * zero and the interval and the count set the pace, as before. A failed transaction is aborted and the consumer rewinds to the committed
- * offsets, so the records are processed again into a new transaction.
+ * zero and the interval sets the pace. {@code commitRecords} does not apply: it bounds what a crash
+ * repeats visibly, and an exactly-once crash repeats nothing visible (the open transaction is
+ * aborted), while each transaction stops the loop for its commit. A failed transaction is aborted
+ * and the consumer rewinds to the committed offsets, so the records are processed again into a new
+ * transaction.
  */
 final class KafkaStreamingInput {
 
@@ -83,6 +93,23 @@ final class KafkaStreamingInput {
 
         /** Closes the output, waiting at most {@code timeout} for records in flight. */
         void close(Duration timeout);
+
+        /**
+         * Closes the span of sends since the last call and returns it, to be committed once its
+         * output is acknowledged; {@code null} when this output does not tell (the loop then flushes
+         * it at each commit point).
+         */
+        default KafkaStreamingOutput.Mark mark() {
+            return null;
+        }
+
+        /** Throws if a record sent could not be written. */
+        default void check() {
+        }
+    }
+
+    /** The offsets of the records processed before a mark, committable once the mark is acknowledged. */
+    private record Marked(KafkaStreamingOutput.Mark mark, Map<TopicPartition, OffsetAndMetadata> offsets) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaStreamingInput.class);
@@ -90,6 +117,11 @@ final class KafkaStreamingInput {
     private static final long LAG_EVERY_NANOS = 1_000_000_000L;
     private static final Duration CLOSE = Duration.ofSeconds(5);
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Pipelined commits: marks per {@code commitRecords}; a new mark waits for the oldest when this
+     * many are not committed yet.
+     */
+    private static final int MARKS = 4;
 
     private final Consumer<byte[], byte[]> consumer;
     private final Output output;
@@ -102,6 +134,7 @@ final class KafkaStreamingInput {
     private final boolean exactlyOnce;
     private final long commitIntervalNanos;
     private final long commitRecords;
+    private final long markEvery;
     private final String autoOffsetReset;
     private final long maxInFlightBytes;
     private final BooleanSupplier stop;
@@ -116,6 +149,19 @@ final class KafkaStreamingInput {
     private long sinceCommit;
     /** Set once the loop failed: closing then commits nothing more (the output may be what failed). */
     private boolean failed;
+    /**
+     * At-least-once, one record at a time, to an output that tells when a span of sends is
+     * acknowledged: commit points are pipelined (see {@link #mark()}) instead of flushing the producer.
+     */
+    private boolean pipelined;
+    /** Records processed since the last mark (pipelined). */
+    private long sinceMark;
+    /** Marks taken and not yet committed with a confirmed commit, oldest first (pipelined). */
+    private final ArrayDeque<Marked> marks = new ArrayDeque<>();
+    /** How many marks at the head of {@link #marks} the commit in flight covers; 0 when none is in flight. */
+    private int committing;
+    /** Counts the asynchronous commits and blocking commits of marks, so that a late callback knows it is stale. */
+    private long commits;
 
     /**
      * A loop reading {@code topic} with {@code consumer} into {@code output}.
@@ -149,6 +195,7 @@ final class KafkaStreamingInput {
         this.exactlyOnce = task.guarantee() == Guarantee.EXACTLY_ONCE;
         this.commitIntervalNanos = commitInterval.toNanos();
         this.commitRecords = commitRecords;
+        this.markEvery = Math.max(1, commitRecords / MARKS);
         this.autoOffsetReset = autoOffsetReset;
         this.maxInFlightBytes = maxInFlightBytes;
         this.stop = stop;
@@ -158,9 +205,10 @@ final class KafkaStreamingInput {
     void run() {
         consumer.subscribe(List.of(topic), new Rebalance());
         nextCommit = System.nanoTime() + commitIntervalNanos;
+        pipelined = !exactlyOnce && keyed == null && output.mark() != null;
         while (!stop.getAsBoolean()) {
             boolean holding = holdBack();
-            if (!holding && sinceCommit >= commitRecords) {
+            if (!holding && (pipelined ? marks.size() >= MARKS : !exactlyOnce && sinceCommit >= commitRecords)) {
                 commit(); // a count commit put off while the output was behind
             }
             ConsumerRecords<byte[], byte[]> batch = consumer.poll(keyed == null ? POLL : keyedBeforePoll());
@@ -176,7 +224,12 @@ final class KafkaStreamingInput {
                 lag = currentLag();
                 nextLagNanos = now + LAG_EVERY_NANOS;
             }
-            if (!holding && (now - nextCommit >= 0 || quiet && sinceCommit > 0)) {
+            if (pipelined) {
+                if (now - nextCommit >= 0 || quiet && sinceMark > 0) {
+                    mark();
+                }
+                commitAcknowledged();
+            } else if (!holding && (now - nextCommit >= 0 || quiet && sinceCommit > 0)) {
                 commit();
             }
         }
@@ -283,7 +336,16 @@ final class KafkaStreamingInput {
                     throw e;
                 }
                 next = r.offset() + 1;
-                if (++sinceCommit >= commitRecords && output.inFlightBytes() <= maxInFlightBytes) {
+                if (pipelined) {
+                    if (++sinceMark >= markEvery) {
+                        pending.put(tp, new OffsetAndMetadata(next));
+                        mark();
+                        if (marks.size() >= MARKS && output.inFlightBytes() <= maxInFlightBytes) {
+                            commit(); // the oldest mark is still not committed: wait for it, as a count commit
+                        }
+                    }
+                } else if (++sinceCommit >= commitRecords && !exactlyOnce
+                        && output.inFlightBytes() <= maxInFlightBytes) {
                     // a backlog drains at full speed: commit by count, in the middle of the batch if need be (but
                     // not while the output is behind: the loop pauses first, and commits once it has caught up)
                     pending.put(tp, new OffsetAndMetadata(next));
@@ -374,6 +436,18 @@ final class KafkaStreamingInput {
             }
         } else {
             output.flush();
+            if (!marks.isEmpty()) {
+                // what the marks hold is older than what came since: merged under it
+                Map<TopicPartition, OffsetAndMetadata> all = new HashMap<>();
+                marks.forEach(m -> all.putAll(m.offsets()));
+                all.putAll(pending);
+                pending.clear();
+                pending.putAll(all);
+                marks.clear();
+                committing = 0;
+                commits++;
+            }
+            sinceMark = 0;
             if (!pending.isEmpty()) {
                 try {
                     consumer.commitSync(pending);
@@ -387,6 +461,70 @@ final class KafkaStreamingInput {
             }
         }
         return true;
+    }
+
+    /**
+     * A pipelined commit point: the bolt is flushed, the output's sends so far are closed into a mark
+     * holding the offsets processed so far, and the loop goes on; {@link #commitAcknowledged()}
+     * commits those offsets once the mark's output is acknowledged. The count trigger takes a mark
+     * every {@code commitRecords / MARKS} records and waits (flush and commitSync, as a blocking
+     * commit point) when {@link #MARKS} marks are not committed yet, so what a crash repeats stays
+     * within {@code commitRecords} (plus one poll batch when the output is behind), as with blocking
+     * commits; the producer is never drained while it keeps up.
+     */
+    private void mark() {
+        sinceMark = 0;
+        nextCommit = System.nanoTime() + commitIntervalNanos;
+        task.flush(sink);
+        KafkaStreamingOutput.Mark mark = output.mark();
+        if (!pending.isEmpty() || !marks.isEmpty()) {
+            marks.addLast(new Marked(mark, new HashMap<>(pending)));
+            pending.clear();
+        }
+    }
+
+    /**
+     * Commits, asynchronously, the offsets of the oldest marks whose output is acknowledged, unless a
+     * commit is in flight already; its callback (run by a later poll) drops them once confirmed.
+     */
+    private void commitAcknowledged() {
+        output.check();
+        if (committing > 0 || marks.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = null;
+        int n = 0;
+        for (Marked m : marks) {
+            if (!m.mark().acknowledged()) {
+                break;
+            }
+            if (offsets == null) {
+                offsets = new HashMap<>();
+            }
+            offsets.putAll(m.offsets());
+            n++;
+        }
+        if (n == 0) {
+            return;
+        }
+        committing = n;
+        long seq = ++commits;
+        consumer.commitAsync(offsets, (committed, e) -> {
+            if (seq != commits || committing == 0) {
+                return; // a blocking commit took every mark meanwhile
+            }
+            int covered = committing;
+            committing = 0;
+            if (e != null) {
+                // kept: the next commit carries them again, merged with what came since
+                LOG.warn("task '{}': could not commit offsets ({}); trying again with the next",
+                        task.context().taskName(), e.toString());
+                return;
+            }
+            for (int i = 0; i < covered && !marks.isEmpty(); i++) {
+                marks.pollFirst();
+            }
+        });
     }
 
     /** Moves the consumer back to the committed offsets of {@code partitions}. */
@@ -506,6 +644,7 @@ final class KafkaStreamingInput {
                 rewind(kept);
             } else {
                 partitions.forEach(pending::remove);
+                marks.forEach(m -> partitions.forEach(m.offsets()::remove));
             }
             if (keyed != null) {
                 keyed.forget(partitions);

@@ -85,6 +85,8 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     private volatile FailedSend sendError;
     private final AtomicLong inFlightBytes = new AtomicLong();
     private boolean inTransaction;
+    /** What the sends from now on are counted in; replaced by {@link #mark()}. */
+    private volatile Mark current = new Mark();
 
     /**
      * @param deadLetterMaxBytes the largest record the dead-letter topic takes through this producer:
@@ -111,27 +113,69 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
         return inFlightBytes.get();
     }
 
-    /** Counts a record to {@code topic} as in flight; its callback takes it out when the producer is done with it. */
+    /**
+     * Counts a record to {@code topic} as in flight, and in the current {@link Mark}; its callback
+     * takes it out when the producer is done with it.
+     */
     private Callback sent(String topic, byte[] key, byte[] value) {
         long bytes = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
         inFlightBytes.addAndGet(bytes);
-        return new Sent(topic, bytes);
+        Mark mark = current;
+        mark.unacknowledged.incrementAndGet();
+        return new Sent(topic, bytes, mark);
     }
 
-    /** The completion of one send: remembers the first error and its topic, takes the record's bytes out of flight. */
+    /**
+     * The sends between two calls of {@link #mark()}: acknowledged once every one of them is, and
+     * never if one failed. Lets the loop commit the offsets of what came before a mark as soon as
+     * its output is acknowledged, without flushing the producer.
+     */
+    static final class Mark {
+        private final AtomicLong unacknowledged = new AtomicLong();
+        private volatile boolean sealed;
+
+        /** True once sealed and every send counted in it is acknowledged (none failed). */
+        boolean acknowledged() {
+            return sealed && unacknowledged.get() == 0;
+        }
+    }
+
+    /**
+     * Closes the current mark and opens a new one for the sends from now on; returns the closed one.
+     * Called by the loop's thread only, when no other thread sends (ordering: partition).
+     */
+    @Override
+    public Mark mark() {
+        Mark sealed = current;
+        current = new Mark();
+        sealed.sealed = true;
+        return sealed;
+    }
+
+    /**
+     * The completion of one send: remembers the first error and its topic, takes the record's bytes out
+     * of flight and, when it succeeded, out of its mark's count (a failed send keeps its mark from ever
+     * being acknowledged).
+     */
     private final class Sent implements Callback {
         private final String topic;
         private final long bytes;
+        private final Mark mark;
 
-        Sent(String topic, long bytes) {
+        Sent(String topic, long bytes, Mark mark) {
             this.topic = topic;
             this.bytes = bytes;
+            this.mark = mark;
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception e) {
-            if (e != null && sendError == null) {
-                sendError = new FailedSend(topic, e);
+            if (e != null) {
+                if (sendError == null) {
+                    sendError = new FailedSend(topic, e);
+                }
+            } else {
+                mark.unacknowledged.decrementAndGet();
             }
             inFlightBytes.addAndGet(-bytes);
         }
@@ -252,6 +296,11 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     }
 
     private record FailedSend(String topic, Exception error) {
+    }
+
+    @Override
+    public void check() {
+        checkSent();
     }
 
     private void checkSent() {
