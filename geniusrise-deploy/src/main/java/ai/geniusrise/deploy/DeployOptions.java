@@ -7,6 +7,7 @@ import ai.geniusrise.core.settings.Settings;
 import ai.geniusrise.core.settings.SettingsDef;
 import ai.geniusrise.core.spi.DeployTarget;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -87,7 +88,10 @@ final class DeployOptions {
             return;
         }
         try {
-            found.get().check(task, DeployTarget.definitionFor(target).parse(task.deployment().target(), ""));
+            // the target the command names, as if deploy.target said it (the file may leave it to --target)
+            Map<String, Object> deploy = new LinkedHashMap<>(task.deployment().target());
+            deploy.put(DeploySettings.TARGET.name(), target);
+            found.get().check(task, DeployTarget.definitionFor(target).parse(deploy, ""));
         } catch (ConfigException e) {
             String key = e.path() == null ? "" : e.path().split("\\.", 2)[0];
             if (settings.containsKey(key)) {
