@@ -302,6 +302,20 @@ public final class Setting<T> {
         });
     }
 
+    /**
+     * Puts this setting's key with {@code text} into {@code settings}, unless {@code text} is
+     * {@code null}: how the declaring module writes its own keys where a text map is wanted (a
+     * test's {@code stateConfig}), so that no other module writes them.
+     *
+     * @return {@code settings}
+     */
+    public Map<String, String> writeTo(Map<String, String> settings, String text) {
+        if (text != null) {
+            settings.put(name, text);
+        }
+        return settings;
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** The key in a pipeline file. */
