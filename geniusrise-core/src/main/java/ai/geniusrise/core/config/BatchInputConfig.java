@@ -2,6 +2,8 @@ package ai.geniusrise.core.config;
 
 import ai.geniusrise.core.ConfigException;
 
+import java.nio.file.FileSystems;
+import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -66,6 +68,9 @@ public final class BatchInputConfig implements InputConfig {
                     + "takes auto, none or gzip (parquet and avro inputs read their compression from the file)");
         }
         this.glob = b.glob == null || b.glob.isBlank() ? null : b.glob.trim();
+        if (glob != null) {
+            globMatcher(glob);
+        }
         this.parallelism = Locations.positive("parallelism", b.parallelism);
         this.options = Map.copyOf(b.options);
         this.select = b.select;
@@ -134,6 +139,20 @@ public final class BatchInputConfig implements InputConfig {
     /** A glob over object names relative to the location ({@code *.csv}, {@code **}{@code /*.gz}), or {@code null} for all. */
     public String glob() {
         return glob;
+    }
+
+    /**
+     * The matcher of {@code glob} over relative object names.
+     *
+     * @throws ConfigException (path {@code glob}) if it is not a valid glob
+     */
+    public static PathMatcher globMatcher(String glob) {
+        try {
+            return FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("glob", "'" + glob + "' is not a valid glob: " + e.getMessage().lines()
+                    .findFirst().orElse("") + " (examples: *.csv, **/*.jsonl.gz)", e);
+        }
     }
 
     /** How many objects are read at once; default: the number of processors. */

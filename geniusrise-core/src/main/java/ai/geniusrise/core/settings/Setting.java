@@ -328,6 +328,20 @@ public final class Setting<T> {
         }, fields);
     }
 
+    /**
+     * Puts this setting's key with {@code text} into {@code settings}, unless {@code text} is
+     * {@code null}: how the declaring module writes its own keys where a text map is wanted (a
+     * test's {@code stateConfig}), so that no other module writes them.
+     *
+     * @return {@code settings}
+     */
+    public Map<String, String> writeTo(Map<String, String> settings, String text) {
+        if (text != null) {
+            settings.put(name, text);
+        }
+        return settings;
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** The settings inside a {@link Type#GROUP group}, or {@code null} for other types. */

@@ -1,8 +1,8 @@
 package ai.geniusrise.io.commit;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.BatchInputConfig;
 
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 
@@ -22,16 +22,7 @@ public final class InputGlob {
      * @throws ConfigException if the glob is not a valid one
      */
     public InputGlob(String glob) {
-        this.matcher = glob == null ? null : matcher(glob);
-    }
-
-    private static PathMatcher matcher(String glob) {
-        try {
-            return FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("glob", "'" + glob + "' is not a valid glob: " + e.getMessage().lines()
-                    .findFirst().orElse("") + " (examples: *.csv, **/*.jsonl.gz)", e);
-        }
+        this.matcher = glob == null ? null : BatchInputConfig.globMatcher(glob);
     }
 
     /** True if the input reads the object at this path relative to the input location. */

@@ -25,7 +25,8 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
 
     /** Parquet and avro outputs: the records' Avro schema, inline. */
     static final Setting<String> SCHEMA = Setting.string("schema", "Parquet and avro outputs: the records' Avro "
-            + "record schema, inline as JSON; without it or schemaFile, it is inferred from the first records.");
+            + "record schema, inline as JSON; without it or schemaFile, it is inferred from the first records.")
+            .validate(text -> problem(text, ""));
     /** Parquet and avro outputs: a file holding the records' Avro schema. */
     static final Setting<String> SCHEMA_FILE = Setting.string("schemaFile", "Parquet and avro outputs: the path of "
             + "a file (.avsc) holding the records' Avro record schema, relative to the pipeline file.");
@@ -112,16 +113,25 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
     }
 
     private static Schema parse(String text, String key, String where) {
+        String problem = problem(text, where);
+        if (problem != null) {
+            throw new ConfigException(key, problem);
+        }
+        return new Schema.Parser().parse(text);
+    }
+
+    /** What is wrong with {@code text} as an Avro record schema, or {@code null}. */
+    private static String problem(String text, String where) {
         Schema s;
         try {
             s = new Schema.Parser().parse(text);
         } catch (RuntimeException e) {
-            throw new ConfigException(key, "is not an Avro schema" + where + ": " + e.getMessage());
+            return "is not an Avro schema" + where + ": " + e.getMessage();
         }
         if (s.getType() != Schema.Type.RECORD) {
-            throw new ConfigException(key, "must be an Avro record schema ({\"type\":\"record\",\"name\":...,"
-                    + "\"fields\":[...]})" + where + ", got a " + s.getType().getName());
+            return "must be an Avro record schema ({\"type\":\"record\",\"name\":...,"
+                    + "\"fields\":[...]})" + where + ", got a " + s.getType().getName();
         }
-        return s;
+        return null;
     }
 }

@@ -437,12 +437,7 @@ public final class DynamoDBStateManager implements StateManager {
 
         @Override
         public Map<String, String> propertiesAt(String url, String region, String user, String passwordEnv) {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put(ENDPOINT.name(), url);
-            if (region != null) {
-                p.put(REGION.name(), region);
-            }
-            return p;
+            return REGION.writeTo(ENDPOINT.writeTo(new LinkedHashMap<>(), url), region);
         }
 
         @Override

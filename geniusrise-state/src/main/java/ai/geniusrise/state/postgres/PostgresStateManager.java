@@ -443,15 +443,9 @@ public final class PostgresStateManager implements StateManager {
 
         @Override
         public Map<String, String> propertiesAt(String url, String region, String user, String passwordEnv) {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put(URL.name(), url);
-            if (user != null) {
-                p.put(USER.name(), user);
-            }
-            if (passwordEnv != null) {
-                p.put(PASSWORD_ENV.name(), passwordEnv);
-            }
-            return p;
+            Map<String, String> p = URL.writeTo(new LinkedHashMap<>(), url);
+            USER.writeTo(p, user);
+            return PASSWORD_ENV.writeTo(p, passwordEnv);
         }
 
         @Override
