@@ -61,7 +61,9 @@ import java.util.regex.Pattern;
  * {@code resources}, {@code awslogs}, secrets as Secrets Manager or SSM ARNs, task and execution
  * roles) and what runs it: a service for a streaming task ({@code <task>.service.json}), an
  * EventBridge Scheduler schedule for a batch task with a {@code schedule}
- * ({@code <task>.schedule.json}), or a one-shot {@code RunTask} ({@code <task>.run-task.json}).
+ * ({@code <task>.schedule.json}), or a one-shot {@code RunTask} ({@code <task>.run-task.json});
+ * with {@code deploy.autoscale}, an Application Auto Scaling target and target-tracking policy
+ * ({@code <task>.scalable-target.json}, {@code <task>.scaling-policy.json}; see {@link EcsScaling}).
  * The files are the API requests as {@code aws ecs register-task-definition --cli-input-json},
  * {@code aws ecs create-service}, {@code aws ecs run-task} and
  * {@code aws scheduler create-schedule} take them.
