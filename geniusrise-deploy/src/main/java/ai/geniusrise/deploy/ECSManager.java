@@ -678,6 +678,15 @@ public final class ECSManager implements TaskManager {
                             && DeployedTask.MANAGER.equals(tags.get(DeployedTask.MANAGED_BY_LABEL))
                             && !services.contains(service.serviceName())) {
                         if (!dryRun) {
+                            // its scaling, if autoscaled: Application Auto Scaling keeps a target past its service
+                            Matcher clusterArn = DeploySettings.CLUSTER_ARN.matcher(cluster);
+                            String resource = "service/" + (clusterArn.matches() ? clusterArn.group(4) : cluster) + "/"
+                                    + service.serviceName();
+                            if (deregisterScalableTarget(RegisterScalableTargetRequest.builder()
+                                    .serviceNamespace("ecs").resourceId(resource)
+                                    .scalableDimension("ecs:service:DesiredCount").build())) {
+                                changes.add(new Change(action, "ScalableTarget", resource));
+                            }
                             ecs().deleteService(DeleteServiceRequest.builder().cluster(cluster)
                                     .service(service.serviceName()).force(true).build());
                         }
