@@ -62,7 +62,9 @@ import java.util.regex.Pattern;
  * {@code resources}, {@code awslogs}, secrets as Secrets Manager or SSM ARNs, task and execution
  * roles) and what runs it: a service for a streaming task ({@code <task>.service.json}), an
  * EventBridge Scheduler schedule for a batch task with a {@code schedule}
- * ({@code <task>.schedule.json}), or a one-shot {@code RunTask} ({@code <task>.run-task.json}).
+ * ({@code <task>.schedule.json}), or a one-shot {@code RunTask} ({@code <task>.run-task.json});
+ * with {@code deploy.autoscale}, an Application Auto Scaling target and target-tracking policy
+ * ({@code <task>.scalable-target.json}, {@code <task>.scaling-policy.json}; see {@link EcsScaling}).
  * The files are the API requests as {@code aws ecs register-task-definition --cli-input-json},
  * {@code aws ecs create-service}, {@code aws ecs run-task} and
  * {@code aws scheduler create-schedule} take them.
@@ -704,6 +706,15 @@ public final class ECSManager implements TaskManager {
                             && DeployedTask.MANAGER.equals(tags.get(DeployedTask.MANAGED_BY_LABEL))
                             && !services.contains(service.serviceName())) {
                         if (!dryRun) {
+                            // its scaling, if autoscaled: Application Auto Scaling keeps a target past its service
+                            Matcher clusterArn = DeploySettings.CLUSTER_ARN.matcher(cluster);
+                            String resource = "service/" + (clusterArn.matches() ? clusterArn.group(4) : cluster) + "/"
+                                    + service.serviceName();
+                            if (deregisterScalableTarget(RegisterScalableTargetRequest.builder()
+                                    .serviceNamespace("ecs").resourceId(resource)
+                                    .scalableDimension("ecs:service:DesiredCount").build())) {
+                                changes.add(new Change(action, "ScalableTarget", resource));
+                            }
                             ecs().deleteService(DeleteServiceRequest.builder().cluster(cluster)
                                     .service(service.serviceName()).force(true).build());
                         }

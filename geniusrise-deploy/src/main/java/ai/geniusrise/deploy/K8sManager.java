@@ -58,7 +58,8 @@ import java.util.regex.Pattern;
  * tasks), a {@code CronJob} (batch tasks with a {@code schedule}) or a {@code Job} (other batch
  * tasks; an Indexed Job with {@code parallelism}), plus a {@code Service} for a streaming spout
  * that listens on a port and a {@code PodDisruptionBudget} for a streaming task with more than one
- * replica. Pods are admitted under Pod Security "restricted"; every name, label and port follows
+ * replica, and for {@code deploy.autoscale} a KEDA {@code ScaledObject} (with a
+ * {@code TriggerAuthentication} when the task signs in with SASL; see {@link KedaObjects}). Pods are admitted under Pod Security "restricted"; every name, label and port follows
  * the API server's rules, or rendering fails located in the pipeline file. Files are plain YAML that {@code kubectl apply -f} takes; the objects
  * are described in {@code docs/deploy.md}.
  *

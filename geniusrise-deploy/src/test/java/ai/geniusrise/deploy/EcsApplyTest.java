@@ -75,6 +75,8 @@ class EcsApplyTest {
                 .withHeader("x-amzn-ErrorType", "ResourceNotFoundException")
                 .withHeader("Content-Type", "application/json").withBody("{\"Message\": \"Schedule not found\"}")));
         ecsStub("ListServices", "{\"serviceArns\": []}");
+        scalingStub("DeregisterScalableTarget", 400, "{\"__type\": \"ObjectNotFoundException\", \"Message\": "
+                + "\"No scalable target registered for service namespace: ecs\"}");
         wire.stubFor(get(urlPathEqualTo("/schedules")).willReturn(okJson("{\"Schedules\": []}")));
         wire.stubFor(post(urlPathMatching("/schedules/.*")).willReturn(okJson(
                 "{\"ScheduleArn\": \"arn:aws:scheduler:eu-west-1:123456789012:schedule/default/x\"}")));
@@ -243,7 +245,10 @@ class EcsApplyTest {
 
         List<Change> changes = ecs.apply(K8sRenderTest.seed("seed-streaming"), false);
 
-        assertThat(changes).extracting(Change::toString).contains(
+        assertThat(scalingBodies("DeregisterScalableTarget")).extracting(b -> b.path("ResourceId").asText())
+                .as("an autoscaled service's target goes with it").containsExactly("service/pipelines/seed-streaming-old");
+        assertThat(changes).extracting(Change::toString).doesNotContain(
+                "pruned ScalableTarget service/pipelines/seed-streaming-old").contains(
                 "pruned Service " + cluster + "/seed-streaming-old",
                 "pruned TaskDefinition arn:aws:ecs:eu-west-1:123456789012:task-definition/seed-streaming-old:3");
         assertThat(ecsBodies("DeleteService")).extracting(b -> b.get("service").textValue())
