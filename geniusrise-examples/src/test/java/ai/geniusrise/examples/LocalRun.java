@@ -40,6 +40,24 @@ public final class LocalRun implements AutoCloseable {
         return new Builder(List.of(args));
     }
 
+    /**
+     * Copies the example pipeline {@code file} (of this module's {@code pipelines} folder) into
+     * {@code dir} with the schema files examples name beside them ({@code schemas/}), so that a run
+     * keeps its {@code .geniusrise} data in {@code dir}.
+     *
+     * @return the copy of the pipeline file
+     */
+    public static Path copyExample(String file, Path dir) throws IOException {
+        Path copy = Files.copy(Path.of("pipelines", file), dir.resolve(file));
+        Files.createDirectories(dir.resolve("schemas"));
+        try (var schemas = Files.list(Path.of("pipelines", "schemas"))) {
+            for (Path schema : schemas.toList()) {
+                Files.copy(schema, dir.resolve("schemas").resolve(schema.getFileName()));
+            }
+        }
+        return copy;
+    }
+
     /** A port nobody listens on right now. */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
