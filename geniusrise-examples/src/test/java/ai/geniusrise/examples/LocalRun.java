@@ -3,6 +3,8 @@ package ai.geniusrise.examples;
 import ai.geniusrise.cli.GeniusriseCommand;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +58,22 @@ public final class LocalRun implements AutoCloseable {
             }
         }
         return copy;
+    }
+
+    /**
+     * Runs {@code geniusrise args...} in this JVM until it ends (a batch pipeline in local mode does),
+     * prints what it printed and returns it; fails, showing it, unless it exited with 0.
+     */
+    public static String runHere(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GeniusriseCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        System.out.print(out);
+        if (code != 0) {
+            throw new AssertionError("geniusrise " + String.join(" ", args) + " exited with " + code + ":\n" + out
+                    + "\n" + err);
+        }
+        return out.toString();
     }
 
     /** A port nobody listens on right now. */

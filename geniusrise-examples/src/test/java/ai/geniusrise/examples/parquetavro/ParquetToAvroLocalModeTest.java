@@ -1,6 +1,5 @@
 package ai.geniusrise.examples.parquetavro;
 
-import ai.geniusrise.cli.GeniusriseCommand;
 import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.examples.ParquetObjects;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
@@ -13,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,14 +60,9 @@ class ParquetToAvroLocalModeTest {
             }
         }
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GeniusriseCommand.execute(new String[] {"run", file.toString()}, new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        String out = LocalRun.runHere("run", file.toString());
 
-        System.out.print(out); // what a user sees (docs quote it)
-        assertThat(code).as(out + "\n" + err).isZero();
-        assertThat(out.toString()).contains("local mode: S3 at").contains("local mode: Kafka at")
+        assertThat(out).contains("local mode: S3 at").contains("local mode: Kafka at")
                 .contains("local mode: schema registry at").contains("task 'replay' done")
                 .contains(ROWS + " records in, " + ROWS + " out");
         List<String> read = new ArrayList<>();

@@ -1,6 +1,5 @@
 package ai.geniusrise.examples.s3parquet;
 
-import ai.geniusrise.cli.GeniusriseCommand;
 import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.examples.ParquetObjects;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
@@ -9,8 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -43,14 +40,9 @@ class PageViewsS3LocalModeTest {
             }
         }
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GeniusriseCommand.execute(new String[] {"run", file.toString()}, new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        String out = LocalRun.runHere("run", file.toString());
 
-        System.out.print(out); // what a user sees (docs quote it)
-        assertThat(code).as(out + "\n" + err).isZero();
-        assertThat(out.toString()).contains("local mode: S3 at").contains("task 'daily-views' done")
+        assertThat(out).contains("local mode: S3 at").contains("task 'daily-views' done")
                 .contains("61 records in, 60 out, 1 dead-lettered");
         Path local = dir.resolve("downloaded");
         try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(data.resolve("s3")).build().start()) {
