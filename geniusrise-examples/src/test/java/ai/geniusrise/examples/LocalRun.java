@@ -3,6 +3,8 @@ package ai.geniusrise.examples;
 import ai.geniusrise.cli.GeniusriseCommand;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,40 @@ public final class LocalRun implements AutoCloseable {
     /** A run of {@code geniusrise args...}, to start with {@link Builder#start(Path)}. */
     public static Builder command(String... args) {
         return new Builder(List.of(args));
+    }
+
+    /**
+     * Copies the example pipeline {@code file} (of this module's {@code pipelines} folder) into
+     * {@code dir} with the schema files examples name beside them ({@code schemas/}), so that a run
+     * keeps its {@code .geniusrise} data in {@code dir}.
+     *
+     * @return the copy of the pipeline file
+     */
+    public static Path copyExample(String file, Path dir) throws IOException {
+        Path copy = Files.copy(Path.of("pipelines", file), dir.resolve(file));
+        Files.createDirectories(dir.resolve("schemas"));
+        try (var schemas = Files.list(Path.of("pipelines", "schemas"))) {
+            for (Path schema : schemas.toList()) {
+                Files.copy(schema, dir.resolve("schemas").resolve(schema.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    /**
+     * Runs {@code geniusrise args...} in this JVM until it ends (a batch pipeline in local mode does),
+     * prints what it printed and returns it; fails, showing it, unless it exited with 0.
+     */
+    public static String runHere(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GeniusriseCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        System.out.print(out);
+        if (code != 0) {
+            throw new AssertionError("geniusrise " + String.join(" ", args) + " exited with " + code + ":\n" + out
+                    + "\n" + err);
+        }
+        return out.toString();
     }
 
     /** A port nobody listens on right now. */

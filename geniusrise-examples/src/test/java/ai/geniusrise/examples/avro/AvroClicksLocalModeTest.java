@@ -46,10 +46,7 @@ class AvroClicksLocalModeTest {
 
     @Test
     void avroClicksAreCleanedFromTopicToTopicThroughAnEmbeddedKafkaAndRegistry() throws Exception {
-        Path file = dir.resolve("avro-clicks.yaml");
-        Files.copy(Path.of("pipelines/avro-clicks.yaml"), file);
-        Files.createDirectories(dir.resolve("schemas"));
-        Files.copy(Path.of("pipelines/schemas/click.avsc"), dir.resolve("schemas/click.avsc"));
+        Path file = LocalRun.copyExample("avro-clicks.yaml", dir);
         Schema click = new Schema.Parser().parse(Files.readString(dir.resolve("schemas/click.avsc")));
         Path log = dir.resolve("run.log");
         List<ConsumerRecord<byte[], byte[]>> clean;

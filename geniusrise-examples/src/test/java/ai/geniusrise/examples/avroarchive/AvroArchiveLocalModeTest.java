@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stops by itself once idle, and DuckDB, reading the Parquet objects downloaded from the store the
  * run kept, finds every click exactly once with its values, in objects named after their offsets.
  */
-@Timeout(value = 150, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AvroArchiveLocalModeTest {
 
     private static final int CLICKS = 300;
@@ -46,13 +46,10 @@ class AvroArchiveLocalModeTest {
 
     @Test
     void archivesAvroClicksOfTheTopicToParquetOnS3EachExactlyOnce() throws Exception {
-        Path file = dir.resolve("avro-archive.yaml");
-        Files.copy(Path.of("pipelines/avro-archive.yaml"), file);
-        Files.createDirectories(dir.resolve("schemas"));
-        Files.copy(Path.of("pipelines/schemas/click.avsc"), dir.resolve("schemas/click.avsc"));
+        Path file = LocalRun.copyExample("avro-archive.yaml", dir);
         Schema click = new Schema.Parser().parse(dir.resolve("schemas/click.avsc").toFile());
         Path log = dir.resolve("run.log");
-        try (LocalRun run = LocalRun.command("run", file.toString(), "--until-idle", "12s")
+        try (LocalRun run = LocalRun.command("run", file.toString(), "--until-idle", "30s")
                 .without("KAFKA_BOOTSTRAP_SERVERS", "S3_ENDPOINT", "SCHEMA_REGISTRY_URL").start(log)) {
             String bootstrap = run.awaitLine(LocalRun.KAFKA_LINE).group(1);
             int id = new AvroWireFormat(run.awaitLine(REGISTRY_LINE).group(1)).register("clicks-avro-value", click);
@@ -73,7 +70,7 @@ class AvroArchiveLocalModeTest {
                 }
                 producer.flush();
             }
-            assertThat(run.awaitExit(Duration.ofSeconds(100))).as("the run stops once idle").isTrue();
+            assertThat(run.awaitExit(Duration.ofSeconds(150))).as("the run stops once idle").isTrue();
             assertThat(run.exitValue()).as(run.output()).isZero();
         }
         assertThat(Files.readString(log)).contains("task 'archiver': stopped and committed its objects and offsets")

@@ -1,6 +1,6 @@
 package ai.geniusrise.examples.parquetavro;
 
-import ai.geniusrise.cli.GeniusriseCommand;
+import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.examples.ParquetObjects;
 import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
@@ -12,10 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,10 +42,7 @@ class ParquetToAvroLocalModeTest {
     void parquetRowsOnS3BecomeAvroRecordsOfATopicInTheRegistrysWireFormat() throws Exception {
         assumeTrue(blank(System.getenv("S3_ENDPOINT")) && blank(System.getenv("KAFKA_BOOTSTRAP_SERVERS"))
                 && blank(System.getenv("SCHEMA_REGISTRY_URL")), "a server is set in this environment");
-        Path file = dir.resolve("parquet-to-avro.yaml");
-        Files.copy(Path.of("pipelines/parquet-to-avro.yaml"), file);
-        Files.createDirectories(dir.resolve("schemas"));
-        Files.copy(Path.of("pipelines/schemas/click.avsc"), dir.resolve("schemas/click.avsc"));
+        Path file = LocalRun.copyExample("parquet-to-avro.yaml", dir);
         // two objects, rows 0..29 and 30..49, written by DuckDB
         List<Path> parquet = new ArrayList<>();
         for (int[] range : new int[][] {{0, 30}, {30, ROWS}}) {
@@ -66,13 +60,9 @@ class ParquetToAvroLocalModeTest {
             }
         }
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GeniusriseCommand.execute(new String[] {"run", file.toString()}, new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        String out = LocalRun.runHere("run", file.toString());
 
-        assertThat(code).as(out + "\n" + err).isZero();
-        assertThat(out.toString()).contains("local mode: S3 at").contains("local mode: Kafka at")
+        assertThat(out).contains("local mode: S3 at").contains("local mode: Kafka at")
                 .contains("local mode: schema registry at").contains("task 'replay' done")
                 .contains(ROWS + " records in, " + ROWS + " out");
         List<String> read = new ArrayList<>();

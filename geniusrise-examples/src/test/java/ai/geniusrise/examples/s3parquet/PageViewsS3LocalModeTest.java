@@ -1,6 +1,6 @@
 package ai.geniusrise.examples.s3parquet;
 
-import ai.geniusrise.cli.GeniusriseCommand;
+import ai.geniusrise.examples.LocalRun;
 import ai.geniusrise.examples.ParquetObjects;
 import ai.geniusrise.testkit.s3.EmbeddedS3;
 import org.junit.jupiter.api.Test;
@@ -8,9 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,10 +30,7 @@ class PageViewsS3LocalModeTest {
     @Test
     void jsonLinesOnS3BecomeParquetOnS3PartitionedByDayThatDuckDbReads() throws Exception {
         assumeTrue(blank(System.getenv("S3_ENDPOINT")), "S3_ENDPOINT is set in this environment");
-        Path file = dir.resolve("page-views-s3.yaml");
-        Files.copy(Path.of("pipelines/page-views-s3.yaml"), file);
-        Files.createDirectories(dir.resolve("schemas"));
-        Files.copy(Path.of("pipelines/schemas/page-view.avsc"), dir.resolve("schemas/page-view.avsc"));
+        Path file = LocalRun.copyExample("page-views-s3.yaml", dir);
         Path data = dir.resolve(".geniusrise");
         try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(data.resolve("s3")).build().start()) {
             store.client().createBucket(r -> r.bucket("lake"));
@@ -46,13 +40,9 @@ class PageViewsS3LocalModeTest {
             }
         }
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GeniusriseCommand.execute(new String[] {"run", file.toString()}, new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        String out = LocalRun.runHere("run", file.toString());
 
-        assertThat(code).as(out + "\n" + err).isZero();
-        assertThat(out.toString()).contains("local mode: S3 at").contains("task 'daily-views' done")
+        assertThat(out).contains("local mode: S3 at").contains("task 'daily-views' done")
                 .contains("61 records in, 60 out, 1 dead-lettered");
         Path local = dir.resolve("downloaded");
         try (EmbeddedS3 store = EmbeddedS3.builder().dataDir(data.resolve("s3")).build().start()) {
