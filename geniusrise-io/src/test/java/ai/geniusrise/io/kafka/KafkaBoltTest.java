@@ -249,6 +249,30 @@ class KafkaBoltTest {
         assertThat(out).hasSize(2000).doesNotHaveDuplicates().contains("V0", "V1999");
     }
 
+    /**
+     * commitRecords bounds what an at-least-once crash repeats; under exactly-once a crash repeats
+     * nothing visible, so a backlog of 50 times commitRecords drains in a transaction or two (each
+     * commit point flushes the bolt first: its flush count counts them), not in 50.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void exactlyOnceDrainsABacklogWithoutATransactionPerCommitRecords() throws Exception {
+        String[] t = newTopics(1);
+        topics.produce(t[0], 0, 5000, i -> "v" + i);
+        TaskSpec spec = bolt("eos-backlog", t[0], t[1]).guarantee(Guarantee.EXACTLY_ONCE)
+                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
+                        .commitInterval(Duration.ofMinutes(10)).commitRecords(100L).build()).build();
+        UppercaseBolt bolt = new UppercaseBolt();
+        try (RunningTask task = RunningTask.start(spec, bolt)) {
+            awaitCommitted("test.eos-backlog", 5000);
+            assertThat(bolt.flushes.get()).as("commit points while draining 5,000 records with commitRecords 100")
+                    .isLessThanOrEqualTo(5);
+            task.stop(Duration.ofSeconds(20));
+        }
+        assertThat(KafkaTopics.values(topics.read(t[1], true, 5001, Duration.ofSeconds(3))))
+                .hasSize(5000).doesNotHaveDuplicates();
+    }
+
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void exactlyOnceOutputIsVisibleSoonAfterTheInputGoesQuietWhateverTheCommitInterval() throws Exception {
