@@ -77,6 +77,9 @@ public final class K8sManager implements TaskManager {
     public static final String FIELD_MANAGER = "geniusrise";
 
     private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+    /** Kubernetes' quantity grammar: a decimal number and a binary, decimal or exponent suffix. */
+    private static final Pattern QUANTITY = Pattern.compile(
+            "[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\\d+)?");
     private static final List<Class<? extends HasMetadata>> KINDS = List.of(Deployment.class, CronJob.class,
             Job.class, Service.class, ConfigMap.class, PodDisruptionBudget.class);
 
@@ -314,6 +317,10 @@ public final class K8sManager implements TaskManager {
         Map<String, Quantity> requests = new LinkedHashMap<>();
         Map<String, Quantity> limits = new LinkedHashMap<>();
         task.resources().forEach((k, v) -> {
+            if (!QUANTITY.matcher(v).matches()) {
+                throw task.spec().locate(new ConfigException("resources." + k, "expected a Kubernetes quantity "
+                        + "such as 500m, 1.5 or 2Gi, got '" + v + "'"));
+            }
             requests.put(k, new Quantity(v));
             if (!k.equals("cpu")) {
                 limits.put(k, new Quantity(v));

@@ -7,6 +7,7 @@ import org.apache.avro.Schema;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -56,6 +57,13 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
         if (options.isSet(SCHEMA) && options.isSet(SCHEMA_FILE)) {
             throw options.error(SCHEMA, "cannot be combined with schemaFile; give the schema one way");
         }
+        if (options.isSet(SCHEMA_FILE)) {
+            try {
+                schemaIn(options.get(SCHEMA_FILE));
+            } catch (ConfigException e) {
+                throw options.error(SCHEMA_FILE, e.problem());
+            }
+        }
         if (options.isSet(MEMORY_BUDGET) && options.isSet(ROW_GROUP_SIZE)
                 && options.get(MEMORY_BUDGET) < options.get(ROW_GROUP_SIZE)) {
             throw options.error(MEMORY_BUDGET, "must be at least the row-group size (" + options.get(ROW_GROUP_SIZE)
@@ -80,14 +88,7 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
         if (inline != null) {
             schema = parse(inline, "options." + SCHEMA.name(), "");
         } else if (file != null) {
-            String text;
-            try {
-                text = Files.readString(Path.of(file.trim()));
-            } catch (IOException | RuntimeException e) {
-                throw new ConfigException("options." + SCHEMA_FILE.name(), "cannot read the Avro schema "
-                        + "file '" + file + "': " + e);
-            }
-            schema = parse(text, "options." + SCHEMA_FILE.name(), " in " + file);
+            schema = schemaIn(file);
         }
         long budget = options.containsKey(MEMORY_BUDGET.name()) ? value(options, MEMORY_BUDGET) : defaultBudget();
         long rowGroup = options.containsKey(ROW_GROUP_SIZE.name()) ? value(options, ROW_GROUP_SIZE)
@@ -110,6 +111,18 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
         } catch (IllegalArgumentException e) {
             throw new ConfigException("options." + setting.name(), e.getMessage());
         }
+    }
+
+    /** The Avro record schema in the file {@code file} (a path, resolved already). */
+    private static Schema schemaIn(String file) {
+        String text;
+        try {
+            text = Files.readString(Path.of(file.trim()));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("options." + SCHEMA_FILE.name(), "cannot read the Avro schema file '" + file
+                    + "': " + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
+        }
+        return parse(text, "options." + SCHEMA_FILE.name(), " in " + file);
     }
 
     private static Schema parse(String text, String key, String where) {
