@@ -626,8 +626,14 @@ final class PipelineParser {
         if (schemaFile == null || schemaFile.isBlank()) {
             return options;
         }
+        PipelineNode at = node.mapping("options").get("schemaFile");
+        String file = location(at, schemaFile);
+        // generate writes the file's text into the task's pipeline file, and run reads it when the output opens
+        if (!SCHEME.matcher(file.trim()).matches() && !Files.isReadable(Path.of(file))) {
+            throw at.error("cannot read the Avro schema file '" + schemaFile + "': no such file (" + file + ")");
+        }
         Map<String, String> resolved = new LinkedHashMap<>(options);
-        resolved.put("schemaFile", location(node.mapping("options").get("schemaFile"), schemaFile));
+        resolved.put("schemaFile", file);
         return resolved;
     }
 

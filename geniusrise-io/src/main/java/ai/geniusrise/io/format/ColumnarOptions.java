@@ -57,13 +57,6 @@ record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long
         if (options.isSet(SCHEMA) && options.isSet(SCHEMA_FILE)) {
             throw options.error(SCHEMA, "cannot be combined with schemaFile; give the schema one way");
         }
-        if (options.isSet(SCHEMA_FILE)) {
-            try {
-                schemaIn(options.get(SCHEMA_FILE));
-            } catch (ConfigException e) {
-                throw options.error(SCHEMA_FILE, e.problem());
-            }
-        }
         if (options.isSet(MEMORY_BUDGET) && options.isSet(ROW_GROUP_SIZE)
                 && options.get(MEMORY_BUDGET) < options.get(ROW_GROUP_SIZE)) {
             throw options.error(MEMORY_BUDGET, "must be at least the row-group size (" + options.get(ROW_GROUP_SIZE)
