@@ -47,6 +47,9 @@ final class KafkaClients {
      * creates holds records this much larger than the largest its other topics hold.
      */
     static final int DEAD_LETTER_HEADROOM = 64 << 10;
+    /** How long a topic not found is looked for again before it is reported missing (see {@code appears}). */
+    static final long TOPIC_GRACE_MS = 5_000;
+    private static final long TOPIC_RECHECK_MS = 200;
     /** The producer's {@code max.request.size} by default: 1 MiB. */
     private static final int DEFAULT_MAX_REQUEST_SIZE = 1 << 20;
 
@@ -209,9 +212,10 @@ final class KafkaClients {
                     }
                     if (topic.getKey().equals(createIfMissing)) {
                         missing = createIfMissing;
-                    } else {
+                    } else if (!appears(admin, topic.getKey(), bootstrap, deadline)) {
                         throw new ConfigException(topic.getValue(), "topic '" + topic.getKey() + "' does not exist "
-                                + "on the Kafka cluster at " + bootstrap + "; create it first (kafka-topics.sh "
+                                + "on the Kafka cluster at " + bootstrap + " (checked for "
+                                + TOPIC_GRACE_MS / 1000 + " s); create it first (kafka-topics.sh "
                                 + "--create --topic " + topic.getKey() + ") or fix the name");
                     }
                 }
@@ -294,6 +298,31 @@ final class KafkaClients {
             }
             return false;
         }
+    }
+
+    /**
+     * Describes {@code topic} again until it is found or {@link #TOPIC_GRACE_MS} (at most until
+     * {@code deadline}) has passed. A topic's creation returns once the controller has committed it,
+     * before every broker has applied it to the metadata it answers clients with: a topic created
+     * just before the task starts (a script, a test) may be unknown to the first describe.
+     */
+    private static boolean appears(Admin admin, String topic, String bootstrap, long deadline)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        LOG.info("topic '{}' not found on the Kafka cluster at {}; a topic created moments ago may not be visible yet: "
+                + "checking again for up to {} s", topic, bootstrap, TOPIC_GRACE_MS / 1000);
+        long until = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TOPIC_GRACE_MS));
+        while (until - System.nanoTime() > 0) {
+            Thread.sleep(TOPIC_RECHECK_MS);
+            try {
+                await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic), deadline);
+                return true;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+        }
+        return false;
     }
 
     private static <T> T await(KafkaFuture<T> future, long deadline)

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -467,5 +470,52 @@ class KafkaBoltTest {
         int emitted = spout.emitted.get();
         assertThat(summary.recordsOut()).isEqualTo(emitted);
         assertThat(topics.read(t[1], false, emitted, Duration.ofSeconds(20))).hasSize(emitted);
+    }
+
+    /**
+     * A topic's creation returns before every broker answers clients with it: a task started right
+     * after (a script, a test: KafkaBoltTest's own topics failed so under load) looks again for a
+     * while before it reports the topic missing. Here the topic is created only once the task has
+     * said it did not find it.
+     */
+    @Test
+    void anOutputTopicCreatedWhileTheTaskLooksForItIsFound() throws Exception {
+        String late = "late-" + TOPICS.incrementAndGet();
+        TaskSpec spec = TaskSpec.builder("late", TaskSpec.Kind.SPOUT).taskClass(CountingSpout.class)
+                .input(StreamingInputConfig.builder("generator://numbers").build())
+                .output(StreamingOutputConfig.builder(late).bootstrapServers(KAFKA.bootstrapServers()).build())
+                .build();
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        // slf4j-simple writes to whatever System.err is when it logs
+        System.setErr(new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                stderr.write(b);
+                synchronized (log) {
+                    log.write(b);
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
+        try (RunningTask task = RunningTask.start(spec, new CountingSpout())) {
+            String said = "topic '" + late + "' not found on the Kafka cluster at " + KAFKA.bootstrapServers();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!logged(log).contains(said)) {
+                assertThat(task.result).as("the task, before it said: " + said).isNotDone();
+                assertThat(System.nanoTime()).as("waited for: " + said).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            KAFKA.createTopic(late, 1);
+            assertThat(topics.read(late, false, 100, Duration.ofSeconds(30))).hasSizeGreaterThanOrEqualTo(100);
+            task.stop(Duration.ofSeconds(20));
+        } finally {
+            System.setErr(stderr);
+        }
+    }
+
+    private static String logged(ByteArrayOutputStream log) {
+        synchronized (log) {
+            return log.toString(StandardCharsets.UTF_8);
+        }
     }
 }
