@@ -121,6 +121,9 @@ public final class FormatBenchmark implements Callable<Integer> {
     @Option(names = "--no-s3", negatable = true, description = "Run the S3 part (default: yes).")
     boolean s3 = true;
 
+    @Option(names = "--no-local", negatable = true, description = "Run the local files part (default: yes).")
+    boolean localFiles = true;
+
     @Option(names = "--dir", description = "Working folder for data, the store and outputs (default ${DEFAULT-VALUE}).")
     Path dir = Path.of("target", "bench-formats");
 
@@ -157,7 +160,9 @@ public final class FormatBenchmark implements Callable<Integer> {
                 round(input, true);
             }
             printParquet();
-            printSizes(input);
+            if (localFiles) {
+                printSizes(input);
+            }
         } finally {
             if (client != null) {
                 client.close();
@@ -176,8 +181,10 @@ public final class FormatBenchmark implements Callable<Integer> {
 
     private void round(Path input, boolean counted) throws Exception {
         Path out = input.resolveSibling("out");
-        record(counted, JOBS[0], measure(JOBS[0], () -> handWrittenFiles(input, out.resolve("hand"))));
-        record(counted, JOBS[1], measure(JOBS[1], () -> geniusriseFiles(input, out.resolve("geniusrise"))));
+        if (localFiles) {
+            record(counted, JOBS[0], measure(JOBS[0], () -> handWrittenFiles(input, out.resolve("hand"))));
+            record(counted, JOBS[1], measure(JOBS[1], () -> geniusriseFiles(input, out.resolve("geniusrise"))));
+        }
         if (s3) {
             record(counted, JOBS[2], measure(JOBS[2], () -> handWrittenS3(out.resolve("hand-s3-tmp"))));
             record(counted, JOBS[3], measure(JOBS[3], this::geniusriseS3));

@@ -442,7 +442,7 @@ final class PipelineParser {
                     b.checkpointRecords(checkpointRecords);
                 }
                 Map<String, String> s3 = bolt && isS3(source) ? d.s3() : Map.of();
-                b.options(merge(s3, textMap(f.get("options"), "options")));
+                b.options(merge(s3, fileOptions(f.get("options"))));
                 return b.build();
             }
             Map<String, PipelineNode> f = node.mappingOf(FileKeys.STREAMING_INPUT);
@@ -503,7 +503,7 @@ final class PipelineParser {
                     b.flushInterval(f.get("flushInterval").duration());
                 }
                 Map<String, String> s3 = isS3(destination) ? d.s3() : Map.of();
-                b.options(merge(s3, outputOptions(f.get("options"))));
+                b.options(merge(s3, fileOptions(f.get("options"))));
                 return b.build();
             }
             Map<String, PipelineNode> f = node.mappingOf(FileKeys.STREAMING_OUTPUT);
@@ -617,10 +617,10 @@ final class PipelineParser {
     }
 
     /**
-     * A batch output's options, those naming a file ({@code schemaFile}, the parquet and avro formats'
-     * schema) resolved against the pipeline file's folder like the locations.
+     * A batch input's or output's options, those naming a file ({@code schemaFile}, the parquet and
+     * avro formats' schema) resolved against the pipeline file's folder like the locations.
      */
-    private Map<String, String> outputOptions(PipelineNode node) {
+    private Map<String, String> fileOptions(PipelineNode node) {
         Map<String, String> options = textMap(node, "options");
         String schemaFile = options.get("schemaFile");
         if (schemaFile == null || schemaFile.isBlank()) {

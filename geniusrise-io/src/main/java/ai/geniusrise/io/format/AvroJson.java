@@ -4,6 +4,8 @@ import ai.geniusrise.core.Position;
 import ai.geniusrise.core.RecordFormatException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
@@ -35,7 +37,12 @@ import java.util.Map;
  * field's path and what the schema expects, with the record's position. Timestamps
  * ({@code timestamp-millis}/{@code -micros}) take epoch numbers or ISO-8601 text; {@code bytes}
  * take base64 text. Avro to JSON writes bytes and fixed as base64 and logical types as their
- * stored numbers. Stateless and thread-safe.
+ * stored numbers.
+ *
+ * <p>{@link #readRecord} is the fast path of the encoders: it reads a JSON value's bytes straight
+ * into a record, without the tree, and gives up (returns {@code null}) on anything it does not
+ * accept exactly as {@link #toRecord} would, which then decides, with its messages. Stateless and
+ * thread-safe.
  */
 final class AvroJson {
 
@@ -43,6 +50,173 @@ final class AvroJson {
 
     AvroJson(JsonFactory json) {
         this.json = json;
+    }
+
+    /** Thrown (without a stack) where {@link #readRecord} leaves a value to the tree path. */
+    private static final class Unread extends RuntimeException {
+        Unread() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Unread UNREAD = new Unread();
+
+    /**
+     * {@code value}, the UTF-8 bytes of a JSON object, read straight into a record of
+     * {@code schema}, the same one {@link #toRecord} makes of its tree; or {@code null} when the
+     * value does not fit, is not JSON, or needs a conversion only the tree path makes (unions of
+     * several types, enums, bytes, fixed, timestamps as text): the caller then takes that path.
+     */
+    GenericRecord readRecord(byte[] value, Schema schema) {
+        try (JsonParser p = json.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            GenericRecord r = readFields(p, schema);
+            return p.nextToken() == null ? r : null;
+        } catch (IOException | Unread e) {
+            return null;
+        }
+    }
+
+    /** The fields of the object whose start {@code p} is at, up to its end. */
+    private GenericData.Record readFields(JsonParser p, Schema schema) throws IOException {
+        List<Schema.Field> fields = schema.getFields();
+        int n = fields.size();
+        boolean[] seen = new boolean[n];
+        GenericData.Record r = new GenericData.Record(schema);
+        int next = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            Schema.Field f = next < n && fields.get(next).name().equals(name) ? fields.get(next)
+                    : schema.getField(name);
+            if (f == null) {
+                throw UNREAD;
+            }
+            next = f.pos() + 1;
+            seen[f.pos()] = true;
+            p.nextToken();
+            r.put(f.pos(), p.currentToken() == JsonToken.VALUE_NULL ? absent(f) : read(p, f.schema()));
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw UNREAD;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!seen[i]) {
+                r.put(i, absent(fields.get(i)));
+            }
+        }
+        return r;
+    }
+
+    /** The value of a field that is missing or null, as {@link #convert} makes it. */
+    private static Object absent(Schema.Field f) {
+        if (allowsNull(f.schema())) {
+            return null;
+        }
+        if (f.hasDefaultValue()) {
+            return GenericData.get().getDefaultValue(f);
+        }
+        throw UNREAD;
+    }
+
+    /** The value {@code p} is at, of {@code schema}. */
+    private Object read(JsonParser p, Schema schema) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            if (allowsNull(schema)) {
+                return null;
+            }
+            throw UNREAD;
+        }
+        switch (schema.getType()) {
+            case UNION: {
+                Schema only = null;
+                for (Schema branch : schema.getTypes()) {
+                    if (branch.getType() != Schema.Type.NULL) {
+                        if (only != null) {
+                            throw UNREAD;
+                        }
+                        only = branch;
+                    }
+                }
+                if (only == null) {
+                    throw UNREAD;
+                }
+                return read(p, only);
+            }
+            case RECORD:
+                if (t == JsonToken.START_OBJECT) {
+                    return readFields(p, schema);
+                }
+                throw UNREAD;
+            case STRING:
+                if (t == JsonToken.VALUE_STRING) {
+                    return p.getText();
+                }
+                throw UNREAD;
+            case BOOLEAN:
+                if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+                    return t == JsonToken.VALUE_TRUE;
+                }
+                throw UNREAD;
+            case INT:
+                if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                    return p.getIntValue();
+                }
+                throw UNREAD;
+            case LONG:
+                if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    return p.getLongValue();
+                }
+                throw UNREAD;
+            case FLOAT:
+            case DOUBLE: {
+                // as the tree's number nodes convert: an int or a long straight to the type, a fraction from its double
+                double d;
+                float f;
+                if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                    int i = p.getIntValue();
+                    d = i;
+                    f = i;
+                } else if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.LONG) {
+                    long l = p.getLongValue();
+                    d = l;
+                    f = l;
+                } else if (t == JsonToken.VALUE_NUMBER_FLOAT && p.getNumberType() == JsonParser.NumberType.DOUBLE) {
+                    d = p.getDoubleValue();
+                    f = (float) d;
+                } else {
+                    throw UNREAD;
+                }
+                return schema.getType() == Schema.Type.DOUBLE ? (Object) d : (Object) f;
+            }
+            case ARRAY: {
+                if (t != JsonToken.START_ARRAY) {
+                    throw UNREAD;
+                }
+                List<Object> items = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    items.add(read(p, schema.getElementType()));
+                }
+                return new GenericData.Array<>(schema, items);
+            }
+            case MAP: {
+                if (t != JsonToken.START_OBJECT) {
+                    throw UNREAD;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    m.put(key, read(p, schema.getValueType()));
+                }
+                return m;
+            }
+            default:
+                throw UNREAD;
+        }
     }
 
     /** {@code node}, a JSON object, as a record of {@code schema}. */

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The settings of the parquet and avro formats, read from a batch output's {@code options}
+ * The settings of the parquet and avro formats, read from a batch output's {@code options} (an
+ * input takes its reader schema from the same {@code schema} and {@code schemaFile})
  * (declared here, part of {@link RecordCodec#OPTIONS}): the schema (inline or from a file, else inferred), the
  * row-group size and the memory budget of the open parquet parts.
  *
@@ -24,13 +25,15 @@ import java.util.Map;
  */
 record ColumnarOptions(Schema schema, int inferRecords, long rowGroupBytes, long memoryBudget) {
 
-    /** Parquet and avro outputs: the records' Avro schema, inline. */
-    static final Setting<String> SCHEMA = Setting.string("schema", "Parquet and avro outputs: the records' Avro "
-            + "record schema, inline as JSON; without it or schemaFile, it is inferred from the first records.")
+    /** Parquet and avro: the records' Avro schema, inline (an output's writer schema, an input's reader schema). */
+    static final Setting<String> SCHEMA = Setting.string("schema", "Parquet and avro: the records' Avro record "
+            + "schema, inline as JSON. On an output, the schema written (without it or schemaFile, inferred from "
+            + "the first records); on an input, the reader schema each file's records are resolved to (fields "
+            + "added with defaults, fields removed, numbers promoted; without it, each file's own schema).")
             .validate(text -> problem(text, ""));
-    /** Parquet and avro outputs: a file holding the records' Avro schema. */
-    static final Setting<String> SCHEMA_FILE = Setting.string("schemaFile", "Parquet and avro outputs: the path of "
-            + "a file (.avsc) holding the records' Avro record schema, relative to the pipeline file.");
+    /** Parquet and avro: a file holding the records' Avro schema. */
+    static final Setting<String> SCHEMA_FILE = Setting.string("schemaFile", "Parquet and avro: the path of a file "
+            + "(.avsc) holding the records' Avro record schema, relative to the pipeline file; as schema.");
     /** How many first records an inferred schema is drawn from. */
     static final Setting<Integer> INFER_RECORDS = Setting.integer("inferRecords", 1, 1_000_000, "Parquet and avro "
             + "outputs without a schema: how many first records the inferred schema is drawn from.").withDefault(100);

@@ -3,10 +3,12 @@ package ai.geniusrise.io.format;
 import ai.geniusrise.core.Position;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.spi.RecordReader;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.compression.CompressionCodecFactory;
@@ -35,7 +37,9 @@ import java.util.Map;
 /**
  * parquet: one record per row, row group by row group (memory follows the file's row-group size,
  * not its size). Each record's value is the row's JSON form and it carries the Avro
- * {@link GenericRecord} ({@link Record#decoded()}); positions count rows from 1.
+ * {@link GenericRecord} ({@link Record#decoded()}); positions count rows from 1. With a
+ * {@linkplain ReaderSchema reader schema}, only the columns it names are read and the rows are
+ * resolved to it.
  *
  * <p>Parquet reads the footer first, so the object is copied to a temporary file (deleted on
  * close) unless it is a local file already. No Hadoop class is loaded: parquet-java's public
@@ -58,7 +62,7 @@ final class ParquetDecoder implements RecordReader {
     private long left;
     private long row;
 
-    private ParquetDecoder(Path local, Path temporary, String location, String object, AvroJson avro)
+    private ParquetDecoder(Path local, Path temporary, String location, String object, AvroJson avro, Schema reader)
             throws IOException {
         this.temporary = temporary;
         this.location = location;
@@ -72,13 +76,37 @@ final class ParquetDecoder implements RecordReader {
             throw new IOException("cannot read '" + object + "' under " + location + " as parquet: " + e.getMessage(), e);
         }
         MessageType schema = file.getFileMetaData().getSchema();
-        this.columns = new ColumnIOFactory().getColumnIO(schema);
-        this.materializer = new AvroReadSupport<GenericRecord>(GenericData.get()).prepareForRead(conf,
-                file.getFileMetaData().getKeyValueMetaData(), schema, new ReadSupport.ReadContext(schema, new HashMap<>()));
+        Map<String, String> meta = file.getFileMetaData().getKeyValueMetaData();
+        MessageType requested = schema;
+        Map<String, String> readMeta = new HashMap<>();
+        if (reader != null) {
+            try {
+                ReaderSchema.check(reader, writerSchema(schema, meta, conf), location, object);
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+            requested = ReaderSchema.projection(schema, reader);
+            readMeta.put("avro.read.schema", reader.toString()); // AvroReadSupport reads the reader schema here
+            file.setRequestedSchema(requested);
+        }
+        this.columns = new ColumnIOFactory().getColumnIO(requested, schema);
+        this.materializer = new AvroReadSupport<GenericRecord>(GenericData.get()).prepareForRead(conf, meta, schema,
+                new ReadSupport.ReadContext(requested, readMeta));
+    }
+
+    /** The Avro schema the file was written with: the one parquet-avro stored, else its columns' own. */
+    private static Schema writerSchema(MessageType schema, Map<String, String> meta, ParquetConfiguration conf) {
+        String stored = meta.get("parquet.avro.schema");
+        if (stored == null) {
+            stored = meta.get("avro.schema");
+        }
+        return stored != null ? new Schema.Parser().parse(stored) : new AvroSchemaConverter(conf).convert(schema);
     }
 
     /** A reader of {@code in}, copied to a temporary file first; owns and closes {@code in}. */
-    static ParquetDecoder of(InputStream in, String location, String object, AvroJson avro) throws IOException {
+    static ParquetDecoder of(InputStream in, String location, String object, AvroJson avro, Schema reader)
+            throws IOException {
         Path tmp = Files.createTempFile("geniusrise-", ".parquet");
         try (in; OutputStream out = Files.newOutputStream(tmp)) {
             in.transferTo(out);
@@ -86,12 +114,13 @@ final class ParquetDecoder implements RecordReader {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        return new ParquetDecoder(tmp, tmp, location, object, avro);
+        return new ParquetDecoder(tmp, tmp, location, object, avro, reader);
     }
 
     /** A reader of the local file {@code file}, read in place. */
-    static ParquetDecoder of(Path file, String location, String object, AvroJson avro) throws IOException {
-        return new ParquetDecoder(file, null, location, object, avro);
+    static ParquetDecoder of(Path file, String location, String object, AvroJson avro, Schema reader)
+            throws IOException {
+        return new ParquetDecoder(file, null, location, object, avro, reader);
     }
 
     @Override

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 
+import org.apache.avro.Schema;
 import org.apache.avro.file.CodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
@@ -107,6 +108,7 @@ public final class RecordCodec {
     private final ColumnarOptions columnar;
     private final OutputSchema schemas;
     private final ParquetMemory memory;
+    private final Schema readerSchema;
 
     private RecordCodec(Format format, int maxLineBytes, int maxObjectBytes, int readBufferBytes) {
         this(format, maxLineBytes, maxObjectBytes, readBufferBytes, ColumnarOptions.DEFAULTS);
@@ -114,6 +116,12 @@ public final class RecordCodec {
 
     private RecordCodec(Format format, int maxLineBytes, int maxObjectBytes, int readBufferBytes,
                         ColumnarOptions columnar) {
+        this(format, maxLineBytes, maxObjectBytes, readBufferBytes, columnar, null);
+    }
+
+    private RecordCodec(Format format, int maxLineBytes, int maxObjectBytes, int readBufferBytes,
+                        ColumnarOptions columnar, Schema readerSchema) {
+        this.readerSchema = readerSchema;
         this.format = Objects.requireNonNull(format, "format");
         this.maxLineBytes = maxLineBytes;
         this.maxObjectBytes = maxObjectBytes;
@@ -139,13 +147,17 @@ public final class RecordCodec {
     }
 
     /**
-     * The codec of an input: its format, and the limits {@link #MAX_LINE_BYTES} and
+     * The codec of an input: its format, the limits {@link #MAX_LINE_BYTES} and
      * {@link #MAX_OBJECT_BYTES} of its {@code options}, read by a definition that includes
-     * {@link #OPTIONS}.
+     * {@link #OPTIONS}, and for parquet and avro the reader schema in {@code schema} or
+     * {@code schemaFile}, if any (each file's records are resolved to it by Avro's rules).
+     *
+     * @throws ConfigException naming the option if the reader schema cannot be read
      */
     public static RecordCodec forInput(BatchInputConfig config, Settings options) {
+        Schema reader = config.format().hasSchema() ? ColumnarOptions.from(config.options()).schema() : null;
         return new RecordCodec(config.format(), Math.toIntExact(options.get(MAX_LINE_BYTES)),
-                Math.toIntExact(options.get(MAX_OBJECT_BYTES)), READ_BUFFER_BYTES);
+                Math.toIntExact(options.get(MAX_OBJECT_BYTES)), READ_BUFFER_BYTES, ColumnarOptions.DEFAULTS, reader);
     }
 
     /**
@@ -165,7 +177,7 @@ public final class RecordCodec {
 
     /** A codec like this one reading in chunks of {@code bytes}; for tests of bounded memory. */
     RecordCodec withReadBuffer(int bytes) {
-        return new RecordCodec(format, maxLineBytes, maxObjectBytes, bytes);
+        return new RecordCodec(format, maxLineBytes, maxObjectBytes, bytes, columnar, readerSchema);
     }
 
     /** The memory budget of this output's open parquet parts; for tests. */
@@ -219,10 +231,10 @@ public final class RecordCodec {
     public RecordReader reader(InputStream in, String location, String object, Compression compression)
             throws IOException {
         if (format == Format.PARQUET) {
-            return ParquetDecoder.of(in, location, object, new AvroJson(JSON_FACTORY));
+            return ParquetDecoder.of(in, location, object, new AvroJson(JSON_FACTORY), readerSchema);
         }
         if (format == Format.AVRO) {
-            return new AvroDecoder(in, location, object, new AvroJson(JSON_FACTORY));
+            return new AvroDecoder(in, location, object, new AvroJson(JSON_FACTORY), readerSchema);
         }
         InputStream src = in;
         if (isGzip(object, compression)) {

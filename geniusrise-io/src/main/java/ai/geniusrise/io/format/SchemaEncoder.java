@@ -80,6 +80,12 @@ abstract class SchemaEncoder implements PartWriter {
         if (record.decoded() instanceof GenericRecord g && g.getSchema().equals(schema)) {
             return g;
         }
+        if (parsed == null) {
+            GenericRecord read = avro.readRecord(record.value(), schema);
+            if (read != null) {
+                return read;
+            }
+        }
         return avro.toRecord(parsed != null ? parsed : parse(record), schema, record.position());
     }
 

@@ -17,12 +17,16 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * An output stream into one S3 object by multipart upload, left uncompleted (so invisible) until
  * {@link #complete()}. Bytes fill a buffer that grows up to the part size; a full buffer is
  * uploaded as a part on a background thread while the next one fills, so at most two buffers
- * (two part sizes) are held. {@link #close()} uploads the rest and waits; an object with no bytes
+ * (two part sizes) are held; an uploaded buffer goes back to the output's {@link PartBuffers}.
+ * {@link #close()} starts the upload of the rest and returns, so that the writer goes on with its
+ * next part while it runs ({@link PartBuffers#closing()} bounds how many such uploads an output has
+ * at once); {@link #complete()} waits for it and reports its failure. An object with no bytes
  * starts no upload and is written by {@link #complete()} as an empty object.
  *
  * <p>Written by one thread; {@link #complete()} and {@link #abort()} may run on another thread
@@ -42,9 +46,7 @@ final class MultipartUpload extends OutputStream {
     private final List<CompletedPart> uploaded = new ArrayList<>();
     private byte[] buffer;
     private int filled;
-    private byte[] spare;
-    private byte[] inFlightBuffer;
-    private Future<CompletedPart> inFlight;
+    private volatile Future<CompletedPart> inFlight;
     private int nextPartNumber = 1;
     private volatile String uploadId;
     private volatile boolean closed;
@@ -93,11 +95,12 @@ final class MultipartUpload extends OutputStream {
         if (buffer.length < partSize) {
             buffer = Arrays.copyOf(buffer, Math.min(partSize, buffer.length * 2));
         } else {
-            sendBuffer();
+            sendBuffer(false);
         }
     }
 
-    private void sendBuffer() throws IOException {
+    /** Uploads the buffer as the next part; the last one holds a closing permit until it is uploaded. */
+    private void sendBuffer(boolean last) throws IOException {
         awaitInFlight();
         if (uploadId == null) {
             try {
@@ -110,16 +113,37 @@ final class MultipartUpload extends OutputStream {
         int length = filled;
         int partNumber = nextPartNumber++;
         String id = uploadId;
-        inFlightBuffer = sending;
-        inFlight = uploader.submit(() -> {
-            String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(id).partNumber(partNumber)
-                            .contentLength((long) length),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(sending, 0, length), length,
-                            "application/octet-stream")).eTag();
-            return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
-        });
-        buffer = spare != null ? spare : buffers.take();
-        spare = null;
+        if (last) {
+            buffers.closing();
+        }
+        FutureTask<CompletedPart> task = new FutureTask<>(() -> {
+            try {
+                String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(id).partNumber(partNumber)
+                                .contentLength((long) length),
+                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(sending, 0, length), length,
+                                "application/octet-stream")).eTag();
+                return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+            } finally {
+                buffers.give(sending); // not when cancelled before it ran: the buffer is then dropped
+            }
+        }) {
+            @Override
+            protected void done() {
+                if (last) {
+                    buffers.closed(); // uploaded, failed or cancelled (abort)
+                }
+            }
+        };
+        try {
+            uploader.execute(task);
+        } catch (RuntimeException e) {
+            if (last) {
+                buffers.closed();
+            }
+            throw e;
+        }
+        inFlight = task;
+        buffer = last ? null : buffers.take();
         filled = 0;
     }
 
@@ -146,11 +170,12 @@ final class MultipartUpload extends OutputStream {
         } finally {
             inFlight = null;
         }
-        spare = inFlightBuffer;
-        inFlightBuffer = null;
     }
 
-    /** Uploads the buffered rest as the last part and waits for every part; the object stays invisible. */
+    /**
+     * Starts the upload of the buffered rest as the last part, without waiting for it (but for the
+     * part before it); the object stays invisible. {@link #complete()} waits for it.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -158,33 +183,32 @@ final class MultipartUpload extends OutputStream {
         }
         try {
             if (filled > 0) {
-                sendBuffer();
+                sendBuffer(true);
             }
-            awaitInFlight();
         } finally {
             closed = true;
-            if (inFlight == null) {
+            if (buffer != null) {
                 buffers.give(buffer);
-                buffers.give(spare);
+                buffer = null;
             }
-            buffer = null;
-            spare = null;
         }
     }
 
-    /** Whether {@link #close()} returned: all bytes are uploaded. */
+    /** Whether {@link #close()} returned: every byte was handed to an upload. */
     boolean isClosed() {
         return closed;
     }
 
     /**
-     * Makes the object visible under its key, replacing what was there: completes the upload, or
-     * writes an empty object if nothing was written. Atomic for this object.
+     * Makes the object visible under its key, replacing what was there: waits for the last part's
+     * upload (a failed one fails this), completes the upload, or writes an empty object if nothing
+     * was written. Atomic for this object.
      */
     void complete() throws IOException {
         if (completed) {
             return;
         }
+        awaitInFlight();
         try {
             if (uploadId == null) {
                 s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.empty());

@@ -5,8 +5,9 @@ import ai.geniusrise.io.commit.CommittablePart;
 
 /**
  * A part being encoded into its multipart upload. Remembers whether it was closed completely,
- * so that a commit refuses a part whose bytes may not all be uploaded. Closing it flushes, finishes
- * compression and uploads the last bytes; the object stays invisible. Used by one thread.
+ * so that a commit refuses a part whose bytes were not all handed to the upload. Closing it
+ * flushes, finishes compression and starts the upload of the last bytes, which the commit waits
+ * for ({@link MultipartUpload#complete()}); the object stays invisible. Used by one thread.
  */
 final class S3PartWriter extends CommittablePart {
 
@@ -17,7 +18,7 @@ final class S3PartWriter extends CommittablePart {
         this.upload = upload;
     }
 
-    /** Complete only if the upload took the last bytes. */
+    /** Complete only if the upload took the last bytes (their upload may still be running). */
     @Override
     protected boolean stored() {
         return upload.isClosed();

@@ -191,6 +191,95 @@ class S3BatchStorageTest {
         assertThat(keys("many-empty/")).hasSize(writers * perWriter);
     }
 
+    /**
+     * A closed part's last upload runs while its writer goes on (the next object of a task is read
+     * meanwhile), at most {@link PartBuffers#CLOSING} of them per output; the commit waits for it.
+     * The uploader here runs nothing until the gate opens.
+     */
+    @Test
+    void closingAPartDoesNotWaitForItsLastUploadButCompletingDoesAndAtMostTwoAreLeftRunning() throws Exception {
+        S3Settings settings = S3Settings.from(S3Settings.DEFINITION.parse(s3.options(), "options."));
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService uploader = Executors.newCachedThreadPool();
+        ExecutorService gated = new java.util.concurrent.AbstractExecutorService() {
+            @Override
+            public void execute(Runnable task) {
+                uploader.execute(() -> {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    task.run();
+                });
+            }
+
+            @Override
+            public void shutdown() {
+            }
+
+            @Override
+            public List<Runnable> shutdownNow() {
+                return List.of();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return false;
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return false;
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+                return false;
+            }
+        };
+        ExecutorService third = Executors.newSingleThreadExecutor();
+        try (var client = settings.newClient()) {
+            PartBuffers buffers = new PartBuffers(settings.partSizeBytes(), 1);
+            List<MultipartUpload> uploads = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                MultipartUpload u = new MultipartUpload(client, settings, bucket, "closing/" + i, gated, buffers);
+                u.write(("object " + i).getBytes(StandardCharsets.UTF_8));
+                uploads.add(u);
+            }
+            uploads.get(0).close();
+            uploads.get(1).close();
+            assertThat(uploads.get(0).isClosed()).as("closed while its upload waits at the gate").isTrue();
+
+            Thread[] closer = new Thread[1];
+            Future<?> closing = third.submit(() -> {
+                closer[0] = Thread.currentThread();
+                uploads.get(2).close();
+                return null;
+            });
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (closer[0] == null || closer[0].getState() != Thread.State.WAITING) {
+                assertThat(System.nanoTime()).as("the third close waits").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            assertThat(closing).as("a third close waits for one of the two").isNotDone();
+
+            gate.countDown();
+            closing.get();
+            for (MultipartUpload u : uploads) {
+                u.complete();
+            }
+        } finally {
+            gate.countDown();
+            third.shutdownNow();
+            uploader.shutdownNow();
+        }
+        assertThat(keys("closing/")).containsExactly("closing/0", "closing/1", "closing/2");
+        assertThat(s3.client().getObjectAsBytes(r -> r.bucket(bucket).key("closing/2")).asUtf8String())
+                .isEqualTo("object 2");
+    }
+
     @Test
     void aPendingMarkerWithoutItsCommitHidesItsPartsUntilALaterCommitListsThem() throws IOException {
         BatchOutput first = output("crash", Map.of());
