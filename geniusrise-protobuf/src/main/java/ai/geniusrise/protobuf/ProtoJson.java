@@ -78,9 +78,10 @@ final class ProtoJson {
                 continue; // null is the field's default
             }
             for (OneOf o : type.getOneOfs()) {
-                if (o.getFields().contains(f) && oneOfSet.put(o.getName(), e.getKey()) != null) {
+                String before = o.getFields().contains(f) ? oneOfSet.put(o.getName(), e.getKey()) : null;
+                if (before != null) {
                     throw new Mismatch("field '" + at + "': its oneof '" + o.getName() + "' is set already by '"
-                            + oneOfSet.get(o.getName()) + "'");
+                            + before + "'");
                 }
             }
             out.put(f.getName(), field(e.getValue(), f, at));
