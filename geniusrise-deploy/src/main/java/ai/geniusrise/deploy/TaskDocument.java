@@ -1,6 +1,7 @@
 package ai.geniusrise.deploy;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
@@ -293,11 +294,14 @@ final class TaskDocument {
             NodeTuple tuple = tuples.get(i);
             if (tuple.getKeyNode() instanceof ScalarNode k && keys.contains(k.getValue())
                     && tuple.getValueNode() instanceof ScalarNode v
-                    && !v.getValue().isBlank() && !v.getValue().trim().startsWith("{")) {
+                    && !v.getValue().isBlank() && !StreamingOutputConfig.isInlineSchema(v.getValue())) {
                 java.nio.file.Path file = folder.resolve(v.getValue().trim());
                 String schema;
                 try {
                     schema = Files.readString(file, StandardCharsets.UTF_8).trim();
+                    if (!StreamingOutputConfig.isInlineSchema(schema)) {
+                        schema += "\n"; // a one-line .proto file stays inline text when read back
+                    }
                 } catch (IOException e) {
                     throw located(v, label, "cannot read the schema file " + file + ": " + e.getMessage());
                 }

@@ -16,12 +16,10 @@ final class RegistrySettings {
      */
     static SchemaRegistryConfig registry(SchemaFormat keyFormat, SchemaFormat valueFormat,
                                          SchemaRegistryConfig given) {
-        supported("keyFormat", keyFormat);
-        supported("valueFormat", valueFormat);
         if (keyFormat == null && valueFormat == null) {
             if (given != null) {
-                throw new ConfigException("schemaRegistry", "is used by keyFormat or valueFormat (avro, json-schema), "
-                        + "and neither is set");
+                throw new ConfigException("schemaRegistry", "is used by keyFormat or valueFormat (avro, json-schema, "
+                        + "protobuf), and neither is set");
             }
             return null;
         }
@@ -36,17 +34,23 @@ final class RegistrySettings {
     static String schema(String key, String schema, SchemaFormat format, String formatKey) {
         String s = schema == null || schema.isBlank() ? null : schema.trim();
         if (s != null && format == null) {
-            throw new ConfigException(key, "is the schema of " + formatKey + ", which is not set (avro, json-schema)");
+            throw new ConfigException(key, "is the schema of " + formatKey + ", which is not set (avro, json-schema, protobuf)");
         }
         return s;
     }
 
-    private static void supported(String key, SchemaFormat format) {
-        if (format == SchemaFormat.PROTOBUF) {
-            throw new ConfigException(key, format.yamlName() + " is not supported yet: its message types would have "
-                    + "to be built from the .proto file at run time, and no .proto parser is shipped yet (see "
-                    + "docs/design.md, Kafka with a schema registry); avro and json-schema are");
+    /**
+     * The message a {@code protobuf} schema writes.
+     *
+     * @throws ConfigException when it is given and the format is not protobuf
+     */
+    static String messageType(String key, String messageType, SchemaFormat format, String formatKey) {
+        String m = messageType == null || messageType.isBlank() ? null : messageType.trim();
+        if (m != null && format != SchemaFormat.PROTOBUF) {
+            throw new ConfigException(key, "names the message of a .proto schema, and " + formatKey + " is "
+                    + (format == null ? "not set" : format.yamlName()) + ", not protobuf");
         }
+        return m;
     }
 
     /** The formats for a {@code toString}: empty when none is set. */

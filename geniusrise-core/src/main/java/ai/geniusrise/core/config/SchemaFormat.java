@@ -11,7 +11,10 @@ public enum SchemaFormat {
     AVRO("avro", "AVRO"),
     /** JSON text checked against a JSON Schema; the registry's schema type {@code JSON}. */
     JSON_SCHEMA("json-schema", "JSON"),
-    /** Protocol Buffers; the registry's schema type {@code PROTOBUF}. Not supported yet. */
+    /**
+     * Protocol Buffers; the registry's schema type {@code PROTOBUF}. Served by the module
+     * {@code ai.geniusrise:geniusrise-protobuf}, which must be on the classpath.
+     */
     PROTOBUF("protobuf", "PROTOBUF");
 
     private final String yamlName;

@@ -10,6 +10,8 @@ import java.util.Objects;
  * {@link #keyFormat()} and {@link #valueFormat()} encode the JSON keys and values a task emits with
  * a schema ({@link #keySchema()}, {@link #valueSchema()}, or the subject's latest in the registry)
  * in the Confluent wire format; a record that does not match goes through the task's error policy.
+ * With {@code protobuf}, {@link #keyMessageType()} and {@link #valueMessageType()} choose the
+ * message of the {@code .proto} schema that is written.
  */
 public final class StreamingOutputConfig implements OutputConfig {
 
@@ -21,6 +23,8 @@ public final class StreamingOutputConfig implements OutputConfig {
     private final SchemaFormat valueFormat;
     private final String keySchema;
     private final String valueSchema;
+    private final String keyMessageType;
+    private final String valueMessageType;
     private final SchemaRegistryConfig schemaRegistry;
 
     private StreamingOutputConfig(Builder b) {
@@ -32,7 +36,19 @@ public final class StreamingOutputConfig implements OutputConfig {
         this.valueFormat = b.valueFormat;
         this.keySchema = RegistrySettings.schema("keySchema", b.keySchema, keyFormat, "keyFormat");
         this.valueSchema = RegistrySettings.schema("valueSchema", b.valueSchema, valueFormat, "valueFormat");
+        this.keyMessageType = RegistrySettings.messageType("keyMessageType", b.keyMessageType, keyFormat, "keyFormat");
+        this.valueMessageType = RegistrySettings.messageType("valueMessageType", b.valueMessageType, valueFormat,
+                "valueFormat");
         this.schemaRegistry = RegistrySettings.registry(keyFormat, valueFormat, b.schemaRegistry);
+    }
+
+    /**
+     * Whether {@code value}, written for a {@code keySchema} or {@code valueSchema} in a pipeline
+     * file, is the schema's text rather than the path of a schema file: text starting with
+     * <code>{</code> (JSON), or of several lines (a {@code .proto} file written as a block).
+     */
+    public static boolean isInlineSchema(String value) {
+        return value != null && (value.trim().startsWith("{") || value.trim().contains("\n"));
     }
 
     /** A builder for an output writing topic {@code destination}. */
@@ -44,7 +60,7 @@ public final class StreamingOutputConfig implements OutputConfig {
     public Builder toBuilder() {
         return new Builder(destination).bootstrapServers(bootstrapServers).keyField(keyField).properties(properties)
                 .keyFormat(keyFormat).valueFormat(valueFormat).keySchema(keySchema).valueSchema(valueSchema)
-                .schemaRegistry(schemaRegistry);
+                .keyMessageType(keyMessageType).valueMessageType(valueMessageType).schemaRegistry(schemaRegistry);
     }
 
     @Override
@@ -83,19 +99,35 @@ public final class StreamingOutputConfig implements OutputConfig {
     }
 
     /**
-     * The schema text keys are encoded with (an Avro schema's or a JSON Schema's JSON), or
-     * {@code null} for the latest version registered under the key subject.
+     * The schema text keys are encoded with (an Avro schema's or a JSON Schema's JSON, a
+     * {@code .proto} file's text), or {@code null} for the latest version registered under the key subject.
      */
     public String keySchema() {
         return keySchema;
     }
 
     /**
-     * The schema text values are encoded with (an Avro schema's or a JSON Schema's JSON), or
-     * {@code null} for the latest version registered under the value subject.
+     * The schema text values are encoded with (an Avro schema's or a JSON Schema's JSON, a
+     * {@code .proto} file's text), or {@code null} for the latest version registered under the value subject.
      */
     public String valueSchema() {
         return valueSchema;
+    }
+
+    /**
+     * The full name of the message keys are written as, with {@code keyFormat: protobuf}
+     * ({@code acme.ClickKey}); {@code null} for the first message of the {@code .proto} schema.
+     */
+    public String keyMessageType() {
+        return keyMessageType;
+    }
+
+    /**
+     * The full name of the message values are written as, with {@code valueFormat: protobuf}
+     * ({@code acme.Click}); {@code null} for the first message of the {@code .proto} schema.
+     */
+    public String valueMessageType() {
+        return valueMessageType;
     }
 
     /** The schema registry the formats use; {@code null} when neither format is set. */
@@ -120,13 +152,15 @@ public final class StreamingOutputConfig implements OutputConfig {
                 && Objects.equals(c.bootstrapServers, bootstrapServers) && Objects.equals(c.keyField, keyField)
                 && c.properties.equals(properties) && c.keyFormat == keyFormat && c.valueFormat == valueFormat
                 && Objects.equals(c.keySchema, keySchema) && Objects.equals(c.valueSchema, valueSchema)
+                && Objects.equals(c.keyMessageType, keyMessageType)
+                && Objects.equals(c.valueMessageType, valueMessageType)
                 && Objects.equals(c.schemaRegistry, schemaRegistry);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(destination, bootstrapServers, keyField, properties, keyFormat, valueFormat, keySchema,
-                valueSchema, schemaRegistry);
+                valueSchema, keyMessageType, valueMessageType, schemaRegistry);
     }
 
     @Override
@@ -145,6 +179,8 @@ public final class StreamingOutputConfig implements OutputConfig {
         private SchemaFormat valueFormat;
         private String keySchema;
         private String valueSchema;
+        private String keyMessageType;
+        private String valueMessageType;
         private SchemaRegistryConfig schemaRegistry;
 
         private Builder(String destination) {
@@ -190,6 +226,18 @@ public final class StreamingOutputConfig implements OutputConfig {
         /** The schema text of values; {@code null} for the subject's latest registered version. */
         public Builder valueSchema(String value) {
             this.valueSchema = value;
+            return this;
+        }
+
+        /** With {@code keyFormat: protobuf}, the message keys are written as; {@code null} for the first. */
+        public Builder keyMessageType(String value) {
+            this.keyMessageType = value;
+            return this;
+        }
+
+        /** With {@code valueFormat: protobuf}, the message values are written as; {@code null} for the first. */
+        public Builder valueMessageType(String value) {
+            this.valueMessageType = value;
             return this;
         }
 

@@ -375,15 +375,24 @@ final class FileKeys {
             "Encode the JSON values the task emits with `valueSchema` in the Confluent wire format.")
             .withDefaultDescribed("none: values pass as bytes");
     static final Setting<Object> KEY_SCHEMA = Setting.nested("keySchema",
-            "a schema inline (a mapping, or text starting with {) or a file path",
+            "a schema inline (a mapping, text starting with {, or text of several lines) or a file path",
             "The schema keys are written with. A relative path is read from the pipeline file's "
             + "folder; a missing file is an error at the key. An error without `keyFormat`. `generate` "
             + "writes the file's text into the task's pipeline file, so the container needs no copy of "
             + "it.")
             .withDefaultDescribed("the subject's latest version");
     static final Setting<Object> VALUE_SCHEMA = Setting.nested("valueSchema", "as keySchema",
-            "The schema values are written with (an `.avsc` file, say).")
+            "The schema values are written with (an `.avsc` or `.proto` file, say). A `.proto` schema "
+            + "may also be written inline as a block (`|`) of several lines.")
             .withDefaultDescribed("the subject's latest version");
+    static final Setting<String> KEY_MESSAGE_TYPE = Setting.string("keyMessageType",
+            "With `keyFormat: protobuf`: the full name of the message keys are written as "
+            + "(`acme.ClickKey`); it must be defined in `keySchema`. An error with another format.")
+            .withDefaultDescribed("the schema's first message");
+    static final Setting<String> VALUE_MESSAGE_TYPE = Setting.string("valueMessageType",
+            "With `valueFormat: protobuf`: the full name of the message values are written as "
+            + "(`acme.Click`), which names the subject under the `record` strategies.")
+            .withDefaultDescribed("the schema's first message");
     static final Setting<Object> OUTPUT_REGISTRY = registry(
             "As for the input, plus how the output's schemas are registered.")
             .withDefaultDescribed("`{}` when a format is set");
@@ -428,7 +437,7 @@ final class FileKeys {
             OUTPUT_COMPRESSION, PARTITION_BY, MAX_RECORDS_PER_PART, MAX_BYTES_PER_PART, FLUSH_INTERVAL, OUTPUT_OPTIONS);
     static final SettingsDef STREAMING_OUTPUT = SettingsDef.of("a streaming outputConfig", FAMILY, TOPIC,
             OUTPUT_BOOTSTRAP, KEY_FIELD, PRODUCER_PROPERTIES, OUTPUT_KEY_FORMAT, OUTPUT_VALUE_FORMAT, KEY_SCHEMA,
-            VALUE_SCHEMA, OUTPUT_REGISTRY);
+            VALUE_SCHEMA, KEY_MESSAGE_TYPE, VALUE_MESSAGE_TYPE, OUTPUT_REGISTRY);
     static final SettingsDef SCHEMA_REGISTRY = SettingsDef.of("a schemaRegistry", REGISTRY_URL,
             SUBJECT_NAME_STRATEGY, AUTO_REGISTER);
 

@@ -12,6 +12,7 @@ import ai.geniusrise.core.config.InputConfig;
 import ai.geniusrise.core.config.Ordering;
 import ai.geniusrise.core.config.OutputConfig;
 import ai.geniusrise.core.config.SchemaFormat;
+import ai.geniusrise.core.spi.SchemaCodec;
 import ai.geniusrise.core.config.SchemaRegistryConfig;
 import ai.geniusrise.core.config.StateConfig;
 import ai.geniusrise.core.config.StreamingInputConfig;
@@ -459,8 +460,8 @@ final class PipelineParser {
                     .maxInFlight(integer(f.get("maxInFlight"), Integer.MIN_VALUE))
                     .properties(merge(bolt ? d.kafkaProperties() : Map.of(),
                             textMap(f.get("properties"), "Kafka client properties")))
-                    .keyFormat(oneOf(f, "keyFormat", SCHEMA_FORMATS))
-                    .valueFormat(oneOf(f, "valueFormat", SCHEMA_FORMATS))
+                    .keyFormat(schemaFormat(f, "keyFormat"))
+                    .valueFormat(schemaFormat(f, "valueFormat"))
                     .schemaRegistry(schemaRegistry(f.get("schemaRegistry")))
                     .build();
         } catch (ConfigException e) {
@@ -508,21 +509,64 @@ final class PipelineParser {
             }
             Map<String, PipelineNode> f = node.mappingOf(FileKeys.STREAMING_OUTPUT);
             String bootstrap = text(f, "bootstrapServers");
-            return StreamingOutputConfig.builder(text(f, "destination"))
+            StreamingOutputConfig out = StreamingOutputConfig.builder(text(f, "destination"))
                     .bootstrapServers(bootstrap == null ? d.bootstrapServers() : bootstrap)
                     .keyField(text(f, "keyField"))
                     .properties(merge(d.kafkaProperties(), textMap(f.get("properties"), "Kafka client properties")))
-                    .keyFormat(oneOf(f, "keyFormat", SCHEMA_FORMATS))
-                    .valueFormat(oneOf(f, "valueFormat", SCHEMA_FORMATS))
+                    .keyFormat(schemaFormat(f, "keyFormat"))
+                    .valueFormat(schemaFormat(f, "valueFormat"))
                     .keySchema(schemaText(f.get("keySchema")))
                     .valueSchema(schemaText(f.get("valueSchema")))
+                    .keyMessageType(text(f, "keyMessageType"))
+                    .valueMessageType(text(f, "valueMessageType"))
                     .schemaRegistry(schemaRegistry(f.get("schemaRegistry")))
                     .build();
+            compiles(f, "key", out.keyFormat(), out.keySchema(), out.keyMessageType());
+            compiles(f, "value", out.valueFormat(), out.valueSchema(), out.valueMessageType());
+            return out;
         } catch (ConfigException e) {
             if (e.file() != null) {
                 throw e;
             }
             throw node.relocate(e);
+        }
+    }
+
+    /**
+     * A {@code keyFormat} or {@code valueFormat}; one served by a module of its own (protobuf) only
+     * when that module is on the classpath, as a run would need it.
+     */
+    private static SchemaFormat schemaFormat(Map<String, PipelineNode> fields, String key) {
+        SchemaFormat format = oneOf(fields, key, SCHEMA_FORMATS);
+        if (format == SchemaFormat.PROTOBUF) {
+            try {
+                SchemaCodec.forFormat(format, key);
+            } catch (ConfigException e) {
+                throw fields.get(key).error(e.problem());
+            }
+        }
+        return format;
+    }
+
+    /**
+     * Checks that a key or value schema of a format served by a module of its own compiles, so
+     * that {@code validate} reports a mistake in a {@code .proto} file at the key naming it.
+     */
+    private static void compiles(Map<String, PipelineNode> fields, String side, SchemaFormat format, String schema,
+                                 String messageType) {
+        if (schema == null || format != SchemaFormat.PROTOBUF) {
+            return;
+        }
+        try {
+            SchemaCodec.forFormat(format, side + "Format").compile(schema, messageType);
+        } catch (ConfigException e) {
+            PipelineNode at = fields.get(side + "Schema");
+            boolean inline = StreamingOutputConfig.isInlineSchema(at.text());
+            if (messageType != null && e.problem().contains("'" + messageType + "'")) {
+                at = fields.get(side + "MessageType");
+            }
+            throw at.error((inline ? "this inline " + format.yamlName() + " schema" : "the " + format.yamlName()
+                    + " schema in " + at.text().trim()) + " is not valid: " + e.problem());
         }
     }
 
@@ -545,8 +589,8 @@ final class PipelineParser {
     }
 
     /**
-     * A key or value schema as JSON text: written inline (a mapping, or text starting with
-     * <code>{</code>), or the path of a schema file, relative to the pipeline file's folder.
+     * A key or value schema as text: written inline (a mapping, text starting with <code>{</code>,
+     * or text of several lines), or the path of a schema file, relative to the pipeline file's folder.
      */
     private String schemaText(PipelineNode node) {
         if (node == null || node.isNull()) {
@@ -560,15 +604,15 @@ final class PipelineParser {
             }
         }
         String text = node.text();
-        if (text == null || text.isBlank() || text.trim().startsWith("{")) {
+        if (text == null || text.isBlank() || StreamingOutputConfig.isInlineSchema(text)) {
             return text;
         }
         Path file = Path.of(location(node, text));
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw node.error("schema file " + file + " does not exist (expected the schema inline, starting with '{', "
-                    + "or the path of a schema file, relative to the pipeline file)");
+            throw node.error("schema file " + file + " does not exist (expected the schema inline, starting with '{' or "
+                    + "of several lines, or the path of a schema file, relative to the pipeline file)");
         } catch (IOException e) {
             throw node.error("cannot read the schema file " + file + ": " + e.getMessage());
         }

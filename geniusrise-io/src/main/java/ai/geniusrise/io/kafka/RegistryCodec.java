@@ -4,6 +4,7 @@ import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Position;
 import ai.geniusrise.core.config.SchemaFormat;
 import ai.geniusrise.core.config.SchemaRegistryConfig;
+import ai.geniusrise.core.spi.SchemaCodec;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -31,23 +32,35 @@ abstract class RegistryCodec {
 
     /** A reading codec of {@code format}. */
     static RegistryCodec reading(SchemaFormat format, SchemaRegistryClient registry, boolean isKey) {
+        return codec(format, registry, isKey, null);
+    }
+
+    /**
+     * A codec of {@code format}, writing {@code messageType} for a format that has several in one
+     * schema (protobuf); the formats of modules of their own are found through {@link SchemaCodec}.
+     *
+     * @throws ConfigException when the format's module is not on the classpath
+     */
+    private static RegistryCodec codec(SchemaFormat format, SchemaRegistryClient registry, boolean isKey,
+                                       String messageType) {
         return switch (format) {
             case AVRO -> new AvroCodec(registry, isKey);
             case JSON_SCHEMA -> new JsonSchemaCodec(registry, isKey);
-            default -> throw new ConfigException(isKey ? "keyFormat" : "valueFormat", format.yamlName()
-                    + " is not supported yet");
+            default -> new PluggedCodec(SchemaCodec.forFormat(format, isKey ? "keyFormat" : "valueFormat"), registry,
+                    isKey, messageType);
         };
     }
 
     /**
      * A writing codec of {@code format} for {@code topic}, its schema {@code schemaText} (or the
-     * subject's latest) registered or looked up now.
+     * subject's latest) registered or looked up now; {@code messageType} is the message a protobuf
+     * schema writes (null: its first).
      *
      * @throws ConfigException when the schema is not valid, not registered (and may not be), or refused
      */
     static RegistryCodec writing(SchemaFormat format, SchemaRegistryClient registry, SchemaRegistryConfig config,
-                                 String topic, boolean isKey, String schemaText) {
-        RegistryCodec codec = reading(format, registry, isKey);
+                                 String topic, boolean isKey, String schemaText, String messageType) {
+        RegistryCodec codec = codec(format, registry, isKey, messageType);
         codec.settle(config, topic, schemaText);
         return codec;
     }

@@ -61,9 +61,9 @@ final class TopicSchemas {
         try {
             return new TopicSchemas(
                     out.keyFormat() == null ? null : RegistryCodec.writing(out.keyFormat(), registry, config,
-                            out.topic(), true, out.keySchema()),
+                            out.topic(), true, out.keySchema(), out.keyMessageType()),
                     out.valueFormat() == null ? null : RegistryCodec.writing(out.valueFormat(), registry, config,
-                            out.topic(), false, out.valueSchema()), out.keyField());
+                            out.topic(), false, out.valueSchema(), out.valueMessageType()), out.keyField());
         } catch (ConfigException e) {
             throw new ConfigException(prefix + e.path(), e.problem(), e.getCause());
         }

@@ -3,7 +3,6 @@ package ai.geniusrise.io.kafka;
 import ai.geniusrise.core.Bolt;
 import ai.geniusrise.core.ConfigException;
 import ai.geniusrise.core.Emitter;
-import ai.geniusrise.core.ErrorPolicy;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.SchemaFormat;
 import ai.geniusrise.core.config.SchemaRegistryConfig;
@@ -11,7 +10,6 @@ import ai.geniusrise.core.config.SchemaRegistryConfig.SubjectNameStrategy;
 import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
-import ai.geniusrise.core.runtime.RunSummary;
 import ai.geniusrise.testkit.kafka.KafkaExtension;
 import ai.geniusrise.testkit.schemaregistry.AvroWireFormat;
 import ai.geniusrise.testkit.schemaregistry.SchemaRegistryExtension;
@@ -20,21 +18,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -42,10 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Kafka with a schema registry, in the Confluent wire format: records written by an independent
- * Avro serializer are read by our bolt, what it writes is read back by the same independent
- * deserializer, and a record that does not match its schema goes to the dead letters with the
- * schema's id.
+ * Kafka with a schema registry and Avro: registration, subjects and string keys. The scenario of
+ * reading, writing and dead-lettering records, the same for every format, is
+ * {@link KafkaRegistryFormatsTest}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class KafkaAvroRegistryTest {
@@ -91,69 +80,6 @@ class KafkaAvroRegistryTest {
         r.put("user", user);
         r.put("count", count);
         return r;
-    }
-
-    @Test
-    void readsRecordsOfAnAvroWireFormatProducerWritesAvroItReadsBackAndDeadLettersWhatDoesNotMatch()
-            throws Exception {
-        KAFKA.createTopic("sr-in", 1);
-        KAFKA.createTopic("sr-out", 1);
-        AvroWireFormat avro = new AvroWireFormat(REGISTRY.url());
-        int clickId = avro.register("sr-in-value", CLICK);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("sr-in", bytes("1"), AvroWireFormat.serialize(clickId, click("ann", 1))));
-            producer.send(new ProducerRecord<>("sr-in", bytes("2"), bytes("{\"user\": \"plain json\"}")));
-            producer.send(new ProducerRecord<>("sr-in", bytes("3"), AvroWireFormat.serialize(clickId, click("bad", 3))));
-            producer.send(new ProducerRecord<>("sr-in", bytes("4"), new byte[] {0, 0, 0, 0, (byte) clickId, 2}));
-            producer.send(new ProducerRecord<>("sr-in", bytes("5"), AvroWireFormat.serialize(clickId, click("bo", 20))));
-            producer.flush();
-        }
-        TaskSpec spec = TaskSpec.builder("scores", TaskSpec.Kind.BOLT).taskClass(ScoreBolt.class)
-                .input(StreamingInputConfig.builder("sr-in").bootstrapServers(KAFKA.bootstrapServers())
-                        .commitInterval(Duration.ofMillis(200)).valueFormat(SchemaFormat.AVRO)
-                        .schemaRegistry(registry(SubjectNameStrategy.TOPIC, true)).build())
-                .output(StreamingOutputConfig.builder("sr-out").bootstrapServers(KAFKA.bootstrapServers())
-                        .valueFormat(SchemaFormat.AVRO).valueSchema(SCORED)
-                        .schemaRegistry(registry(SubjectNameStrategy.TOPIC, true)).build())
-                .errors(ErrorPolicy.DEAD_LETTER).build();
-        KafkaTopics topics = new KafkaTopics(KAFKA.bootstrapServers());
-
-        List<ConsumerRecord<byte[], byte[]>> out;
-        List<ConsumerRecord<byte[], byte[]>> letters;
-        try (RunningTask task = RunningTask.start(spec, new ScoreBolt())) {
-            out = topics.read("sr-out", false, 2, Duration.ofSeconds(40));
-            letters = topics.read("sr-in.dlq", false, 3, Duration.ofSeconds(40));
-            RunSummary summary = task.stop(Duration.ofSeconds(20));
-            assertThat(summary.deadLettered()).isEqualTo(3);
-        }
-
-        int scoredId = avro.latest("sr-out-value").get("id").asInt();
-        assertThat(out).hasSize(2);
-        List<String> read = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : out) {
-            assertThat(AvroWireFormat.idOf(r.value())).isEqualTo(scoredId);
-            GenericRecord g = avro.deserialize(r.value());
-            assertThat(g.getSchema().getFullName()).isEqualTo("com.acme.Scored");
-            read.add(g.get("user") + ":" + g.get("count") + ":" + g.get("note"));
-        }
-        assertThat(read).containsExactly("ANN:2:null", "BO:40:null");
-
-        Map<String, ConsumerRecord<byte[], byte[]>> byKey = new HashMap<>();
-        letters.forEach(l -> byKey.put(new String(l.key(), StandardCharsets.UTF_8), l));
-        assertThat(byKey).containsOnlyKeys("2", "3", "4");
-        assertThat(header(byKey.get("2"), "geniusrise.reason")).contains("not in the schema registry's wire format");
-        assertThat(byKey.get("2").headers().lastHeader("geniusrise.schema.id")).isNull();
-        assertThat(header(byKey.get("3"), "geniusrise.schema.id")).isEqualTo(Integer.toString(scoredId));
-        assertThat(header(byKey.get("3"), "geniusrise.reason")).contains("does not match Avro schema id " + scoredId)
-                .contains("field 'count': expected a long, got text \"many\"");
-        assertThat(new String(byKey.get("3").value(), StandardCharsets.UTF_8))
-                .as("the dead letter carries what the bolt emitted").contains("\"count\":\"many\"");
-        assertThat(header(byKey.get("4"), "geniusrise.schema.id")).isEqualTo(Integer.toString(clickId));
-        assertThat(header(byKey.get("4"), "geniusrise.reason")).contains("does not match its Avro schema (id " + clickId);
-        assertThat(byKey.get("4").value()).as("an input dead letter carries the original bytes")
-                .containsExactly(0, 0, 0, 0, clickId, 2);
     }
 
     @Test
@@ -225,10 +151,6 @@ class KafkaAvroRegistryTest {
         TopicSchemas in = TopicSchemas.reading(StreamingInputConfig.builder("sr-keys").keyFormat(SchemaFormat.AVRO)
                 .schemaRegistry(registry(SubjectNameStrategy.TOPIC, true)).build());
         assertThat(in.decode(encoded).keyAsString()).isEqualTo("user-7");
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(String s) {
