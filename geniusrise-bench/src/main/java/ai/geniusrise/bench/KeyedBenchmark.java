@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -80,6 +81,10 @@ public final class KeyedBenchmark implements Callable<Integer> {
     @Option(names = "--seconds", description = "Longest run of one contender (default ${DEFAULT-VALUE}).")
     int seconds = 20;
 
+    @Option(names = "--contenders", split = ",", description = "Which contenders to run, of loop, streams, "
+            + "partition, partition4, key (default all).")
+    List<String> contenders = List.of("loop", "streams", "partition", "partition4", "key");
+
     @CommandLine.Mixin
     BenchJars jars = new BenchJars();
 
@@ -100,16 +105,26 @@ public final class KeyedBenchmark implements Callable<Integer> {
                     + "load average %.1f at the start%n", records, keys, PARTITIONS, delayMs,
                     Runtime.getRuntime().availableProcessors(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            measure("hand-written loop", this::handLoop);
-            streams();
-            measure("geniusrise ordering: partition", (meter, stop) -> bolt("partition", Ordering.PARTITION, 1,
-                    meter, stop));
-            measure("geniusrise ordering: partition, concurrency 4", (meter, stop) -> bolt("partition4",
-                    Ordering.PARTITION, 4, meter, stop));
-            measure("geniusrise ordering: key, maxInFlight " + maxInFlight, (meter, stop) -> bolt("key",
-                    Ordering.KEY, 1, meter, stop));
-            System.out.printf(Locale.ROOT, "%n| contender | records/s | CPU ms / 1,000 records | out of key order |%n"
-                    + "|---|---:|---:|---:|%n");
+            if (contenders.contains("loop")) {
+                measure("hand-written loop", this::handLoop);
+            }
+            if (contenders.contains("streams")) {
+                streams();
+            }
+            if (contenders.contains("partition")) {
+                measure("geniusrise ordering: partition", (meter, stop) -> bolt("partition", Ordering.PARTITION, 1,
+                        meter, stop));
+            }
+            if (contenders.contains("partition4")) {
+                measure("geniusrise ordering: partition, concurrency 4", (meter, stop) -> bolt("partition4",
+                        Ordering.PARTITION, 4, meter, stop));
+            }
+            if (contenders.contains("key")) {
+                measure("geniusrise ordering: key, maxInFlight " + maxInFlight, (meter, stop) -> bolt("key",
+                        Ordering.KEY, 1, meter, stop));
+            }
+            System.out.printf(Locale.ROOT, "%n| contender | records/s | CPU ms / 1,000 records | out of key order "
+                    + "| records in process, average |%n|---|---:|---:|---:|---:|%n");
             rows.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "load average at the end: %.1f%n",
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -131,9 +146,15 @@ public final class KeyedBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Counts records processed and those seen out of their key's order; sleeps per record. */
+    /**
+     * Counts records processed and those seen out of their key's order; sleeps per record. Also sums
+     * the time records spent in {@link #process}: over a span, that sum divided by the span is the
+     * time-weighted average number of records in process (independent of the machine's load, unlike
+     * records/s: with a fixed delay, records/s is that average divided by the delay).
+     */
     static final class Meter {
         final AtomicLong processed = new AtomicLong();
+        final LongAdder busyNanos = new LongAdder();
         final AtomicLong outOfOrder = new AtomicLong();
         final Map<String, Integer> last = new ConcurrentHashMap<>();
         final long delayNanos;
@@ -143,6 +164,7 @@ public final class KeyedBenchmark implements Callable<Integer> {
         }
 
         void process(byte[] value) {
+            long t0 = System.nanoTime();
             String[] v = new String(value, StandardCharsets.UTF_8).split(":");
             int seq = Integer.parseInt(v[1]);
             Integer before = last.put(v[0], seq);
@@ -150,6 +172,7 @@ public final class KeyedBenchmark implements Callable<Integer> {
                 outOfOrder.incrementAndGet();
             }
             LockSupport.parkNanos(delayNanos);
+            busyNanos.add(System.nanoTime() - t0);
             processed.incrementAndGet();
         }
     }
@@ -177,6 +200,7 @@ public final class KeyedBenchmark implements Callable<Integer> {
         long t0 = System.nanoTime();
         long cpu0 = cpuNanos();
         long n0 = meter.processed.get();
+        long busy0 = meter.busyNanos.sum();
         long until = t0 + Duration.ofSeconds(seconds).toNanos();
         while (meter.processed.get() < records && System.nanoTime() < until) {
             Thread.sleep(20);
@@ -184,10 +208,11 @@ public final class KeyedBenchmark implements Callable<Integer> {
         long n = meter.processed.get() - n0;
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu = cpuNanos() - cpu0;
+        double inProcess = (meter.busyNanos.sum() - busy0) / 1e9 / elapsed;
         stop.set(true);
         runner.join();
-        rows.add(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %,d |", name, n / elapsed,
-                cpu / 1e6 / Math.max(1, n) * 1000, meter.outOfOrder.get()));
+        rows.add(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %,d | %.1f |", name, n / elapsed,
+                cpu / 1e6 / Math.max(1, n) * 1000, meter.outOfOrder.get(), inProcess));
         System.out.println(rows.get(rows.size() - 1));
     }
 
@@ -234,7 +259,7 @@ public final class KeyedBenchmark implements Callable<Integer> {
         String[] f = done.split(" ");
         long n = Long.parseLong(f[2]);
         double elapsed = (Long.parseLong(f[1]) - first) / 1e9;
-        rows.add(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %,d |", name, n / elapsed,
+        rows.add(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %,d | |", name, n / elapsed,
                 (Long.parseLong(f[3]) + cpu0) / 1e6 / Math.max(1, n) * 1000, Long.parseLong(f[4])));
         System.out.println(rows.get(rows.size() - 1));
     }

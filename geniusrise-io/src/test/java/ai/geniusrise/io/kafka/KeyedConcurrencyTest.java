@@ -171,6 +171,58 @@ class KeyedConcurrencyTest {
         assertThat(topics.read(t[1], false, count, Duration.ofSeconds(120))).hasSize(count);
     }
 
+    /**
+     * Sleeps 40 ms a record; halfway through each record of key {@code hot} it samples how many
+     * records are in process.
+     */
+    static final class HotKeyBolt extends Bolt {
+        final AtomicInteger running = new AtomicInteger();
+        final List<Integer> besideHot = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        protected void process(Record in, Emitter out) {
+            running.incrementAndGet();
+            LockSupport.parkNanos(20_000_000);
+            if (in.keyAsString().equals("hot")) {
+                besideHot.add(running.get());
+            }
+            LockSupport.parkNanos(20_000_000);
+            running.decrementAndGet();
+            out.emit(in);
+        }
+    }
+
+    /**
+     * {@code maxInFlight} bounds the records in process, not those taken: one partition starts with
+     * 16 records of one key (which run one after another) followed by 400 of distinct keys; with
+     * {@code maxInFlight: 8}, the records of other keys run beside the hot key's from the start,
+     * where a window of 8 taken records would hold only hot records, one running and 7 waiting.
+     */
+    @Test
+    void recordsWaitingBehindABusyKeyLeaveTheirSlotsToOtherKeys() throws Exception {
+        int n = TOPICS.incrementAndGet();
+        String[] t = {"keyed-in-" + n, "keyed-out-" + n};
+        KAFKA.createTopic(t[0], 1);
+        KAFKA.createTopic(t[1], 1);
+        int hot = 16;
+        int count = hot + 400;
+        topics.produce(t[0], 0, count, i -> i < hot ? "hot" : "key" + i, i -> "v" + i);
+        HotKeyBolt bolt = new HotKeyBolt();
+        TaskSpec spec = TaskSpec.builder("hot-key", TaskSpec.Kind.BOLT).taskClass(Bolt.class)
+                .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
+                        .commitInterval(Duration.ofMillis(300)).ordering(Ordering.KEY).maxInFlight(8).build())
+                .output(StreamingOutputConfig.builder(t[1]).bootstrapServers(KAFKA.bootstrapServers()).build())
+                .build();
+        try (RunningTask task = RunningTask.start(spec, bolt)) {
+            topics.awaitCommitted("test.hot-key", count, Duration.ofSeconds(120));
+            assertThat(task.stop(Duration.ofSeconds(30)).recordsIn()).isEqualTo(count);
+        }
+        // the first 8 hot records: a window of 8 taken records would have run each of them alone
+        assertThat(bolt.besideHot.subList(0, 8)).as("records in process halfway through each of the first 8 "
+                + "records of the hot key").anySatisfy(inProcess -> assertThat(inProcess).isGreaterThanOrEqualTo(4))
+                .allSatisfy(inProcess -> assertThat(inProcess).isLessThanOrEqualTo(8));
+    }
+
     /** Throws on the keys divisible by 7 (after emitting, which must then be dropped). */
     static final class ThrowingBolt extends Bolt {
         @Override
