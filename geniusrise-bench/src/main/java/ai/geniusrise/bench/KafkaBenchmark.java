@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * The streaming benchmark: a Kafka broker in a JVM of its own ({@link KafkaBenchmarkBroker}), an
@@ -103,6 +104,11 @@ public final class KafkaBenchmark implements Callable<Integer> {
     @Option(names = "--client-java-option", description = "An extra JVM option for every contender's JVM, such "
             + "as -XX:StartFlightRecording=filename=/tmp/c.jfr,settings=profile (repeatable).")
     List<String> clientJavaOptions = new ArrayList<>();
+
+    @Option(names = "--consumer-property", description = "An extra consumer property KEY=VALUE for our bolt (in "
+            + "its pipeline's inputConfig.properties) and the hand-written loop, such as group.protocol=consumer "
+            + "(repeatable).")
+    Map<String, String> consumerProperties = new LinkedHashMap<>();
 
     @CommandLine.Mixin
     BenchJars jars = new BenchJars();
@@ -246,8 +252,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
         double clientCpu = r.cpuNanos() / 1e9 / (records / 1e6);
         double cpu = clientCpu + (r.brokerCpuAtProcessed() - brokerCpu0) / 1e9 / (records / 1e6);
         System.out.printf(Locale.ROOT, "  %-45s %9.0f rec/s whole run, %9.0f rec/s steady, %6.2f s, %.2f CPU s per "
-                + "million (client %.2f + broker %.2f; the client's start %.2f CPU s)%n", label(name), whole, r.steady(),
-                r.wallNanos() / 1e9, cpu, clientCpu, cpu - clientCpu, r.startupCpuNanos() / 1e9);
+                + "million (client %.2f + broker %.2f; the client's start %.2f CPU s, first record at %.2f s, exit "
+                + "%.2f s after the last)%n", label(name), whole, r.steady(), r.wallNanos() / 1e9, cpu, clientCpu,
+                cpu - clientCpu, r.startupCpuNanos() / 1e9, r.toFirstNanos() / 1e9, r.afterLastNanos() / 1e9);
         return new double[] {whole, r.steady(), cpu, Double.NaN, Double.NaN};
     }
 
@@ -268,6 +275,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
         } else {
             command.addAll(List.of("-cp", classpath(name), KafkaBenchmarkClient.class.getName(),
                     name, bootstrap, Integer.toString(count), in, out, group));
+            if (name.equals("loop")) {
+                consumerProperties.forEach((k, v) -> command.add(k + "=" + v));
+            }
         }
         return Client.start(command, ours, this::brokerCpuNanos);
     }
@@ -292,10 +302,12 @@ public final class KafkaBenchmark implements Callable<Integer> {
                     config:
                       # the up-front topic checks wait 15 s by default: too short on a loaded machine
                       inputConfig: {type: streaming, source: %s, bootstrapServers: "%s", groupId: %s%s,
-                                    properties: {default.api.timeout.ms: "120000"}}
+                                    properties: {default.api.timeout.ms: "120000"%s}}
                       outputConfig: {type: streaming, destination: %s, bootstrapServers: "%s"}
                 """, task, UppercaseBolt.class.getName(), name.endsWith("eos") ? "exactly_once" : "at_least_once",
-                in, bootstrap, group, name.equals(INTERVAL_ONLY) ? ", commitRecords: 1000000000" : "", out, bootstrap));
+                in, bootstrap, group, name.equals(INTERVAL_ONLY) ? ", commitRecords: 1000000000" : "",
+                consumerProperties.entrySet().stream().map(e -> ", " + e.getKey() + ": \"" + e.getValue() + "\"")
+                        .collect(Collectors.joining()), out, bootstrap));
         return file;
     }
 
@@ -304,7 +316,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
      * lines, and the start of its log. Our bolt is stopped with SIGTERM once it printed {@code PROCESSED}.
      */
     private static final class Client {
-        record Result(long wallNanos, double steady, long cpuNanos, long brokerCpuAtProcessed, long startupCpuNanos) {
+        record Result(long wallNanos, double steady, long cpuNanos, long brokerCpuAtProcessed, long startupCpuNanos,
+                      long toFirstNanos, long afterLastNanos) {
         }
 
         /** Contender JVMs started and not yet finished. */
@@ -381,8 +394,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
                 }
             }
             String[] f = processed.split(" ");
+            long done = Long.parseLong(f[1]);
             return new Result(exited - t0, Double.parseDouble(f[2]), Long.parseLong(f[3]), brokerCpuAtProcessed,
-                    Long.parseLong(f[4]));
+                    Long.parseLong(f[4]), Long.parseLong(f[5]) - t0, exited - done);
         }
     }
 

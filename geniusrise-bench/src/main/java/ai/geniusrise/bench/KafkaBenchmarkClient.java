@@ -19,6 +19,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * run in a JVM of its own against the benchmark's broker: {@code <scenario> <bootstrap> <records>
  * <input topic> <output topic> <group>} ({@code producer} writes {@code <records>} values of
  * {@code <output topic>}'s... see {@link #main}). Prints {@code T0 <nanoTime>} when it starts, then
- * {@code PROCESSED <nanoTime> <steady records/s> <cpu nanos> <cpu nanos before the first record>} once it
+ * {@code PROCESSED <nanoTime> <steady records/s> <cpu nanos> <cpu nanos before the first record> <nanoTime of the
+ * first record>} once it
  * has processed (the producer:
  * sent) every record, then closes its clients cleanly (flushed, committed) and exits; the benchmark
  * takes the whole run from {@code T0} to the exit. The times are {@link System#nanoTime()}, which on
@@ -72,7 +74,7 @@ public final class KafkaBenchmarkClient {
         started(client.records);
         switch (scenario) {
             case "producer" -> client.rawProducer(Integer.parseInt(client.in));
-            case "loop" -> client.handWrittenLoop();
+            case "loop" -> client.handWrittenLoop(Arrays.asList(args).subList(6, args.length));
             case "streams-alos" -> client.streams(StreamsConfig.AT_LEAST_ONCE, true);
             case "streams-eos" -> client.streams(StreamsConfig.EXACTLY_ONCE_V2, true);
             case "streams-alos-defaults" -> client.streams(StreamsConfig.AT_LEAST_ONCE, false);
@@ -148,8 +150,8 @@ public final class KafkaBenchmarkClient {
     }
 
     private static void processed() {
-        System.out.printf(Locale.ROOT, "PROCESSED %d %.1f %d %d%n", PROGRESS.done, PROGRESS.steadyRate(),
-                processCpuNanos() - cpu0, PROGRESS.cpuAtFirst - cpu0);
+        System.out.printf(Locale.ROOT, "PROCESSED %d %.1f %d %d %d%n", PROGRESS.done, PROGRESS.steadyRate(),
+                processCpuNanos() - cpu0, PROGRESS.cpuAtFirst - cpu0, PROGRESS.firstAt);
         System.out.flush();
     }
 
@@ -162,6 +164,8 @@ public final class KafkaBenchmarkClient {
         volatile long done;
         /** The process's CPU time when the first record came: what starting up cost. */
         volatile long cpuAtFirst;
+        /** The {@link System#nanoTime()} of the first record. */
+        volatile long firstAt;
 
         void reset(long n) {
             count = 0;
@@ -169,6 +173,7 @@ public final class KafkaBenchmarkClient {
             at90 = 0;
             done = 0;
             cpuAtFirst = 0;
+            firstAt = 0;
             target = n;
         }
 
@@ -176,6 +181,7 @@ public final class KafkaBenchmarkClient {
             long c = ++count;
             long n = target;
             if (c == 1) {
+                firstAt = System.nanoTime();
                 cpuAtFirst = processCpuNanos();
             }
             if (c == n / 10) {
@@ -231,8 +237,12 @@ public final class KafkaBenchmarkClient {
                 .getProcessCpuTime();
     }
 
-    private void handWrittenLoop() throws Exception {
+    /** The loop; {@code extra}: consumer properties {@code KEY=VALUE} on top of its own. */
+    private void handWrittenLoop(List<String> extra) throws Exception {
         Map<String, Object> c = new HashMap<>();
+        for (String property : extra) {
+            c.put(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
+        }
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -7,7 +7,7 @@ import ai.geniusrise.core.Geniusrise;
  * {@link Geniusrise#run} with the container's arguments (a pipeline file), as the Job that
  * {@code geniusrise generate} writes does. The system property {@code bench.records} is the number of
  * records to expect: once the bolt has processed that many, one line
- * {@code PROCESSED <nanoTime> <steady records/s> <cpu nanos> <cpu nanos before the first record>} is printed, and the benchmark stops the
+ * {@code PROCESSED <nanoTime> <steady records/s> <cpu nanos> <cpu nanos before the first record> <nanoTime of the first record>} is printed, and the benchmark stops the
  * JVM with SIGTERM, as a container is stopped (drain, flush, commit, exit).
  */
 public final class UppercaseBoltMain {

@@ -34,8 +34,20 @@ import java.util.Optional;
  */
 public final class Record {
 
-    static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    /**
+     * Jackson's mapper for records' JSON, made when a record is first read or written as JSON: a bolt
+     * that passes bytes on never loads it (with the modules it finds, a hundred classes and a scan of
+     * the class path, once on the way to a stream's first record).
+     */
+    static ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder().findAndAddModules()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    }
+
     private static final byte[] EMPTY = new byte[0];
 
     private final byte[] key;
@@ -94,7 +106,7 @@ public final class Record {
     /** A record whose value is the JSON encoding of {@code value} (a {@link JsonNode}, a map, a Java record, ...). */
     public static Record ofJson(Object value) {
         try {
-            return of(JSON.writeValueAsBytes(value));
+            return of(json().writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as JSON: "
                     + e.getOriginalMessage(), e);
@@ -137,7 +149,7 @@ public final class Record {
      */
     public JsonNode valueAsJson() {
         try {
-            return JSON.readTree(value);
+            return json().readTree(value);
         } catch (IOException e) {
             throw new RecordFormatException("value is not JSON: " + RecordFormatException.describe(e), position, e);
         }
@@ -156,7 +168,7 @@ public final class Record {
             return type.cast(decoded);
         }
         try {
-            return JSON.readValue(value, type);
+            return json().readValue(value, type);
         } catch (IOException e) {
             throw new RecordFormatException("value does not bind to " + type.getSimpleName() + ": "
                     + RecordFormatException.describe(e),
@@ -216,7 +228,7 @@ public final class Record {
     /** This record with the JSON encoding of {@code newValue} as its value. */
     public Record withJsonValue(Object newValue) {
         try {
-            return new Record(key, JSON.writeValueAsBytes(newValue), headers, timestamp, position);
+            return new Record(key, json().writeValueAsBytes(newValue), headers, timestamp, position);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode " + newValue.getClass().getName() + " as JSON: "
                     + e.getOriginalMessage(), e);

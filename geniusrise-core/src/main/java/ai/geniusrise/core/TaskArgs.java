@@ -101,8 +101,8 @@ public final class TaskArgs {
      */
     public <T> T as(Class<T> type) {
         try {
-            JsonNode tree = Record.JSON.valueToTree(values);
-            return Record.JSON.treeToValue(tree, type);
+            JsonNode tree = Record.json().valueToTree(values);
+            return Record.json().treeToValue(tree, type);
         } catch (Exception e) {
             throw new ConfigException("args", "do not bind to " + type.getSimpleName() + ": "
                     + RecordFormatException.describe(e), e);

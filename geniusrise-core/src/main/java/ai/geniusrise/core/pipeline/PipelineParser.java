@@ -71,7 +71,6 @@ final class PipelineParser {
     private static final Map<String, Ordering> ORDERINGS = choices(Ordering.values(), Ordering::yamlName);
     private static final Map<String, BatchInputConfig.Selection> SELECTIONS = choices(
             BatchInputConfig.Selection.values(), BatchInputConfig.Selection::yamlName);
-    private static final ObjectMapper SCHEMA_JSON = new ObjectMapper();
     private static final Map<String, SchemaFormat> SCHEMA_FORMATS = choices(SchemaFormat.values(),
             SchemaFormat::yamlName);
     private static final Map<String, SchemaRegistryConfig.SubjectNameStrategy> SUBJECT_STRATEGIES = choices(
@@ -589,6 +588,14 @@ final class PipelineParser {
     }
 
     /**
+     * Writes an inline schema as JSON; made on first use: Jackson's databind (about 300 classes) is
+     * not loaded by a pipeline that has no inline schema, on every task's way to its first record.
+     */
+    private static final class SchemaJson {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    /**
      * A key or value schema as text: written inline (a mapping, text starting with <code>{</code>,
      * or text of several lines), or the path of a schema file, relative to the pipeline file's folder.
      */
@@ -598,7 +605,7 @@ final class PipelineParser {
         }
         if (node.isMapping()) {
             try {
-                return SCHEMA_JSON.writeValueAsString(node.value());
+                return SchemaJson.MAPPER.writeValueAsString(node.value());
             } catch (JsonProcessingException e) {
                 throw node.error("cannot write this schema as JSON: " + e.getOriginalMessage());
             }

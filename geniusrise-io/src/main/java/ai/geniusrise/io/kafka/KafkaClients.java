@@ -189,13 +189,7 @@ final class KafkaClients {
                                             Map<String, String> paths, String createIfMissing,
                                             int minDeadLetterBytes) {
         long timeout = checkTimeoutMs(user);
-        Map<String, Object> props = new HashMap<>();
-        Set<String> adminKeys = AdminClientConfig.configNames();
-        user.forEach((k, v) -> {
-            if (adminKeys.contains(k)) {
-                props.put(k, v);
-            }
-        });
+        Map<String, Object> props = adminSettings(user);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout, 30_000));
@@ -221,20 +215,23 @@ final class KafkaClients {
                 }
             }
             Map<String, Integer> limits = maxMessageBytes(admin, paths.keySet(), missing, deadline);
-            if (missing != null) {
-                int bytes = minDeadLetterBytes;
-                for (int limit : limits.values()) {
-                    bytes = Math.max(bytes, limit > Integer.MAX_VALUE - DEAD_LETTER_HEADROOM ? limit
-                            : limit + DEAD_LETTER_HEADROOM);
+            int needed = minDeadLetterBytes;
+            for (Map.Entry<String, Integer> limit : limits.entrySet()) {
+                if (!limit.getKey().equals(createIfMissing)) {
+                    int l = limit.getValue();
+                    needed = Math.max(needed, l > Integer.MAX_VALUE - DEAD_LETTER_HEADROOM ? l
+                            : l + DEAD_LETTER_HEADROOM);
                 }
-                if (create(admin, missing, bytes, deadline)) {
-                    limits.put(missing, bytes);
+            }
+            if (missing != null) {
+                if (create(admin, missing, needed, deadline)) {
+                    limits.put(missing, needed);
                 }
             } else if (createIfMissing != null && limits.containsKey(createIfMissing)
-                    && limits.get(createIfMissing) < minDeadLetterBytes) {
+                    && limits.get(createIfMissing) < needed) {
                 LOG.warn("the dead-letter topic '{}' holds records of up to {} bytes (max.message.bytes), less than "
                         + "the {} its task may need: larger dead letters are truncated", createIfMissing,
-                        limits.get(createIfMissing), minDeadLetterBytes);
+                        limits.get(createIfMissing), needed);
             }
             return limits;
         } catch (ExecutionException e) {
@@ -255,6 +252,28 @@ final class KafkaClients {
             Thread.currentThread().interrupt();
             throw new TaskFailedException("interrupted while checking the topics on " + bootstrap, e);
         }
+    }
+
+    /** The entries of {@code user} that the admin client knows. */
+    private static Map<String, Object> adminSettings(Map<String, String> user) {
+        Map<String, Object> props = new HashMap<>();
+        Set<String> adminKeys = AdminClientConfig.configNames();
+        user.forEach((k, v) -> {
+            if (adminKeys.contains(k)) {
+                props.put(k, v);
+            }
+        });
+        return props;
+    }
+
+    /**
+     * Whether one admin client checks the topics of both streams: the same servers and the same admin
+     * settings (security, timeouts). A bolt reading and writing one cluster then starts one admin client,
+     * not two (each costs its connection, metadata round trips and threads before the first record).
+     */
+    static boolean sameAdmin(String bootstrap, Map<String, String> user, String otherBootstrap,
+                             Map<String, String> otherUser) {
+        return bootstrap.equals(otherBootstrap) && adminSettings(user).equals(adminSettings(otherUser));
     }
 
     /**

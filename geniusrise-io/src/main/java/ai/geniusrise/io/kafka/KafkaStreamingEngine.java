@@ -133,8 +133,6 @@ public final class KafkaStreamingEngine implements StreamingEngine {
         StreamingInputConfig in = (StreamingInputConfig) context.input();
         String inBootstrap = KafkaClients.bootstrapServers(in.bootstrapServers(), "config.inputConfig.bootstrapServers");
         String dlq = task.deadLetter() != null ? task.deadLetter() : in.topic() + ".dlq";
-        Map<String, Integer> inLimits = KafkaClients.checkTopics(inBootstrap, in.properties(),
-                "config.inputConfig.properties", Map.of(in.topic(), "config.inputConfig.source"), null, 0);
         Map<String, String> outTopics = new LinkedHashMap<>();
         outTopics.put(out.topic(), "config.outputConfig.destination");
         if (task.errors() == ErrorPolicy.DEAD_LETTER) {
@@ -142,11 +140,23 @@ public final class KafkaStreamingEngine implements StreamingEngine {
         }
         // a dead letter carries an input record: the dead-letter topic must hold the largest the input holds
         int maxRequest = KafkaClients.maxRequestSize(KafkaClients.producer(outBootstrap, id, null, out.properties()));
-        int inputLimit = inLimits.getOrDefault(in.topic(), 0);
-        Map<String, Integer> outLimits = KafkaClients.checkTopics(outBootstrap, out.properties(),
-                "config.outputConfig.properties", outTopics, dlq, Math.max(maxRequest,
-                        inputLimit > Integer.MAX_VALUE - KafkaClients.DEAD_LETTER_HEADROOM ? inputLimit
-                                : inputLimit + KafkaClients.DEAD_LETTER_HEADROOM));
+        Map<String, Integer> outLimits;
+        if (KafkaClients.sameAdmin(inBootstrap, in.properties(), outBootstrap, out.properties())) {
+            // one cluster: one admin client checks every topic (the input's limit counts for the dead letters)
+            Map<String, String> topics = new LinkedHashMap<>();
+            topics.put(in.topic(), "config.inputConfig.source");
+            outTopics.forEach(topics::putIfAbsent);
+            outLimits = KafkaClients.checkTopics(inBootstrap, in.properties(), "config.inputConfig.properties",
+                    topics, dlq, maxRequest);
+        } else {
+            Map<String, Integer> inLimits = KafkaClients.checkTopics(inBootstrap, in.properties(),
+                    "config.inputConfig.properties", Map.of(in.topic(), "config.inputConfig.source"), null, 0);
+            int inputLimit = inLimits.getOrDefault(in.topic(), 0);
+            outLimits = KafkaClients.checkTopics(outBootstrap, out.properties(),
+                    "config.outputConfig.properties", outTopics, dlq, Math.max(maxRequest,
+                            inputLimit > Integer.MAX_VALUE - KafkaClients.DEAD_LETTER_HEADROOM ? inputLimit
+                                    : inputLimit + KafkaClients.DEAD_LETTER_HEADROOM));
+        }
 
         Group group = new Group(in, out, inBootstrap, outBootstrap, in.groupId() != null ? in.groupId() : id, dlq,
                 Math.min(maxRequest, outLimits.getOrDefault(dlq, maxRequest)), TopicSchemas.reading(in),

@@ -71,8 +71,11 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
     private static final int RECORD_OVERHEAD = 512;
     private static final Logger LOG = LoggerFactory.getLogger(KafkaStreamingOutput.class);
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    /** Reads a value's {@code keyField}; made on first use, not by a task that has none. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    }
 
     private final Producer<byte[], byte[]> producer;
     private final String task;
@@ -318,7 +321,7 @@ final class KafkaStreamingOutput implements KafkaStreamingInput.Output, AutoClos
      */
     static byte[] keyOf(Record record, String keyField) {
         try {
-            JsonNode field = JSON.readTree(record.value()).get(keyField);
+            JsonNode field = Json.MAPPER.readTree(record.value()).get(keyField);
             if (field == null || field.isNull()) {
                 return record.key();
             }
