@@ -1,6 +1,7 @@
 package ai.geniusrise.deploy;
 
 import ai.geniusrise.core.ConfigException;
+import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,43 @@ class DeployChecksTest {
             assertThat(m.render(pipeline)).as(m.target()).allSatisfy(file -> assertThat(file.content())
                     .doesNotContain("schemas/click.avsc"));
         }
+    }
+
+    @Test
+    void aProtoFileTravelsInsideTheTasksPipelineFileAndAnInlineProtoStaysAsItIs() throws IOException {
+        Files.writeString(dir.resolve("scored.proto"), "syntax = \"proto3\"; package acme; message Scored { "
+                + "string user = 1; }");
+        Path f = file("""
+                defaults:
+                  image: acme/x:1
+                """ + ECS_DEFAULTS + """
+                tasks:
+                  - name: scorer
+                    type: bolt
+                    class: com.acme.Scorer
+                    config:
+                      inputConfig: {type: streaming, source: clicks, valueFormat: protobuf}
+                      outputConfig:
+                        type: streaming
+                        destination: scored
+                        valueFormat: protobuf
+                        valueSchema: scored.proto
+                        keyFormat: protobuf
+                        keySchema: |
+                          syntax = "proto3";
+                          message Key { string user = 1; }
+                        schemaRegistry: {url: "http://registry:8081"}
+                """);
+        Pipeline pipeline = TaskManager.load(f, Map.of());
+        String document = TaskDocument.perTask(pipeline).get("scorer");
+        assertThat(document).contains("message Scored").contains("message Key").doesNotContain("scored.proto");
+        Path pod = Files.createDirectories(dir.resolve("pod"));
+        Path mounted = Files.writeString(pod.resolve("pipeline.yaml"), document);
+        StreamingOutputConfig out = (StreamingOutputConfig) TaskManager.load(mounted, Map.of()).tasks().get(0)
+                .output();
+        assertThat(out.valueSchema()).as("a one-line .proto file stays inline text in the pod's file")
+                .isEqualTo("syntax = \"proto3\"; package acme; message Scored { string user = 1; }");
+        assertThat(out.keySchema()).isEqualTo("syntax = \"proto3\";\nmessage Key { string user = 1; }");
     }
 
     @Test

@@ -98,7 +98,8 @@ final class ProtoJson {
             Map<Object, Object> map = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 String at = path + "[" + e.getKey() + "]";
-                map.put(value(NODES.textNode(e.getKey()), t.getKeyType(), at), value(e.getValue(), t.getValueType(), at));
+                map.put(value(NODES.textNode(e.getKey()), t.getKeyType(), at),
+                        value(e.getValue(), t.getValueType(), at));
             }
             return map;
         }

@@ -87,6 +87,9 @@ final class ProtoSchema implements SchemaCodec.Compiled {
         List<Integer> path = new ArrayList<>();
         try {
             int count = zigZag(wire, at);
+            if (count < 0) {
+                throw new SchemaCodec.Mismatch("its message indexes start with a negative count, " + count);
+            }
             if (count == 0) {
                 path.add(0);
             }

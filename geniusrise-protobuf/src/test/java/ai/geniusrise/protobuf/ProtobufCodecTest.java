@@ -182,6 +182,8 @@ class ProtobufCodecTest {
                 .hasMessageContaining("the message index path [4] names no message of this schema");
         assertThatThrownBy(() -> other.decode(new byte[] {4, 0}, 0)).isInstanceOf(SchemaCodec.Mismatch.class)
                 .hasMessageContaining("its message indexes end before the data does");
+        assertThatThrownBy(() -> other.decode(new byte[] {1, 0}, 0)).isInstanceOf(SchemaCodec.Mismatch.class)
+                .hasMessageContaining("its message indexes start with a negative count, -1");
     }
 
     @Test

@@ -45,10 +45,11 @@ public final class StreamingOutputConfig implements OutputConfig {
     /**
      * Whether {@code value}, written for a {@code keySchema} or {@code valueSchema} in a pipeline
      * file, is the schema's text rather than the path of a schema file: text starting with
-     * <code>{</code> (JSON), or of several lines (a {@code .proto} file written as a block).
+     * <code>{</code> (JSON), or holding a line break (a {@code .proto} file written as a block,
+     * {@code |}, even of one line).
      */
     public static boolean isInlineSchema(String value) {
-        return value != null && (value.trim().startsWith("{") || value.trim().contains("\n"));
+        return value != null && (value.trim().startsWith("{") || value.contains("\n"));
     }
 
     /** A builder for an output writing topic {@code destination}. */

@@ -1,8 +1,6 @@
 package ai.geniusrise.io.kafka;
 
-import ai.geniusrise.core.Bolt;
 import ai.geniusrise.core.ConfigException;
-import ai.geniusrise.core.Emitter;
 import ai.geniusrise.core.Record;
 import ai.geniusrise.core.config.SchemaFormat;
 import ai.geniusrise.core.config.SchemaRegistryConfig;
@@ -13,8 +11,6 @@ import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.testkit.kafka.KafkaExtension;
 import ai.geniusrise.testkit.schemaregistry.AvroWireFormat;
 import ai.geniusrise.testkit.schemaregistry.SchemaRegistryExtension;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -56,21 +52,6 @@ class KafkaAvroRegistryTest {
               {"name": "count", "type": "long"},
               {"name": "note", "type": ["null", "string"], "default": null}]}""";
 
-    /** Upper-cases the user, doubles the count; for user "bad", emits a count that is text. */
-    public static final class ScoreBolt extends Bolt {
-        @Override
-        protected void process(Record in, Emitter out) {
-            JsonNode click = in.valueAsJson();
-            ObjectNode scored = ((ObjectNode) click.deepCopy()).put("user", click.get("user").asText().toUpperCase());
-            if (click.get("user").asText().equals("bad")) {
-                scored.put("count", "many");
-            } else {
-                scored.put("count", click.get("count").asLong() * 2);
-            }
-            out.emit(in.withJsonValue(scored));
-        }
-    }
-
     private static SchemaRegistryConfig registry(SubjectNameStrategy strategy, boolean autoRegister) {
         return new SchemaRegistryConfig(REGISTRY.url(), strategy, autoRegister);
     }
@@ -93,12 +74,13 @@ class KafkaAvroRegistryTest {
                 .hasMessageContaining("config.outputConfig.valueSchema")
                 .hasMessageContaining("not registered under the subject 'sr-strict-out-value'")
                 .hasMessageContaining("autoRegister is false");
-        TaskSpec spec = TaskSpec.builder("strict", TaskSpec.Kind.BOLT).taskClass(ScoreBolt.class)
+        TaskSpec spec = TaskSpec.builder("strict", TaskSpec.Kind.BOLT)
+                .taskClass(KafkaRegistryFormatsTest.ScoreBolt.class)
                 .input(StreamingInputConfig.builder("sr-strict-in").bootstrapServers(KAFKA.bootstrapServers())
                         .valueFormat(SchemaFormat.AVRO).schemaRegistry(registry(SubjectNameStrategy.TOPIC, true))
                         .build())
                 .output(out).build();
-        try (RunningTask task = RunningTask.start(spec, new ScoreBolt())) {
+        try (RunningTask task = RunningTask.start(spec, new KafkaRegistryFormatsTest.ScoreBolt())) {
             assertThatThrownBy(() -> task.result.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasRootCauseInstanceOf(ConfigException.class)
                     .rootCause().hasMessageContaining("not registered under the subject 'sr-strict-out-value'");

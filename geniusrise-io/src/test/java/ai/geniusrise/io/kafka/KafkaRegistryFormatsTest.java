@@ -59,7 +59,10 @@ class KafkaRegistryFormatsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Upper-cases the user and doubles the count, keeping the other fields; for user "bad", emits a count that is text. */
+    /**
+     * Upper-cases the user and doubles the count, keeping the other fields; for user "bad", emits a
+     * count that is text.
+     */
     public static final class ScoreBolt extends Bolt {
         @Override
         protected void process(Record in, Emitter out) {
@@ -92,7 +95,8 @@ class KafkaRegistryFormatsTest {
 
             @Override
             Map<byte[], List<String>> invalidInputs(int id) {
-                return Map.of(new byte[] {0, 0, 0, 0, (byte) id, 2}, List.of("does not match its Avro schema (id " + id));
+                return Map.of(new byte[] {0, 0, 0, 0, (byte) id, 2},
+                        List.of("does not match its Avro schema (id " + id));
             }
 
             @Override
@@ -114,7 +118,8 @@ class KafkaRegistryFormatsTest {
 
             @Override
             List<String> outputMismatch(int id) {
-                return List.of("does not match Avro schema id " + id, "field 'count': expected a long, got text \"many\"");
+                return List.of("does not match Avro schema id " + id,
+                        "field 'count': expected a long, got text \"many\"");
             }
         },
         JSON_SCHEMA(SchemaFormat.JSON_SCHEMA, "js") {
@@ -131,7 +136,8 @@ class KafkaRegistryFormatsTest {
             @Override
             Map<byte[], List<String>> invalidInputs(int id) {
                 Map<byte[], List<String>> m = new LinkedHashMap<>();
-                m.put(KafkaJsonSchemaRegistryTest.wire(id, "{\"user\": \"cy\", \"count\": -4}"), List.of("the value does not match its JSON Schema "
+                m.put(KafkaJsonSchemaRegistryTest.wire(id, "{\"user\": \"cy\", \"count\": -4}"),
+                        List.of("the value does not match its JSON Schema "
                         + "(id " + id + ")", "/count: must have a minimum value of 0"));
                 m.put(KafkaJsonSchemaRegistryTest.wire(id, "{\"user\": \"dee\""), List.of("is not JSON"));
                 return m;

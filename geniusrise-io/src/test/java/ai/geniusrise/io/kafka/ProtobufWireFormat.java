@@ -33,62 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class ProtobufWireFormat {
 
     /** A click: nested message, repeated, map, enum, int64 and bytes fields. */
-    static final String CLICK_PROTO = """
-            syntax = "proto3";
-            package acme;
-
-            message Click {
-              string user = 1;
-              int64 count = 2;
-              Detail detail = 3;
-              repeated string tags = 4;
-              map<string, int32> scores = 5;
-              Kind kind = 6;
-              bytes payload = 7;
-
-              message Detail {
-                string page = 1;
-                repeated int64 ids = 2;
-              }
-            }
-
-            enum Kind {
-              KIND_UNSPECIFIED = 0;
-              VIEW = 1;
-              BUY = 2;
-            }
-            """;
+    static final String CLICK_PROTO = proto("", "Click");
 
     /** The output's file: {@code Scored} is its second message, so its index path is {@code [1]}. */
-    static final String SCORED_PROTO = """
-            syntax = "proto3";
-            package acme;
-
+    static final String SCORED_PROTO = proto("""
             message Header {
               string source = 1;
             }
 
-            message Scored {
-              string user = 1;
-              int64 count = 2;
-              Detail detail = 3;
-              repeated string tags = 4;
-              map<string, int32> scores = 5;
-              Kind kind = 6;
-              bytes payload = 7;
-
-              message Detail {
-                string page = 1;
-                repeated int64 ids = 2;
-              }
-            }
-
-            enum Kind {
-              KIND_UNSPECIFIED = 0;
-              VIEW = 1;
-              BUY = 2;
-            }
-            """;
+            """, "Scored");
 
     private static final Descriptor CLICK = file("click.proto", false).findMessageTypeByName("Click");
     private static final Descriptor SCORED = file("scored.proto", true).findMessageTypeByName("Scored");
@@ -119,6 +72,36 @@ final class ProtobufWireFormat {
                 .setField(CLICK.findFieldByName("payload"), ByteString.copyFrom(PAYLOAD))
                 .build();
         return wire(id, new byte[] {0}, message.toByteArray());
+    }
+
+    /** A file of package {@code acme}: {@code before}, then a message {@code name} with the test's fields. */
+    private static String proto(String before, String name) {
+        return """
+                syntax = "proto3";
+                package acme;
+
+                """ + before + "message " + name + """
+                 {
+                  string user = 1;
+                  int64 count = 2;
+                  Detail detail = 3;
+                  repeated string tags = 4;
+                  map<string, int32> scores = 5;
+                  Kind kind = 6;
+                  bytes payload = 7;
+
+                  message Detail {
+                    string page = 1;
+                    repeated int64 ids = 2;
+                  }
+                }
+
+                enum Kind {
+                  KIND_UNSPECIFIED = 0;
+                  VIEW = 1;
+                  BUY = 2;
+                }
+                """;
     }
 
     /** The header of schema {@code id}, then {@code indexes} and {@code message} as they are. */
