@@ -16,7 +16,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Parquet page compression without Hadoop: parquet-hadoop's own {@code CodecFactory} cannot even be
  * loaded without Hadoop's zlib classes, so pages are compressed here with snappy-java, zstd-jni
- * (both already brought by kafka-clients) and the JDK's gzip. Stateless and thread-safe.
+ * (both already brought by kafka-clients) and the JDK's gzip. The factory is thread-safe; each
+ * compressor it makes is for one writer.
  */
 final class PlainCodecFactory implements CompressionCodecFactory {
 
@@ -27,14 +28,37 @@ final class PlainCodecFactory implements CompressionCodecFactory {
     private PlainCodecFactory() {
     }
 
+    /**
+     * A compressor for one writer: snappy and zstd pages are compressed from and into buffers it
+     * keeps and reuses (page by page, as parquet's own heap compressor does: the page writer copies
+     * the result before it compresses the next page). Not thread-safe.
+     */
     @Override
     public BytesInputCompressor getCompressor(CompressionCodecName codec) {
         check(codec);
         return new BytesInputCompressor() {
+            private final Buffer input = new Buffer();
+            private byte[] output = new byte[0];
+
             @Override
             public BytesInput compress(BytesInput bytes) throws IOException {
-                return codec == CompressionCodecName.UNCOMPRESSED ? bytes : BytesInput.from(PlainCodecFactory.compress(codec,
-                        bytes.toByteArray()));
+                if (codec == CompressionCodecName.UNCOMPRESSED) {
+                    return bytes;
+                }
+                if (codec == CompressionCodecName.GZIP) {
+                    return BytesInput.from(PlainCodecFactory.compress(codec, bytes.toByteArray()));
+                }
+                input.reset();
+                bytes.writeAllTo(input);
+                int n = input.size();
+                int max = codec == CompressionCodecName.SNAPPY ? Snappy.maxCompressedLength(n)
+                        : Math.toIntExact(Zstd.compressBound(n));
+                if (output.length < max) {
+                    output = new byte[max];
+                }
+                int length = codec == CompressionCodecName.SNAPPY ? Snappy.compress(input.bytes(), 0, n, output, 0)
+                        : zstd(output, input.bytes(), n);
+                return BytesInput.from(output, 0, length);
             }
 
             @Override
@@ -44,9 +68,28 @@ final class PlainCodecFactory implements CompressionCodecFactory {
 
             @Override
             public void release() {
-                // nothing held
+                // nothing held outside the heap
             }
         };
+    }
+
+    private static int zstd(byte[] out, byte[] in, int length) throws IOException {
+        long n = Zstd.compressByteArray(out, 0, out.length, in, 0, length, ZSTD_LEVEL);
+        if (Zstd.isError(n)) {
+            throw new IOException("zstd compression failed: " + Zstd.getErrorName(n));
+        }
+        return Math.toIntExact(n);
+    }
+
+    /** A growable byte buffer whose array is read in place. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(64 << 10);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     @Override

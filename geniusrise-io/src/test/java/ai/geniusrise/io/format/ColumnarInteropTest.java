@@ -60,8 +60,13 @@ class ColumnarInteropTest {
     }
 
     private List<Record> readAll(Format format) throws IOException {
-        BatchInput in = new FileBatchStorage().openInput(BatchInputConfig.builder(dir.resolve("in").toString())
-                .format(format).build(), null);
+        return readAll(dir.resolve("in"), format, Map.of());
+    }
+
+    /** Every record of the files under {@code folder}, read by our file input with {@code options}. */
+    static List<Record> readAll(Path folder, Format format, Map<String, String> options) throws IOException {
+        BatchInput in = new FileBatchStorage().openInput(BatchInputConfig.builder(folder.toString())
+                .format(format).options(options).build(), null);
         List<Record> records = new ArrayList<>();
         for (String object : in.objects()) {
             try (RecordReader r = in.open(object)) {

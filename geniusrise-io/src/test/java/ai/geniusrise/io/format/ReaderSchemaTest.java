@@ -1,11 +1,7 @@
 package ai.geniusrise.io.format;
 
 import ai.geniusrise.core.Record;
-import ai.geniusrise.core.config.BatchInputConfig;
 import ai.geniusrise.core.config.Format;
-import ai.geniusrise.core.spi.BatchInput;
-import ai.geniusrise.core.spi.RecordReader;
-import ai.geniusrise.io.file.FileBatchStorage;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
@@ -23,7 +19,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -100,17 +95,8 @@ class ReaderSchemaTest {
     }
 
     private List<Record> read(Format format, String readerSchema) throws IOException {
-        BatchInput in = new FileBatchStorage().openInput(BatchInputConfig.builder(dir.resolve("in").toString())
-                .format(format).options(readerSchema == null ? Map.of() : Map.of("schema", readerSchema)).build(), null);
-        List<Record> records = new ArrayList<>();
-        for (String object : in.objects()) {
-            try (RecordReader r = in.open(object)) {
-                for (Record rec = r.next(); rec != null; rec = r.next()) {
-                    records.add(rec);
-                }
-            }
-        }
-        return records;
+        return ColumnarInteropTest.readAll(dir.resolve("in"), format,
+                readerSchema == null ? Map.of() : Map.of("schema", readerSchema));
     }
 
     @ParameterizedTest
