@@ -57,6 +57,12 @@ final class ProgressLines {
         if (p.lag() >= 0) {
             sb.append("  lag ").append(count(p.lag()));
         }
+        if (p.inProcess() >= 0) {
+            sb.append("  in process ").append(count(p.inProcess()));
+            if (p.waiting() >= 0) {
+                sb.append(", waiting ").append(count(p.waiting()));
+            }
+        }
         return sb.toString();
     }
 

@@ -77,4 +77,15 @@ class ProgressLinesTest {
         assertThat(ProgressLines.rate(56_700)).isEqualTo("57k/s");
         assertThat(ProgressLines.rate(1_250_000)).isEqualTo("1.3M/s");
     }
+
+    @Test
+    void aBoltProcessingManyRecordsAtOnceShowsThoseInProcessAndThoseWaiting() {
+        TaskProgress before = new TaskProgress("enricher", false, true, Phase.RUNNING, 100, 100, 0, 0, 0, -1, 500, 256, 40);
+        TaskProgress now = new TaskProgress("enricher", false, true, Phase.RUNNING, 3_100, 3_100, 0, 0, 0, -1, 480, 250,
+                1_012);
+        assertThat(ProgressLines.render(List.of(before), List.of(now), 1.0)).containsExactly(
+                "enricher  running  in 3,100  out 3,100  failed 0  3.0k/s  lag 480  in process 250, waiting 1,012");
+        assertThat(ProgressLines.render(List.of(before), List.of(new TaskProgress("enricher", false, true, Phase.RUNNING,
+                200, 200, 0, 0, 0, -1, 480)), 1.0)).singleElement().asString().doesNotContain("in process");
+    }
 }

@@ -53,9 +53,28 @@ final class TaskMetrics {
      * its members), or -1 when no engine reports one or a member does not know yet.
      */
     long inputLag() {
+        return gaugeSum(StreamingEngine.INPUT_LAG_GAUGE);
+    }
+
+    /**
+     * Records in process and waiting to run ({@link StreamingEngine#IN_PROCESS_GAUGE},
+     * {@link StreamingEngine#WAITING_GAUGE}, summed over the members), or -1 when the engine reports
+     * none (records one at a time).
+     */
+    long inProcess() {
+        return gaugeSum(StreamingEngine.IN_PROCESS_GAUGE);
+    }
+
+    /** See {@link #inProcess()}. */
+    long waiting() {
+        return gaugeSum(StreamingEngine.WAITING_GAUGE);
+    }
+
+    /** The sum of the gauges named {@code name}, or -1 when there is none or one is unknown. */
+    private long gaugeSum(String name) {
         long sum = 0;
         boolean any = false;
-        for (Gauge g : registry.find(StreamingEngine.INPUT_LAG_GAUGE).gauges()) {
+        for (Gauge g : registry.find(name).gauges()) {
             double v = g.value();
             if (Double.isNaN(v) || v < 0) {
                 return -1;

@@ -19,10 +19,21 @@ package ai.geniusrise.core.runtime;
  * @param objectsTotal  a batch bolt's input objects to read, once listed; -1 when unknown or not a batch bolt
  * @param lag           records of a streaming input not read yet (Kafka's consumer lag, summed over the
  *                      task's members); -1 when unknown or not a streaming bolt
+ * @param inProcess     records in process now, for a bolt processing many at once ({@code ordering: key |
+ *                      none}), summed over its members; -1 otherwise
+ * @param waiting       beside {@code inProcess}: records taken and waiting to run (behind a record of
+ *                      their key, or for a free slot); -1 otherwise
  */
 public record TaskProgress(String task, boolean spout, boolean streaming, Phase phase, long recordsIn,
                            long recordsOut, long skipped, long deadLettered, long objectsDone, long objectsTotal,
-                           long lag) {
+                           long lag, long inProcess, long waiting) {
+
+    /** A snapshot of a task processing one record at a time: {@code inProcess} and {@code waiting} -1. */
+    public TaskProgress(String task, boolean spout, boolean streaming, Phase phase, long recordsIn, long recordsOut,
+                        long skipped, long deadLettered, long objectsDone, long objectsTotal, long lag) {
+        this(task, spout, streaming, phase, recordsIn, recordsOut, skipped, deadLettered, objectsDone, objectsTotal,
+                lag, -1, -1);
+    }
 
     /** Where a task is in its run. */
     public enum Phase {

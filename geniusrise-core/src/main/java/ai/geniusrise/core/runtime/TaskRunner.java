@@ -340,9 +340,10 @@ public final class TaskRunner {
         if (m == null) {
             return new TaskProgress(spec.name(), spout, streaming, phase, 0, 0, 0, 0, 0, -1, -1);
         }
+        boolean running = phase == TaskProgress.Phase.RUNNING;
         return new TaskProgress(spec.name(), spout, streaming, phase, m.inTotal(), m.outTotal(), m.skippedTotal(),
-                m.deadLetteredTotal(), m.objectsDone(), m.objectsTotal(),
-                phase == TaskProgress.Phase.RUNNING ? m.inputLag() : -1);
+                m.deadLetteredTotal(), m.objectsDone(), m.objectsTotal(), running ? m.inputLag() : -1,
+                running ? m.inProcess() : -1, running ? m.waiting() : -1);
     }
 
     /**

@@ -33,6 +33,19 @@ public interface StreamingEngine {
      */
     String INPUT_LAG_GAUGE = "geniusrise.input.lag";
 
+    /**
+     * The gauge an engine processing many records at once per member ({@code ordering: key | none})
+     * registers, one per member: records in process now (the bolt called, its stage not complete).
+     * Progress displays sum the members'.
+     */
+    String IN_PROCESS_GAUGE = "geniusrise.records.in.process";
+
+    /**
+     * Beside {@link #IN_PROCESS_GAUGE}: records taken and waiting to run, behind a record of their
+     * key or for a free slot.
+     */
+    String WAITING_GAUGE = "geniusrise.records.waiting";
+
     /** A short name for messages and logs, such as {@code kafka}. */
     String name();
 

@@ -255,7 +255,7 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             if (keyed != null) {
                 loop.dispatchTo(keyed);
             }
-            List<Meter> meters = gauges(context.metrics(), member, output, loop);
+            List<Meter> meters = gauges(context.metrics(), member, output, loop, keyed);
             task.opened();
             try {
                 loop.runAndClose();
@@ -269,12 +269,13 @@ public final class KafkaStreamingEngine implements StreamingEngine {
 
         /**
          * {@code geniusrise_kafka_in_flight_bytes}, {@code geniusrise_kafka_paused_partitions} and
-         * {@code geniusrise_input_lag}, per member.
+         * {@code geniusrise_input_lag}, per member; with {@code keyed},
+         * {@code geniusrise_records_in_process} and {@code geniusrise_records_waiting} too.
          */
         private static List<Meter> gauges(MeterRegistry registry, int member, KafkaStreamingOutput output,
-                                          KafkaStreamingInput loop) {
+                                          KafkaStreamingInput loop, KeyedDispatcher keyed) {
             Tags tags = Tags.of("member", Integer.toString(Math.max(0, member)));
-            return List.of(
+            List<Meter> meters = new ArrayList<>(List.of(
                     Gauge.builder("geniusrise.kafka.in.flight.bytes", output, KafkaStreamingOutput::inFlightBytes)
                             .description("Bytes of keys and values sent to Kafka and not yet acknowledged")
                             .baseUnit("bytes").tags(tags).strongReference(true).register(registry),
@@ -284,7 +285,18 @@ public final class KafkaStreamingEngine implements StreamingEngine {
                     Gauge.builder(StreamingEngine.INPUT_LAG_GAUGE, loop, KafkaStreamingInput::lag)
                             .description("Records of the assigned input partitions not read yet (consumer lag; "
                                     + "-1 while unknown), checked every second")
-                            .tags(tags).strongReference(true).register(registry));
+                            .tags(tags).strongReference(true).register(registry)));
+            if (keyed != null) {
+                meters.add(Gauge.builder(StreamingEngine.IN_PROCESS_GAUGE, keyed, KeyedDispatcher::inProcess)
+                        .description("Records in process (ordering: key or none): the bolt called, its stage not "
+                                + "complete; at most maxInFlight")
+                        .tags(tags).strongReference(true).register(registry));
+                meters.add(Gauge.builder(StreamingEngine.WAITING_GAUGE, keyed, KeyedDispatcher::waiting)
+                        .description("Records taken and waiting to run (ordering: key or none): behind a record of "
+                                + "their key, or for a free slot")
+                        .tags(tags).strongReference(true).register(registry));
+            }
+            return meters;
         }
     }
 

@@ -331,11 +331,6 @@ final class KeyedDispatcher implements AutoCloseable {
         return waitingToRun;
     }
 
-    /** Records open now: taken, not yet passed by their partition's completed prefix (at most {@code maxOpen}). */
-    synchronized int open() {
-        return open;
-    }
-
     /**
      * Puts into {@code offsets}, per partition whose completed prefix moved since the last call, the
      * offset to commit: the lowest not finished. Call before flushing the output.

@@ -11,6 +11,7 @@ import ai.geniusrise.core.config.StreamingInputConfig;
 import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.pipeline.TaskSpec;
 import ai.geniusrise.core.runtime.RunSummary;
+import ai.geniusrise.core.runtime.TaskProgress;
 import ai.geniusrise.testkit.kafka.KafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -213,10 +214,25 @@ class KeyedConcurrencyTest {
                         .commitInterval(Duration.ofMillis(300)).ordering(Ordering.KEY).maxInFlight(8).build())
                 .output(StreamingOutputConfig.builder(t[1]).bootstrapServers(KAFKA.bootstrapServers()).build())
                 .build();
+        List<TaskProgress> seen = new java.util.ArrayList<>();
         try (RunningTask task = RunningTask.start(spec, bolt)) {
-            topics.awaitCommitted("test.hot-key", count, Duration.ofSeconds(120));
+            // the progress line's gauges, sampled while it runs: records in process and waiting
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (topics.committed("test.hot-key").values().stream().mapToLong(Long::longValue).sum() < count) {
+                assertThat(System.nanoTime() - deadline).as("all records committed within 120 s").isNegative();
+                assertThat(task.result).as("the task still running").isNotDone();
+                seen.add(task.runner.progress());
+                Thread.sleep(10);
+            }
             assertThat(task.stop(Duration.ofSeconds(30)).recordsIn()).isEqualTo(count);
         }
+        // -1 until the member has registered its gauges
+        List<TaskProgress> running = seen.stream().filter(p -> p.inProcess() >= 0).toList();
+        assertThat(running).as("progress while running, the gauges registered").isNotEmpty()
+                .allSatisfy(p -> assertThat(p.inProcess()).isBetween(0L, 8L))
+                .allSatisfy(p -> assertThat(p.waiting()).isBetween(0L, (long) KeyedDispatcher.OPEN_PER_SLOT * 8))
+                .anySatisfy(p -> assertThat(p.inProcess()).isGreaterThanOrEqualTo(4))
+                .anySatisfy(p -> assertThat(p.waiting()).isPositive());
         // the first 8 hot records: a window of 8 taken records would have run each of them alone
         assertThat(bolt.besideHot.subList(0, 8)).as("records in process halfway through each of the first 8 "
                 + "records of the hot key").anySatisfy(inProcess -> assertThat(inProcess).isGreaterThanOrEqualTo(4))
