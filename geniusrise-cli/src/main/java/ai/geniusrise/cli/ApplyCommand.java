@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,10 +26,15 @@ import java.util.concurrent.Callable;
                 + "one-shot batch tasks, and removing the services and schedules of tasks the file no longer has.",
                 "Kubernetes access comes from the kube config (KUBECONFIG, ~/.kube/config) or the pod's service "
                         + "account; AWS region and credentials from the SDK's default chains.",
+                "A task with deploy.autoscale is checked against its input topic's partition count where its "
+                        + "brokers answer from here (5 s at most): a max above it is warned of, and capped on ECS.",
                 "Exits 0 when applied, 1 when the platform refused, 2 for a mistake in the pipeline."},
         footer = {"", "Examples:", "  geniusrise apply -f pipeline.yaml", "  geniusrise apply pipeline.yaml",
                 "  geniusrise apply pipeline.yaml --target ecs --dry-run"})
 final class ApplyCommand implements Callable<Integer> {
+
+    /** How long apply waits for a task's brokers when it compares deploy.autoscale.max with the partitions. */
+    static final Duration PARTITION_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     @Option(names = {"-f", "--file"}, paramLabel = "PIPELINE.yaml", description = "The pipeline file.")
     Path fileOption;
@@ -62,8 +68,10 @@ final class ApplyCommand implements Callable<Integer> {
         for (Map.Entry<String, Pipeline> part : targets.split(pipeline).entrySet()) {
             try (TaskManager manager = TargetOptions.manager(part.getKey())) {
                 manager.render(part.getValue());
+                Pipeline checked = TaskManager.checkPartitions(part.getValue(), part.getKey(), System.getenv(),
+                        PARTITION_CHECK_TIMEOUT, command.commandLine().getErr()::println);
                 List<Change> changes = TargetOptions.onPlatform(part.getKey(), "apply",
-                        () -> manager.apply(part.getValue(), dryRun));
+                        () -> manager.apply(checked, dryRun));
                 changes.forEach(c -> out.println(part.getKey() + ": " + c));
             }
         }

@@ -2,6 +2,7 @@ package ai.geniusrise.cli;
 
 import ai.geniusrise.deploy.ECSManager;
 import ai.geniusrise.deploy.K8sManager;
+import ai.geniusrise.testkit.kafka.EmbeddedKafka;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import ai.geniusrise.deploy.ServerSideApplyDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -112,6 +113,23 @@ class DeployCommandsTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("k8s: would apply CronJob pipelines/seed-batch-batch-spout");
         assertThat(client.batch().v1().cronjobs().inNamespace("pipelines").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void applyWarnsOfAnAutoscaleMaxAboveTheInputTopicsPartitionsOnItsBrokers() throws IOException {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            kafka.createTopic("kafka-topic-1", 3);
+            Path file = dir.resolve("scaled.yaml");
+            Files.writeString(file, Files.readString(seed("seed-streaming"))
+                    .replace("kafka.pipelines.svc:9092", kafka.bootstrapServers())
+                    .replace("replicas: 3", "deploy: {autoscale: {min: 1, max: 12, lagPerReplica: 5000}}")
+                    .replace("properties: {sasl.jaas.config: \"${KAFKA_SASL_PASSWORD}\"}", "ordering: key"));
+            CliRun run = CliRun.of("apply", file.toString(), "--dry-run");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.err()).contains("warning: task 'bolt': deploy.autoscale.max is 12, above the 3 partitions "
+                    + "of topic 'kafka-topic-1': replicas beyond 3 would sit idle");
+            assertThat(run.out()).contains("k8s: would apply ScaledObject pipelines/seed-streaming-bolt");
+        }
     }
 
     @Test

@@ -86,6 +86,24 @@ public interface TaskManager extends AutoCloseable {
     }
 
     /**
+     * Compares each autoscaled task's {@code deploy.autoscale.max} with the partition count of its
+     * input topic, where the task's brokers answer from here: it describes the topic with the task's
+     * own Kafka properties (secrets they use taken from {@code env}, never printed), waiting at most
+     * {@code timeout}. Replicas beyond {@code ceil(partitions / inputConfig.concurrency)} would get
+     * no partition, in every {@code ordering}: each such task gets a warning, and on ECS
+     * ({@code target} {@code ecs}, where nothing caps at run time) its {@code max} (and a {@code min}
+     * above it) is lowered to that count in the pipeline returned. A check that cannot be made (no
+     * brokers in the file, a secret not set here, brokers unreachable) is reported and skipped, never
+     * an error. {@code notes} gets one line per warning ({@code warning: ...}) or skip ({@code note: ...}).
+     *
+     * @return {@code pipeline}, capped as above on ECS
+     */
+    static Pipeline checkPartitions(Pipeline pipeline, String target, Map<String, String> env,
+                                    java.time.Duration timeout, java.util.function.Consumer<String> notes) {
+        return new PartitionCheck(env, timeout, notes).check(pipeline, target.equals("ecs"));
+    }
+
+    /**
      * {@code task} with {@code settings} put over its {@code deploy:} settings (the command line's
      * {@code --deploy KEY=VALUE}, say).
      */

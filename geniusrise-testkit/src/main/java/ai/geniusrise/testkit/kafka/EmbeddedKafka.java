@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -129,18 +130,37 @@ public final class EmbeddedKafka extends EmbeddedServer {
 
     /**
      * Creates a topic on the cluster at {@code bootstrapServers} with its default replication
-     * factor, or does nothing if it exists.
+     * factor, or does nothing if it exists; returns once a client describing it finds it (a
+     * creation returns before the brokers answer clients with the new topic).
      *
      * @throws IllegalStateException if the cluster refuses or does not answer within 30 s
      */
     public static void createTopic(String bootstrapServers, String topic, int partitions) {
         try (Admin admin = admin(bootstrapServers)) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                        .all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+                }
             }
+            // the creation returns once the controller committed it, before the broker answers clients with it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("topic " + topic + " created but not visible: " + e.getCause(),
+                                e.getCause());
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + topic + ": " + e, e);
         }
