@@ -268,12 +268,28 @@ final class KafkaClients {
 
     /**
      * Whether one admin client checks the topics of both streams: the same servers and the same admin
-     * settings (security, timeouts). A bolt reading and writing one cluster then starts one admin client,
-     * not two (each costs its connection, metadata round trips and threads before the first record).
+     * settings (security and the rest) but the check's wait, which {@link #checkTopics} sets itself
+     * ({@link #bothWaits} gives the longer). A bolt reading and writing one cluster then starts one admin
+     * client, not two (each costs its connection, metadata round trips and threads before the first record).
      */
     static boolean sameAdmin(String bootstrap, Map<String, String> user, String otherBootstrap,
                              Map<String, String> otherUser) {
-        return bootstrap.equals(otherBootstrap) && adminSettings(user).equals(adminSettings(otherUser));
+        return bootstrap.equals(otherBootstrap) && withoutWaits(user).equals(withoutWaits(otherUser));
+    }
+
+    private static Map<String, Object> withoutWaits(Map<String, String> user) {
+        Map<String, Object> props = adminSettings(user);
+        props.remove(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        props.remove(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        return props;
+    }
+
+    /** {@code user} with the longer of its and {@code other}'s waits for the up-front checks. */
+    static Map<String, String> bothWaits(Map<String, String> user, Map<String, String> other) {
+        Map<String, String> props = new HashMap<>(user);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                Long.toString(Math.max(checkTimeoutMs(user), checkTimeoutMs(other))));
+        return props;
     }
 
     /**

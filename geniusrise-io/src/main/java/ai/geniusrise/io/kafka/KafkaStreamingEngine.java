@@ -146,8 +146,8 @@ public final class KafkaStreamingEngine implements StreamingEngine {
             Map<String, String> topics = new LinkedHashMap<>();
             topics.put(in.topic(), "config.inputConfig.source");
             outTopics.forEach(topics::putIfAbsent);
-            outLimits = KafkaClients.checkTopics(inBootstrap, in.properties(), "config.inputConfig.properties",
-                    topics, dlq, maxRequest);
+            outLimits = KafkaClients.checkTopics(inBootstrap, KafkaClients.bothWaits(in.properties(),
+                    out.properties()), "config.inputConfig.properties", topics, dlq, maxRequest);
         } else {
             Map<String, Integer> inLimits = KafkaClients.checkTopics(inBootstrap, in.properties(),
                     "config.inputConfig.properties", Map.of(in.topic(), "config.inputConfig.source"), null, 0);
