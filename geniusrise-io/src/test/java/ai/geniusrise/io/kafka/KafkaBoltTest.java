@@ -398,6 +398,23 @@ class KafkaBoltTest {
     }
 
     @Test
+    void oneClusterIsCheckedOnceWithTheLongerOfBothStreamsWaits() {
+        // both streams on one cluster: one admin client checks every topic, waiting the longer of the two waits
+        // (two checks, one per stream, gave up after the input's 1 s)
+        TaskSpec spec = TaskSpec.builder("nowhere-once", TaskSpec.Kind.BOLT)
+                .input(StreamingInputConfig.builder("in").bootstrapServers("127.0.0.1:1")
+                        .properties(Map.of("default.api.timeout.ms", "1000")).build())
+                .output(StreamingOutputConfig.builder("out").bootstrapServers("127.0.0.1:1")
+                        .properties(Map.of("default.api.timeout.ms", "2500")).build()).build();
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> TaskRunner.builder(spec).task(new UppercaseBolt()).build().run())
+                .isInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("the Kafka brokers at 127.0.0.1:1 did not answer within 2.5 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void saslSettingsThePlaintextBrokerRefusesAreAConfigErrorAtTheProperties() {
         Map<String, String> sasl = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
                 "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
