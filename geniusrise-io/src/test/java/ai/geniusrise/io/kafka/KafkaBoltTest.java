@@ -387,16 +387,28 @@ class KafkaBoltTest {
 
     @Test
     void unreachableBrokersFailWithinTheConfiguredWait() {
-        TaskSpec spec = TaskSpec.builder("nowhere", TaskSpec.Kind.BOLT)
+        assertUnreachableWithin("nowhere", "3000", "3000", "3.0 s");
+    }
+
+    @Test
+    void oneClusterIsCheckedOnceWithTheLongerOfBothStreamsWaits() {
+        // both streams on one cluster: one admin client checks every topic, waiting the longer of the two waits
+        // (two checks, one per stream, gave up after the input's 1 s)
+        assertUnreachableWithin("nowhere-once", "1000", "2500", "2.5 s");
+    }
+
+    /** A bolt whose brokers do not answer fails naming {@code wait}, well within 10 s. */
+    private static void assertUnreachableWithin(String name, String inputWaitMs, String outputWaitMs, String wait) {
+        TaskSpec spec = TaskSpec.builder(name, TaskSpec.Kind.BOLT)
                 .input(StreamingInputConfig.builder("in").bootstrapServers("127.0.0.1:1")
-                        .properties(Map.of("default.api.timeout.ms", "3000")).build())
+                        .properties(Map.of("default.api.timeout.ms", inputWaitMs)).build())
                 .output(StreamingOutputConfig.builder("out").bootstrapServers("127.0.0.1:1")
-                        .properties(Map.of("default.api.timeout.ms", "3000")).build()).build();
+                        .properties(Map.of("default.api.timeout.ms", outputWaitMs)).build()).build();
         long started = System.nanoTime();
 
         assertThatThrownBy(() -> TaskRunner.builder(spec).task(new UppercaseBolt()).build().run())
                 .isInstanceOf(TaskFailedException.class)
-                .hasMessageContaining("the Kafka brokers at 127.0.0.1:1 did not answer within 3.0 s");
+                .hasMessageContaining("the Kafka brokers at 127.0.0.1:1 did not answer within " + wait);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
 
