@@ -296,12 +296,10 @@ final class FileKeys {
             + "error at the key.")
             .withDefaultDescribed("`partition`");
     static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("maxInFlight", 1, Integer.MAX_VALUE,
-            "With `ordering: key` or `none`: records a member processes at once (bolt calls, or an "
-            + "`AsyncBolt`'s pending stages). Records taken and not yet committable (in process, "
-            + "waiting behind a record of their key or for a free slot, or finished above one still in "
-            + "process) are bounded apart, by 4 × `maxInFlight`: at that bound the member pauses its "
-            + "partitions and keeps polling. Setting it with `ordering: partition` is an error at the "
-            + "key.")
+            "With `ordering: key` or `none`: records a member may have taken and not yet committable "
+            + "(processing, waiting behind a record of their key, or finished above one still in "
+            + "process). At the bound it pauses its partitions and keeps polling. Setting it with "
+            + "`ordering: partition` is an error at the key.")
             .withDefaultDescribed("`256`");
     static final Setting<Map<String, String>> CONSUMER_PROPERTIES = Setting.map("properties",
             "Kafka consumer properties, passed through.")

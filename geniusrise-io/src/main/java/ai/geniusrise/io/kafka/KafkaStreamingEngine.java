@@ -292,8 +292,8 @@ public final class KafkaStreamingEngine implements StreamingEngine {
                                 + "complete; at most maxInFlight")
                         .tags(tags).strongReference(true).register(registry));
                 meters.add(Gauge.builder(StreamingEngine.WAITING_GAUGE, keyed, KeyedDispatcher::waiting)
-                        .description("Records taken and waiting to run (ordering: key or none): behind a record of "
-                                + "their key, or for a free slot")
+                        .description("Records taken and waiting to run (ordering: key): behind a record of their "
+                                + "key")
                         .tags(tags).strongReference(true).register(registry));
             }
             return meters;

@@ -36,10 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * wrote and a later run wrote again are that run's kill's duplicates: each kill's must stay within
  * {@code commitRecords} plus one poll batch (docs/design.md, "Duplicates after a crash"). The commit interval is an
  * hour, so only the count trigger commits during the drain: without it a kill repeats everything
- * its run processed. With {@code ordering: key} (256 in process, the records of one key in order, of
- * different keys at once) the bound grows by what was open at the last commit (at most
- * {@link KeyedDispatcher#OPEN_PER_SLOT} × {@code maxInFlight}) and the backlog then (one poll batch):
- * offsets are committed only below the lowest record not finished.
+ * its run processed. With {@code ordering: key} (256 in flight, the records of one key in order, of
+ * different keys at once) the bound grows by what was in flight at the last commit: offsets are
+ * committed only below the lowest record not finished.
  */
 @Timeout(value = 420, unit = TimeUnit.SECONDS)
 class KafkaBoltKillTest {
@@ -115,10 +114,8 @@ class KafkaBoltKillTest {
     void eachSigkillRepeatsAtMostCommitRecordsWhileABacklogDrainsAndNothingIsLost(Ordering ordering) throws Exception {
         String in = "dups-in-" + ordering.yamlName();
         String out = "dups-out-" + ordering.yamlName();
-        // by key: also the records open at the last commit (taken, not passed by the completed prefix: at
-        // most OPEN_PER_SLOT × maxInFlight) and the backlog then (at most one poll batch)
-        long bound = COMMIT_RECORDS + ONE_POLL
-                + (ordering == Ordering.PARTITION ? 0 : KeyedDispatcher.OPEN_PER_SLOT * MAX_IN_FLIGHT + ONE_POLL);
+        // by key: also the records in flight at the last commit, and the rest of the poll batch they came in
+        long bound = COMMIT_RECORDS + ONE_POLL + (ordering == Ordering.PARTITION ? 0 : MAX_IN_FLIGHT + ONE_POLL);
         KAFKA.createTopic(in, PARTITIONS);
         KAFKA.createTopic(out, PARTITIONS);
         topics.produce(in, 0, RECORDS, i -> "v" + i);

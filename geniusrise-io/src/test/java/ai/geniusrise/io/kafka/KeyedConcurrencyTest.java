@@ -173,34 +173,13 @@ class KeyedConcurrencyTest {
     }
 
     /**
-     * Sleeps 40 ms a record; halfway through each record of key {@code hot} it samples how many
-     * records are in process.
-     */
-    static final class HotKeyBolt extends Bolt {
-        final AtomicInteger running = new AtomicInteger();
-        final List<Integer> besideHot = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        protected void process(Record in, Emitter out) {
-            running.incrementAndGet();
-            LockSupport.parkNanos(20_000_000);
-            if (in.keyAsString().equals("hot")) {
-                besideHot.add(running.get());
-            }
-            LockSupport.parkNanos(20_000_000);
-            running.decrementAndGet();
-            out.emit(in);
-        }
-    }
-
-    /**
-     * {@code maxInFlight} bounds the records in process, not those taken: one partition starts with
-     * 16 records of one key (which run one after another) followed by 400 of distinct keys; with
-     * {@code maxInFlight: 8}, the records of other keys run beside the hot key's from the start,
-     * where a window of 8 taken records would hold only hot records, one running and 7 waiting.
+     * The progress line's gauges while a keyed bolt runs: one partition starts with 16 records of one
+     * key (which run one after another, the others waiting behind) followed by 400 of distinct keys,
+     * {@code maxInFlight: 8}, each record sleeping 40 ms; sampled every 10 ms, the records in process
+     * stay within {@code maxInFlight} and reach several at once, and records are seen waiting.
      */
     @Test
-    void recordsWaitingBehindABusyKeyLeaveTheirSlotsToOtherKeys() throws Exception {
+    void progressShowsRecordsInProcessAndRecordsWaitingBehindTheirKey() throws Exception {
         int n = TOPICS.incrementAndGet();
         String[] t = {"keyed-in-" + n, "keyed-out-" + n};
         KAFKA.createTopic(t[0], 1);
@@ -208,7 +187,13 @@ class KeyedConcurrencyTest {
         int hot = 16;
         int count = hot + 400;
         topics.produce(t[0], 0, count, i -> i < hot ? "hot" : "key" + i, i -> "v" + i);
-        HotKeyBolt bolt = new HotKeyBolt();
+        Bolt bolt = new Bolt() {
+            @Override
+            protected void process(Record in, Emitter out) {
+                LockSupport.parkNanos(40_000_000);
+                out.emit(in);
+            }
+        };
         TaskSpec spec = TaskSpec.builder("hot-key", TaskSpec.Kind.BOLT).taskClass(Bolt.class)
                 .input(StreamingInputConfig.builder(t[0]).bootstrapServers(KAFKA.bootstrapServers())
                         .commitInterval(Duration.ofMillis(300)).ordering(Ordering.KEY).maxInFlight(8).build())
@@ -216,7 +201,6 @@ class KeyedConcurrencyTest {
                 .build();
         List<TaskProgress> seen = new java.util.ArrayList<>();
         try (RunningTask task = RunningTask.start(spec, bolt)) {
-            // the progress line's gauges, sampled while it runs: records in process and waiting
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (topics.committed("test.hot-key").values().stream().mapToLong(Long::longValue).sum() < count) {
                 assertThat(System.nanoTime() - deadline).as("all records committed within 120 s").isNegative();
@@ -230,13 +214,9 @@ class KeyedConcurrencyTest {
         List<TaskProgress> running = seen.stream().filter(p -> p.inProcess() >= 0).toList();
         assertThat(running).as("progress while running, the gauges registered").isNotEmpty()
                 .allSatisfy(p -> assertThat(p.inProcess()).isBetween(0L, 8L))
-                .allSatisfy(p -> assertThat(p.waiting()).isBetween(0L, (long) KeyedDispatcher.OPEN_PER_SLOT * 8))
+                .allSatisfy(p -> assertThat(p.waiting()).isBetween(0L, 8L))
                 .anySatisfy(p -> assertThat(p.inProcess()).isGreaterThanOrEqualTo(4))
                 .anySatisfy(p -> assertThat(p.waiting()).isPositive());
-        // the first 8 hot records: a window of 8 taken records would have run each of them alone
-        assertThat(bolt.besideHot.subList(0, 8)).as("records in process halfway through each of the first 8 "
-                + "records of the hot key").anySatisfy(inProcess -> assertThat(inProcess).isGreaterThanOrEqualTo(4))
-                .allSatisfy(inProcess -> assertThat(inProcess).isLessThanOrEqualTo(8));
     }
 
     /** Throws on the keys divisible by 7 (after emitting, which must then be dropped). */
