@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code deploy.autoscale}: checked where it is written, and rendered as KEDA and Application Auto Scaling objects. */
-class AutoscaleTest {
+class AutoscaleTest extends PipelineFileTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final K8sSchemaCheck SCHEMA = new K8sSchemaCheck();
@@ -55,15 +52,6 @@ class AutoscaleTest {
                   inputConfig: {type: streaming, source: clicks, ordering: key, maxInFlight: 256}
                   outputConfig: {type: streaming, destination: enriched}
             """;
-
-    @TempDir
-    Path dir;
-
-    private Path file(String yaml) throws IOException {
-        Path file = dir.resolve("pipeline.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        return file;
-    }
 
     private Pipeline load(String yaml) throws IOException {
         return TaskManager.load(file(yaml), Map.of("KAFKA_PASSWORD", "SENTINEL-PASSWORD", "KAFKA_USER", "SENTINEL-USER"));

@@ -5,10 +5,8 @@ import ai.geniusrise.core.config.StreamingOutputConfig;
 import ai.geniusrise.core.config.BatchOutputConfig;
 import ai.geniusrise.core.pipeline.Pipeline;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a pipeline must be to deploy, and what never reaches a deployment file. */
-class DeployChecksTest {
+class DeployChecksTest extends PipelineFileTest {
 
     static final String ECS_DEFAULTS = """
               deploy:
@@ -27,15 +25,6 @@ class DeployChecksTest {
                 executionRoleArn: arn:aws:iam::123456789012:role/exec
                 schedulerRoleArn: arn:aws:iam::123456789012:role/sched
             """;
-
-    @TempDir
-    Path dir;
-
-    private Path file(String yaml) throws IOException {
-        Path file = dir.resolve("pipeline.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        return file;
-    }
 
     private static List<TaskManager> managers() {
         return List.of(new K8sManager(), new ECSManager());

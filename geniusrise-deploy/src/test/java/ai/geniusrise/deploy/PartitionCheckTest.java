@@ -5,10 +5,8 @@ import ai.geniusrise.testkit.kafka.KafkaExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * task's own brokers (an embedded one here): a warning on every target, the cap on ECS, a note
  * when it cannot ask.
  */
-class PartitionCheckTest {
+class PartitionCheckTest extends PipelineFileTest {
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
@@ -30,20 +28,16 @@ class PartitionCheckTest {
     /** The secrets {@link AutoscaleTest#SCALED}'s {@code sasl.jaas.config} uses, in this environment. */
     static final Map<String, String> ENV = Map.of("KAFKA_USER", "SENTINEL-USER", "KAFKA_PASSWORD", "SENTINEL-PASSWORD");
 
-    @TempDir
-    Path dir;
-
     final List<String> notes = new ArrayList<>();
 
     /** The pipeline on {@code topic} of {@code partitions} (created when above 0) at {@code bootstrap}. */
-    static Pipeline pipeline(Path dir, String bootstrap, String topic, int partitions, String ordering, int min,
-                             int concurrency) throws IOException {
+    private Pipeline pipeline(String bootstrap, String topic, int partitions, String ordering, int min,
+                              int concurrency) throws IOException {
         if (partitions > 0) {
             KAFKA.createTopic(topic, partitions);
         }
-        Path file = dir.resolve("pipeline.yaml");
         // the brokers here speak PLAINTEXT, which leaves the SASL settings (and their secrets) unused but passed on
-        Files.writeString(file, AutoscaleTest.SCALED.replace("kafka-1:9093,kafka-2:9093", bootstrap)
+        Path file = file(AutoscaleTest.SCALED.replace("kafka-1:9093,kafka-2:9093", bootstrap)
                 .replace("security.protocol: SASL_SSL", "security.protocol: PLAINTEXT")
                 .replace("min: 1, max: 12", "min: " + min + ", max: 12")
                 .replace("source: clicks, ordering: key, maxInFlight: 256",
@@ -64,7 +58,7 @@ class PartitionCheckTest {
     void onEcsMaxAboveThePartitionsIsCappedWithAWarningInEveryOrdering() throws IOException {
         for (String ordering : List.of("partition", "key", "none")) {
             notes.clear();
-            Pipeline checked = check(pipeline(dir, KAFKA.bootstrapServers(), "clicks-" + ordering, 4, ordering, 1, 1),
+            Pipeline checked = check(pipeline(KAFKA.bootstrapServers(), "clicks-" + ordering, 4, ordering, 1, 1),
                     "ecs", ENV);
             assertThat(notes).as(ordering).containsExactly("warning: task 'enrich': deploy.autoscale.max is 12, "
                     + "above the 4 partitions of topic 'clicks-" + ordering + "': replicas beyond 4 would sit idle, "
@@ -78,7 +72,7 @@ class PartitionCheckTest {
 
     @Test
     void aMinAboveThePartitionsIsLoweredWithItAndConcurrencyCountsEachReplicasConsumers() throws IOException {
-        Pipeline checked = check(pipeline(dir, KAFKA.bootstrapServers(), "wide", 6, "key", 5, 2), "ecs", ENV);
+        Pipeline checked = check(pipeline(KAFKA.bootstrapServers(), "wide", 6, "key", 5, 2), "ecs", ENV);
         assertThat(notes).singleElement().asString()
                 .contains("deploy.autoscale.max is 12, above the 6 partitions of topic 'wide' (2 consumers each, "
                         + "inputConfig.concurrency): replicas beyond 3 would sit idle")
@@ -89,7 +83,7 @@ class PartitionCheckTest {
 
     @Test
     void onKubernetesItWarnsAndLeavesTheCapToKeda() throws IOException {
-        Pipeline pipeline = pipeline(dir, KAFKA.bootstrapServers(), "k8s-clicks", 2, "partition", 1, 1);
+        Pipeline pipeline = pipeline(KAFKA.bootstrapServers(), "k8s-clicks", 2, "partition", 1, 1);
         Pipeline checked = check(pipeline, "k8s", ENV);
         assertThat(notes).singleElement().asString().startsWith("warning: task 'enrich': deploy.autoscale.max is 12, "
                 + "above the 2 partitions of topic 'k8s-clicks'").endsWith("; KEDA caps at the partition count at run time");
@@ -98,20 +92,20 @@ class PartitionCheckTest {
 
     @Test
     void aMaxWithinThePartitionsPassesSilently() throws IOException {
-        Pipeline pipeline = pipeline(dir, KAFKA.bootstrapServers(), "many", 12, "partition", 1, 1);
+        Pipeline pipeline = pipeline(KAFKA.bootstrapServers(), "many", 12, "partition", 1, 1);
         assertThat(check(pipeline, "ecs", ENV)).isEqualTo(pipeline);
         assertThat(notes).isEmpty();
     }
 
     @Test
     void whenItCannotAskItSaysWhyAndSkipsWithoutPrintingSecrets() throws IOException {
-        Pipeline unset = pipeline(dir, KAFKA.bootstrapServers(), "unset", 4, "partition", 1, 1);
+        Pipeline unset = pipeline(KAFKA.bootstrapServers(), "unset", 4, "partition", 1, 1);
         assertThat(check(unset, "ecs", Map.of())).isEqualTo(unset);
         assertThat(notes).containsExactly("note: task 'enrich': deploy.autoscale.max not compared with the partitions "
                 + "of topic 'unset': KAFKA_USER (a secret its Kafka properties use) is not set here");
 
         notes.clear();
-        Pipeline nowhere = pipeline(dir, "127.0.0.1:1", "nowhere", 0, "partition", 1, 1);
+        Pipeline nowhere = pipeline("127.0.0.1:1", "nowhere", 0, "partition", 1, 1);
         long started = System.nanoTime();
         assertThat(TaskManager.checkPartitions(nowhere, "ecs", ENV, Duration.ofSeconds(2), notes::add))
                 .isEqualTo(nowhere);
@@ -120,7 +114,7 @@ class PartitionCheckTest {
                 + "of topic 'nowhere': the Kafka cluster at 127.0.0.1:1 did not answer within 2.0 s from here");
 
         notes.clear();
-        Pipeline missing = pipeline(dir, KAFKA.bootstrapServers(), "no-such-topic", 0, "partition", 1, 1);
+        Pipeline missing = pipeline(KAFKA.bootstrapServers(), "no-such-topic", 0, "partition", 1, 1);
         assertThat(check(missing, "ecs", ENV)).isEqualTo(missing);
         assertThat(notes).singleElement().asString().startsWith("note: task 'enrich': deploy.autoscale.max not "
                 + "compared with the partitions of topic 'no-such-topic': the Kafka cluster at "

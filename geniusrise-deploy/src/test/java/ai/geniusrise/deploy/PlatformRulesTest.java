@@ -10,12 +10,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.PortMapping;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,18 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * with what the container runs, no secret value in any file, and the API servers' rules for
  * names, labels, ports, cron and network settings, each refused where it is written.
  */
-class PlatformRulesTest {
+class PlatformRulesTest extends PipelineFileTest {
 
     private static final String ECS_DEFAULTS = DeployChecksTest.ECS_DEFAULTS;
-
-    @TempDir
-    Path dir;
-
-    private Path file(String yaml) throws IOException {
-        Path file = dir.resolve("pipeline.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        return file;
-    }
 
     private static String listener(String source) {
         return """
