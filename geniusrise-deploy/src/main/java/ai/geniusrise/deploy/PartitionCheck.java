@@ -6,6 +6,7 @@ import ai.geniusrise.core.pipeline.TaskSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,11 +102,21 @@ final class PartitionCheck {
             return task;
         } catch (TimeoutException | ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            String why = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
-                    ? "the Kafka cluster at " + input.bootstrapServers() + " did not answer within "
-                    + timeout.toMillis() / 1000.0 + " s from here"
-                    : "the Kafka cluster at " + input.bootstrapServers() + " answered " + cause.getClass().getSimpleName()
-                    + ": " + cause.getMessage();
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String cluster = "the Kafka cluster at " + input.bootstrapServers();
+            String why;
+            if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                why = cluster + " did not answer within " + timeout.toMillis() / 1000.0 + " s from here";
+            } else if (cause instanceof UnknownTopicOrPartitionException) {
+                why = "the topic does not exist on " + cluster;
+            } else {
+                // e.g. Admin.create's "Failed to create new KafkaAdminClient", whose cause says why
+                // (no broker name resolves here)
+                why = cluster + " could not be asked from here: " + root.getMessage();
+            }
             for (String secret : secrets) {
                 why = why.replace(secret, "***");
             }

@@ -116,8 +116,14 @@ class PartitionCheckTest extends PipelineFileTest {
         notes.clear();
         Pipeline missing = pipeline(KAFKA.bootstrapServers(), "no-such-topic", 0, "partition", 1, 1);
         assertThat(check(missing, "ecs", ENV)).isEqualTo(missing);
-        assertThat(notes).singleElement().asString().startsWith("note: task 'enrich': deploy.autoscale.max not "
-                + "compared with the partitions of topic 'no-such-topic': the Kafka cluster at "
-                + KAFKA.bootstrapServers() + " answered UnknownTopicOrPartitionException").doesNotContain("SENTINEL");
+        assertThat(notes).containsExactly("note: task 'enrich': deploy.autoscale.max not compared with the partitions "
+                + "of topic 'no-such-topic': the topic does not exist on the Kafka cluster at " + KAFKA.bootstrapServers());
+
+        notes.clear();
+        Pipeline unresolved = pipeline("kafka-1.invalid:9093", "clicks", 0, "partition", 1, 1);
+        assertThat(check(unresolved, "ecs", ENV)).isEqualTo(unresolved);
+        assertThat(notes).containsExactly("note: task 'enrich': deploy.autoscale.max not compared with the partitions "
+                + "of topic 'clicks': the Kafka cluster at kafka-1.invalid:9093 could not be asked from here: No "
+                + "resolvable bootstrap urls given in bootstrap.servers");
     }
 }
